@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The fabric's tc program: loaded and verified ONCE at create, pinned under
+ * /sys/fs/bpf/fabricctl/<fabric>/, then attached to each node's host veth
+ * (clsact ingress = node transmitted, egress = node received).
+ * Counter entries are keyed by the host veth's ifindex and are created only
+ * here (by add-node), never by traffic.
+ */
+#ifndef FABRICCTL_BPF_LOADER_H
+#define FABRICCTL_BPF_LOADER_H
+
+#define BPF_PIN_ROOT "/sys/fs/bpf/fabricctl"
+
+struct fabric_bpf; /* the pinned program and map fds of one fabric */
+
+/**
+ * fabric_bpf_create() - load the object, size the maps for @max_nodes and
+ * pin everything under BPF_PIN_ROOT/<fabric>/ (mounting bpffs on
+ * /sys/fs/bpf when it is not). Fails with a message naming what is missing
+ * (no BPF, no BTF, no bpffs). Returns 0 or -errno.
+ */
+int fabric_bpf_create(const char *fabric, unsigned int max_nodes);
+
+/* Unpin everything of @fabric; 0 when nothing was pinned (idempotent). */
+int fabric_bpf_remove(const char *fabric);
+
+/* Open the pinned program and maps: 0 or -errno (-ENOENT if not pinned). */
+int fabric_bpf_open(const char *fabric, struct fabric_bpf **out);
+void fabric_bpf_close(struct fabric_bpf *fb);
+
+/**
+ * fabric_bpf_node_attach() - start counting for the node whose host veth is
+ * @ifindex: a zeroed counter entry, then clsact + ingress + egress filters
+ * running the pinned program. Returns 0 or -errno.
+ */
+int fabric_bpf_node_attach(struct fabric_bpf *fb, int ifindex);
+
+/* Forget the node's counters (the filters go away with its veth). */
+int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex);
+
+#endif

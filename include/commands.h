@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Command table. main() strips the global options (-j, -p, -q; anywhere
+ * before "--"), then calls the command with argv[0] = the command's name.
+ * A command returns 0, or a negative errno with the reason recorded by
+ * fail() (exit 1), or -EUSAGE via fail_usage() (exit 2). "COMMAND --help"
+ * prints the command's help to stdout and returns 0.
+ */
+#ifndef FABRICCTL_COMMANDS_H
+#define FABRICCTL_COMMANDS_H
+
+struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+	const char *summary; /* one line for "fabricctl help" */
+	bool needs_root;     /* checked before anything is touched */
+};
+
+int cmd_create(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_add_node(int argc, char **argv);
+int cmd_del_node(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+
+/* The fabric's name is the current error context prefix: "add-node lab". */
+void cmd_context(const char *cmd, const char *fabric);
+
+#endif

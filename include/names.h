@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The naming scheme. Everything fabricctl makes is named from the fabric
+ * name so that it is recognisably ours, and every name fits its kernel
+ * limit (IFNAMSIZ for links, NAME_MAX for /run/netns entries).
+ */
+#ifndef FABRICCTL_NAMES_H
+#define FABRICCTL_NAMES_H
+
+#include <net/if.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FABRIC_NAME_MAX 8 /* "<fabric>-<slot>" and "<fabric>-c<cell>" < IFNAMSIZ */
+#define NODE_NAME_MAX 63
+#define NODE_IFNAME "eth0"
+#define ALIAS_PREFIX "fabricctl:"
+
+/* 0, or -EUSAGE with a message naming the problem. */
+int fabric_name_validate(const char *name);
+int node_name_validate(const char *name);
+
+/* Bridge of cell @cell: "<fabric>-c<cell>". */
+void bridge_name(char buf[IFNAMSIZ], const char *fabric, unsigned int cell);
+/* Host end of a node's veth: "<fabric>-<slot>". */
+void host_veth_name(char buf[IFNAMSIZ], const char *fabric, uint32_t slot);
+/* ifalias tag: "fabricctl:<fabric>" or "fabricctl:<fabric>:<node>". */
+void alias_tag(char *buf, size_t size, const char *fabric, const char *node);
+
+#endif
