@@ -9,6 +9,8 @@
 #ifndef FABRICCTL_BPF_LOADER_H
 #define FABRICCTL_BPF_LOADER_H
 
+#include <stddef.h>
+
 #define BPF_PIN_ROOT "/sys/fs/bpf/fabricctl"
 
 struct fabric_bpf; /* the pinned program and map fds of one fabric */
@@ -37,5 +39,29 @@ int fabric_bpf_node_attach(struct fabric_bpf *fb, int ifindex);
 
 /* Forget the node's counters (the filters go away with its veth). */
 int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex);
+
+/* Reading the counters (fabricctl stats). */
+
+struct fabric_counters;
+
+/* One whole read of the counters map: per-CPU values already summed. */
+struct fabric_bpf_reading {
+	size_t n;                          /* entries read */
+	unsigned int *ifindex;             /* key of entry i: host veth ifindex */
+	struct fabric_counters *counters;  /* value of entry i */
+	size_t cap;
+};
+
+/* The counters map's fd (owned by @fb), for tools that read it themselves. */
+int fabric_bpf_counters_fd(const struct fabric_bpf *fb);
+
+/**
+ * fabric_bpf_read() - read every entry of the counters map in one pass
+ * (batch lookups, per-key lookups where the kernel has no batch ops),
+ * summing the per-CPU values. @r is reused between reads (zero it first,
+ * free it with fabric_bpf_reading_free()). Returns 0 or -errno.
+ */
+int fabric_bpf_read(struct fabric_bpf *fb, struct fabric_bpf_reading *r);
+void fabric_bpf_reading_free(struct fabric_bpf_reading *r);
 
 #endif

@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The fabric's BPF objects: loaded and verified once at create, pinned
+ * under BPF_PIN_ROOT/<fabric>/, attached to each node's host veth through
+ * the pinned program fds, and read back by fabricctl stats.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf_loader.h"
+#include "errors.h"
+#include "fabric_counters.h"
+
+/*
+ * bpftool names the skeleton after the object, "fabric": its struct would
+ * be "struct fabric_bpf", which is our handle's name. Rename it here.
+ */
+#define fabric_bpf fabric_skel
+#include "fabric.skel.h"
+#undef fabric_bpf
+
+#define BPFFS_MOUNT "/sys/fs/bpf"
+
+#ifndef ENOTSUPP
+#define ENOTSUPP 524 /* the kernel's internal "not supported", seen by bpf() callers */
+#endif
+
+/* Entries asked for per batch lookup: a 1000-node fabric is one call. */
+#define READ_CHUNK_MIN 64
+#define READ_CHUNK_MAX 4096
+
+struct fabric_bpf {
+	char fabric[NAME_MAX + 1];
+	int map_fd;
+	int prog_ingress_fd;
+	int prog_egress_fd;
+	unsigned int max_entries;
+	int ncpus;
+	struct fabric_counters *percpu; /* one value per possible CPU */
+	bool no_batch;                  /* the kernel has no batch lookup for this map */
+	__u32 *keys;                    /* batch buffers, chunk entries */
+	struct fabric_counters *vals;   /* chunk * ncpus */
+	__u32 chunk;
+};
+
+__attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_level level,
+							       const char *fmt, va_list ap)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int libbpf_silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+/* libbpf speaks only when asked to: FABRICCTL_DEBUG=1. */
+static void libbpf_setup(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	libbpf_set_print(getenv("FABRICCTL_DEBUG") ? libbpf_print : libbpf_silent);
+}
+
+/* The fabric name becomes a path component: refuse anything that escapes. */
+static int pin_path(char *buf, size_t size, const char *fabric, const char *name)
+{
+	int n;
+
+	if (!fabric[0] || strchr(fabric, '/') || !strcmp(fabric, ".") || !strcmp(fabric, ".."))
+		return fail(-EINVAL, "invalid fabric name \"%s\" for a BPF pin path", fabric);
+	if (name)
+		n = snprintf(buf, size, "%s/%s/%s", BPF_PIN_ROOT, fabric, name);
+	else
+		n = snprintf(buf, size, "%s/%s", BPF_PIN_ROOT, fabric);
+	if (n < 0 || (size_t)n >= size)
+		return fail(-ENAMETOOLONG, "BPF pin path for fabric \"%s\" is too long", fabric);
+	return 0;
+}
+
+/* Mount bpffs on /sys/fs/bpf unless it already is (as systemd does at boot). */
+static int bpffs_ensure(void)
+{
+	struct statfs sfs;
+
+	if (statfs(BPFFS_MOUNT, &sfs)) {
+		if (errno == ENOENT)
+			return fail(-ENOENT,
+				    "no BPF filesystem mount point \"%s\" (is sysfs mounted, is the kernel built with CONFIG_BPF_SYSCALL?)",
+				    BPFFS_MOUNT);
+		return fail(-errno, "cannot stat \"%s\"", BPFFS_MOUNT);
+	}
+	if (sfs.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", BPFFS_MOUNT, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700")) {
+		if (errno == ENODEV)
+			return fail(-ENODEV,
+				    "cannot mount the BPF filesystem on \"%s\": the kernel has no bpffs (CONFIG_BPF_SYSCALL)",
+				    BPFFS_MOUNT);
+		return fail(-errno, "cannot mount the BPF filesystem on \"%s\"", BPFFS_MOUNT);
+	}
+	return 0;
+}
+
+static int mkdir_private(const char *path)
+{
+	struct stat st;
+
+	if (!mkdir(path, 0700))
+		return 0;
+	if (errno != EEXIST)
+		return fail(-errno, "cannot create directory \"%s\"", path);
+	if (lstat(path, &st))
+		return fail(-errno, "cannot stat \"%s\"", path);
+	if (!S_ISDIR(st.st_mode))
+		return fail(-ENOTDIR, "\"%s\" exists and is not a directory", path);
+	return 0;
+}
+
+/* Explain a failed load in terms of what the machine lacks. */
+static int load_failure(int err, const char *fabric)
+{
+	switch (-err) {
+	case ENOSYS:
+		return fail(err, "cannot load the BPF program of fabric \"%s\": the kernel has no bpf() system call (CONFIG_BPF_SYSCALL)",
+			    fabric);
+	case EPERM:
+	case EACCES:
+		return fail(err, "cannot load the BPF program of fabric \"%s\": not permitted (needs root, or CAP_BPF and CAP_NET_ADMIN; run with FABRICCTL_DEBUG=1 for the verifier's log)",
+			    fabric);
+	case EINVAL:
+	case EOPNOTSUPP:
+	case ENOTSUPP:
+		return fail(err, "cannot load the BPF program of fabric \"%s\": the kernel lacks tc BPF programs or per-CPU hash maps (CONFIG_NET_CLS_BPF, CONFIG_BPF_SYSCALL; FABRICCTL_DEBUG=1 shows libbpf's log)",
+			    fabric);
+	default:
+		return fail(err, "cannot load the BPF program of fabric \"%s\" (FABRICCTL_DEBUG=1 shows libbpf's log)",
+			    fabric);
+	}
+}
+
+static void unpin_all(const char *fabric)
+{
+	static const char *const names[] = { FABRIC_PIN_COUNTERS, FABRIC_PIN_PROG_INGRESS,
+					     FABRIC_PIN_PROG_EGRESS };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!pin_path(path, sizeof(path), fabric, names[i]))
+			unlink(path);
+	if (!pin_path(path, sizeof(path), fabric, NULL))
+		rmdir(path);
+}
+
+static int pin_fd(int fd, const char *fabric, const char *name)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = pin_path(path, sizeof(path), fabric, name);
+	if (err)
+		return err;
+	err = bpf_obj_pin(fd, path);
+	if (err)
+		return fail(err, "cannot pin \"%s\"", path);
+	return 0;
+}
+
+int fabric_bpf_create(const char *fabric, unsigned int max_nodes)
+{
+	struct fabric_skel *skel;
+	char dir[PATH_MAX];
+	int err;
+
+	libbpf_setup();
+	err = pin_path(dir, sizeof(dir), fabric, NULL);
+	if (err)
+		return err;
+	err = bpffs_ensure();
+	if (err)
+		return err;
+	err = mkdir_private(BPF_PIN_ROOT);
+	if (err)
+		return err;
+	/* A leftover empty directory is fine; leftover pins are another fabric's. */
+	if (mkdir(dir, 0700)) {
+		if (errno != EEXIST || rmdir(dir) || mkdir(dir, 0700))
+			return fail(errno == ENOTEMPTY ? -EEXIST : -errno,
+				    "cannot create \"%s\" for the BPF objects of fabric \"%s\"", dir,
+				    fabric);
+	}
+
+	skel = fabric_bpf__open();
+	if (!skel) {
+		err = -errno;
+		if (err == -ENOSYS || err == -EPERM)
+			err = load_failure(err, fabric);
+		else
+			err = fail(err, "cannot open the BPF object of fabric \"%s\"", fabric);
+		goto err_rmdir;
+	}
+	err = bpf_map__set_max_entries(skel->maps.counters, max_nodes ? max_nodes : 1);
+	if (err) {
+		fail(err, "cannot size the counters map of fabric \"%s\" for %u nodes", fabric,
+		     max_nodes);
+		goto err_destroy;
+	}
+	err = fabric_bpf__load(skel);
+	if (err) {
+		load_failure(err, fabric);
+		goto err_destroy;
+	}
+	err = pin_fd(bpf_map__fd(skel->maps.counters), fabric, FABRIC_PIN_COUNTERS);
+	if (!err)
+		err = pin_fd(bpf_program__fd(skel->progs.fabric_ingress), fabric,
+			     FABRIC_PIN_PROG_INGRESS);
+	if (!err)
+		err = pin_fd(bpf_program__fd(skel->progs.fabric_egress), fabric,
+			     FABRIC_PIN_PROG_EGRESS);
+	if (err)
+		goto err_unpin;
+	/* The pins hold the program and the map; our fds can go. */
+	fabric_bpf__destroy(skel);
+	return 0;
+
+err_unpin:
+	unpin_all(fabric);
+err_destroy:
+	fabric_bpf__destroy(skel);
+err_rmdir:
+	rmdir(dir);
+	return err;
+}
+
+int fabric_bpf_remove(const char *fabric)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int err;
+
+	err = pin_path(dir, sizeof(dir), fabric, NULL);
+	if (err)
+		return err;
+	unpin_all(fabric);
+	if (!rmdir(dir) || errno == ENOENT)
+		return 0;
+	if (errno != ENOTEMPTY && errno != EEXIST)
+		return fail(-errno, "cannot remove \"%s\"", dir);
+
+	/* The directory is the fabric's own: whatever else is pinned there goes too. */
+	d = opendir(dir);
+	if (!d)
+		return fail(-errno, "cannot open \"%s\"", dir);
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) < (int)sizeof(path))
+			unlink(path);
+	}
+	closedir(d);
+	if (rmdir(dir) && errno != ENOENT)
+		return fail(-errno, "cannot remove \"%s\"", dir);
+	return 0;
+}
+
+static int open_pinned(const char *fabric, const char *name, int *fd)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = pin_path(path, sizeof(path), fabric, name);
+	if (err)
+		return err;
+	*fd = bpf_obj_get(path);
+	if (*fd >= 0)
+		return 0;
+	err = *fd;
+	*fd = -1;
+	if (err == -ENOENT)
+		return fail(-ENOENT, "fabric \"%s\" has no pinned BPF object \"%s\"", fabric, path);
+	if (err == -EPERM || err == -EACCES)
+		return fail(err, "cannot open \"%s\" (needs root)", path);
+	return fail(err, "cannot open \"%s\"", path);
+}
+
+int fabric_bpf_open(const char *fabric, struct fabric_bpf **out)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	struct fabric_bpf *fb;
+	int err;
+
+	libbpf_setup();
+	*out = NULL;
+	fb = calloc(1, sizeof(*fb));
+	if (!fb)
+		return fail(-ENOMEM, "cannot open the BPF objects of fabric \"%s\"", fabric);
+	snprintf(fb->fabric, sizeof(fb->fabric), "%s", fabric);
+	fb->map_fd = fb->prog_ingress_fd = fb->prog_egress_fd = -1;
+
+	err = open_pinned(fabric, FABRIC_PIN_COUNTERS, &fb->map_fd);
+	if (err)
+		goto err_close;
+	err = bpf_obj_get_info_by_fd(fb->map_fd, &info, &len);
+	if (err) {
+		fail(err, "cannot inspect the counters map of fabric \"%s\"", fabric);
+		goto err_close;
+	}
+	if (info.type != BPF_MAP_TYPE_PERCPU_HASH || info.key_size != sizeof(__u32) ||
+	    info.value_size != sizeof(struct fabric_counters)) {
+		err = fail(-EPROTO,
+			   "the pinned counters map of fabric \"%s\" was made by another fabricctl version (type %u, key %u, value %u bytes; expected %u, %zu, %zu)",
+			   fabric, info.type, info.key_size, info.value_size,
+			   BPF_MAP_TYPE_PERCPU_HASH, sizeof(__u32), sizeof(struct fabric_counters));
+		goto err_close;
+	}
+	fb->max_entries = info.max_entries;
+
+	err = open_pinned(fabric, FABRIC_PIN_PROG_INGRESS, &fb->prog_ingress_fd);
+	if (!err)
+		err = open_pinned(fabric, FABRIC_PIN_PROG_EGRESS, &fb->prog_egress_fd);
+	if (err)
+		goto err_close;
+
+	fb->ncpus = libbpf_num_possible_cpus();
+	if (fb->ncpus <= 0) {
+		err = fail(fb->ncpus ? fb->ncpus : -EINVAL, "cannot count the possible CPUs");
+		goto err_close;
+	}
+	fb->percpu = calloc(fb->ncpus, sizeof(*fb->percpu));
+	if (!fb->percpu) {
+		err = fail(-ENOMEM, "cannot open the BPF objects of fabric \"%s\"", fabric);
+		goto err_close;
+	}
+	*out = fb;
+	return 0;
+
+err_close:
+	fabric_bpf_close(fb);
+	return err;
+}
+
+void fabric_bpf_close(struct fabric_bpf *fb)
+{
+	if (!fb)
+		return;
+	if (fb->map_fd >= 0)
+		close(fb->map_fd);
+	if (fb->prog_ingress_fd >= 0)
+		close(fb->prog_ingress_fd);
+	if (fb->prog_egress_fd >= 0)
+		close(fb->prog_egress_fd);
+	free(fb->percpu);
+	free(fb->keys);
+	free(fb->vals);
+	free(fb);
+}
+
+static const char *ifname_of(int ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "ifindex %d", ifindex);
+	return buf;
+}
+
+int fabric_bpf_node_attach(struct fabric_bpf *fb, int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, ingress, .handle = 1, .priority = 1,
+		    .prog_fd = fb->prog_ingress_fd, .flags = BPF_TC_F_REPLACE);
+	LIBBPF_OPTS(bpf_tc_opts, egress, .handle = 1, .priority = 1,
+		    .prog_fd = fb->prog_egress_fd, .flags = BPF_TC_F_REPLACE);
+	char ifname[IF_NAMESIZE];
+	__u32 key = ifindex;
+	bool created;
+	int err;
+
+	/* BPF_ANY replaces a stale entry: a re-added node starts from zero. */
+	memset(fb->percpu, 0, fb->ncpus * sizeof(*fb->percpu));
+	err = bpf_map_update_elem(fb->map_fd, &key, fb->percpu, BPF_ANY);
+	if (err == -E2BIG)
+		return fail(-ENOSPC, "the counters map of fabric \"%s\" is full (%u nodes)",
+			    fb->fabric, fb->max_entries);
+	if (err)
+		return fail(err, "cannot create the counters of \"%s\"", ifname_of(ifindex, ifname));
+
+	err = bpf_tc_hook_create(&hook);
+	created = !err;
+	if (err && err != -EEXIST) {
+		if (err == -EOPNOTSUPP || err == -ENOENT)
+			fail(err, "cannot add a clsact qdisc to \"%s\": the kernel lacks it (CONFIG_NET_SCH_INGRESS)",
+			     ifname_of(ifindex, ifname));
+		else
+			fail(err, "cannot add a clsact qdisc to \"%s\"", ifname_of(ifindex, ifname));
+		goto err_entry;
+	}
+
+	hook.attach_point = BPF_TC_INGRESS;
+	err = bpf_tc_attach(&hook, &ingress);
+	if (err) {
+		fail(err, "cannot attach the BPF program to the tc ingress of \"%s\"%s",
+		     ifname_of(ifindex, ifname),
+		     err == -EOPNOTSUPP || err == -ENOENT ? " (CONFIG_NET_CLS_BPF?)" : "");
+		goto err_hook;
+	}
+	hook.attach_point = BPF_TC_EGRESS;
+	err = bpf_tc_attach(&hook, &egress);
+	if (err) {
+		fail(err, "cannot attach the BPF program to the tc egress of \"%s\"",
+		     ifname_of(ifindex, ifname));
+		goto err_ingress;
+	}
+	return 0;
+
+err_ingress:
+	hook.attach_point = BPF_TC_INGRESS;
+	ingress.prog_fd = 0;
+	ingress.flags = 0;
+	bpf_tc_detach(&hook, &ingress);
+err_hook:
+	/* Remove the clsact qdisc only if this call made it. */
+	if (created) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+err_entry:
+	bpf_map_delete_elem(fb->map_fd, &key);
+	return err;
+}
+
+int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex)
+{
+	char ifname[IF_NAMESIZE];
+	__u32 key = ifindex;
+	int err;
+
+	err = bpf_map_delete_elem(fb->map_fd, &key);
+	if (err && err != -ENOENT)
+		return fail(err, "cannot delete the counters of \"%s\"", ifname_of(ifindex, ifname));
+	return 0;
+}
+
+int fabric_bpf_counters_fd(const struct fabric_bpf *fb)
+{
+	return fb->map_fd;
+}
+
+void fabric_bpf_reading_free(struct fabric_bpf_reading *r)
+{
+	free(r->ifindex);
+	free(r->counters);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Append one entry, summing its per-CPU values. */
+static int reading_add(struct fabric_bpf_reading *r, __u32 key,
+		       const struct fabric_counters *percpu, int ncpus)
+{
+	enum { N = sizeof(struct fabric_counters) / sizeof(__u64) };
+	__u64 *sum;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		unsigned int *k = realloc(r->ifindex, cap * sizeof(*k));
+
+		if (!k)
+			return -ENOMEM;
+		r->ifindex = k;
+		struct fabric_counters *c = realloc(r->counters, cap * sizeof(*c));
+
+		if (!c)
+			return -ENOMEM;
+		r->counters = c;
+		r->cap = cap;
+	}
+	r->ifindex[r->n] = key;
+	sum = (__u64 *)&r->counters[r->n];
+	memcpy(sum, &percpu[0], sizeof(struct fabric_counters));
+	for (int cpu = 1; cpu < ncpus; cpu++) {
+		const __u64 *v = (const __u64 *)&percpu[cpu];
+
+		for (size_t i = 0; i < N; i++)
+			sum[i] += v[i];
+	}
+	r->n++;
+	return 0;
+}
+
+static int batch_buffers(struct fabric_bpf *fb, __u32 chunk)
+{
+	__u32 *keys;
+	struct fabric_counters *vals;
+
+	keys = realloc(fb->keys, (size_t)chunk * sizeof(*keys));
+	if (!keys)
+		return -ENOMEM;
+	fb->keys = keys;
+	vals = realloc(fb->vals, (size_t)chunk * fb->ncpus * sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	fb->vals = vals;
+	fb->chunk = chunk;
+	return 0;
+}
+
+static int read_batch(struct fabric_bpf *fb, struct fabric_bpf_reading *r)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u64 in_token = 0, out_token = 0;
+	void *in = NULL;
+	int err;
+
+	if (!fb->chunk) {
+		__u32 chunk = fb->max_entries;
+
+		if (chunk < READ_CHUNK_MIN)
+			chunk = READ_CHUNK_MIN;
+		if (chunk > READ_CHUNK_MAX)
+			chunk = READ_CHUNK_MAX;
+		if (batch_buffers(fb, chunk))
+			return -ENOMEM;
+	}
+	for (;;) {
+		__u32 count = fb->chunk;
+
+		err = bpf_map_lookup_batch(fb->map_fd, in, &out_token, fb->keys, fb->vals, &count,
+					   &opts);
+		if (err == -ENOSPC && count == 0) {
+			/* One hash bucket holds more entries than we asked for. */
+			if (batch_buffers(fb, fb->chunk * 2))
+				return -ENOMEM;
+			continue;
+		}
+		if (err && err != -ENOENT)
+			return err;
+		for (__u32 i = 0; i < count; i++)
+			if (reading_add(r, fb->keys[i], &fb->vals[(size_t)i * fb->ncpus], fb->ncpus))
+				return -ENOMEM;
+		if (err == -ENOENT)
+			return 0;
+		in_token = out_token;
+		in = &in_token;
+	}
+}
+
+static int read_per_key(struct fabric_bpf *fb, struct fabric_bpf_reading *r)
+{
+	__u32 key, next;
+	void *prev = NULL;
+	int err;
+
+	for (;;) {
+		err = bpf_map_get_next_key(fb->map_fd, prev, &next);
+		if (err == -ENOENT)
+			return 0;
+		if (err)
+			return err;
+		err = bpf_map_lookup_elem(fb->map_fd, &next, fb->percpu);
+		if (!err && reading_add(r, next, fb->percpu, fb->ncpus))
+			return -ENOMEM;
+		if (err && err != -ENOENT) /* ENOENT: deleted meanwhile */
+			return err;
+		key = next;
+		prev = &key;
+	}
+}
+
+int fabric_bpf_read(struct fabric_bpf *fb, struct fabric_bpf_reading *r)
+{
+	int err;
+
+	r->n = 0;
+	if (!fb->no_batch) {
+		err = read_batch(fb, r);
+		if (err != -EINVAL && err != -ENOTSUPP && err != -EOPNOTSUPP)
+			goto out;
+		fb->no_batch = true;
+		r->n = 0;
+	}
+	err = read_per_key(fb, r);
+out:
+	if (err)
+		return fail(err, "cannot read the counters of fabric \"%s\"", fb->fabric);
+	return 0;
+}
