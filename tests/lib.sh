@@ -1,0 +1,319 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# Helpers for tests/integration/test_*.sh. Source it first thing:
+#
+#   set -euo pipefail
+#   . "$(dirname "$0")/../lib.sh"
+#   need_root
+#   F=$(fab_name); cleanup_fabric "$F"
+#
+# Rules every test follows (tests/run.sh checks the host afterwards):
+#  - every name it makes starts with its fabric name from fab_name ("t" + 5
+#    digits): node "${F}a", bulk prefix "${F}n", dummy link "${F}d", ...
+#  - its own subnet (10.210.N.0/24, N distinct per file, or 10.211+.0.0/16)
+#    and packets only to addresses of fabrics it created;
+#  - it asserts what the kernel did (ip -j, /sys, bridge -j, ping), not what
+#    fabricctl printed.
+#
+# Exit status: 0 pass, 77 skipped, anything else fails.
+
+if [[ -z "${FABRICCTL:-}" ]]; then
+	FABRICCTL="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/fabricctl"
+fi
+export FABRICCTL
+export LC_ALL=C
+
+TEST_NAME=$(basename "${0%.sh}")
+TEST_TMP=$(mktemp -d "/tmp/fabricctl-${TEST_NAME}.XXXXXX")
+
+_FAB_FABRICS=()  # fabrics to destroy at exit
+_FAB_CLEANUPS=() # test-made (foreign) objects to remove at exit, in reverse
+
+log() { printf '%s: %s\n' "$TEST_NAME" "$*" >&2; }
+
+fail() {
+	printf '%s: FAIL: %s\n' "$TEST_NAME" "$*" >&2
+	exit 1
+}
+
+skip() {
+	printf '%s: SKIP: %s\n' "$TEST_NAME" "$*" >&2
+	exit 77
+}
+
+need_root() {
+	[[ $(id -u) -eq 0 ]] || skip "needs root"
+	[[ -x "$FABRICCTL" ]] || fail "no fabricctl binary at $FABRICCTL"
+	command -v jq >/dev/null || fail "jq is not installed"
+	command -v ping >/dev/null || fail "ping is not installed (iputils-ping)"
+}
+
+# assert_eq GOT WANT [WHAT]
+assert_eq() {
+	[[ "$1" == "$2" ]] || fail "${3:-value}: got '$1', want '$2'"
+}
+
+assert_ne() {
+	[[ "$1" != "$2" ]] || fail "${3:-value}: got '$1', want anything else"
+}
+
+# assert_match TEXT REGEX [WHAT] (bash ERE)
+assert_match() {
+	[[ "$1" =~ $2 ]] || fail "${3:-value}: '$1' does not match /$2/"
+}
+
+# assert_contains TEXT SUBSTRING [WHAT]
+assert_contains() {
+	[[ "$1" == *"$2"* ]] || fail "${3:-text}: '$1' does not contain '$2'"
+}
+
+# ---------------------------------------------------------------- names
+
+# A fabric name unique on this host: "t" + 5 digits (<= 8 chars), not
+# already used by a fabric, link or netns, nor earlier in this test.
+fab_name() {
+	local n name i
+	for ((i = 0; i < 200; i++)); do
+		n=$(((($$ * 32768) + RANDOM + i * 7919) % 100000))
+		name=$(printf 't%05d' "$n")
+		grep -qx "$name" "$TEST_TMP/names" 2>/dev/null && continue
+		[[ -e /run/fabricctl/$name || -e /sys/class/net/$name-c0 ]] && continue
+		compgen -G "/run/netns/$name*" >/dev/null && continue
+		compgen -G "/sys/class/net/$name*" >/dev/null && continue
+		echo "$name" >>"$TEST_TMP/names"
+		[[ -n "${FAB_NAMES_LOG:-}" ]] && echo "$name" >>"$FAB_NAMES_LOG"
+		echo "$name"
+		return 0
+	done
+	fail "cannot find a free fabric name"
+}
+
+# The MAC fabricctl derives from an IPv4 address: 0e:fb:<4 bytes in hex>.
+mac_of() {
+	local IFS=.
+	# shellcheck disable=SC2086
+	set -- $1
+	printf '0e:fb:%02x:%02x:%02x:%02x\n' "$1" "$2" "$3" "$4"
+}
+
+# ip2int A.B.C.D: the address as an integer.
+ip2int() {
+	local IFS=.
+	# shellcheck disable=SC2086
+	set -- $1
+	echo $((($1 << 24) | ($2 << 16) | ($3 << 8) | $4))
+}
+
+# cidr_overlaps A/LEN B/LEN (a bare address counts as /32).
+cidr_overlaps() {
+	local a=$1 b=$2 al bl l mask
+	[[ $a == */* ]] || a=$a/32
+	[[ $b == */* ]] || b=$b/32
+	al=${a#*/} bl=${b#*/}
+	l=$((al < bl ? al : bl))
+	mask=$((l == 0 ? 0 : (0xffffffff << (32 - l)) & 0xffffffff))
+	[[ $(($(ip2int "${a%/*}") & mask)) -eq $(($(ip2int "${b%/*}") & mask)) ]]
+}
+
+# ------------------------------------------------------------ running it
+
+# fab ARGS...: run fabricctl, never aborting the test; sets FAB_RC,
+# FAB_OUT (stdout) and FAB_ERR (stderr).
+fab() {
+	if "$FABRICCTL" "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"; then
+		FAB_RC=0
+	else
+		FAB_RC=$?
+	fi
+	FAB_OUT=$(cat "$TEST_TMP/out")
+	FAB_ERR=$(cat "$TEST_TMP/err")
+}
+
+_fab_show_run() {
+	printf '  $ fabricctl %s\n  exit %s\n  stdout: %s\n  stderr: %s\n' \
+		"$*" "$FAB_RC" "$FAB_OUT" "$FAB_ERR" >&2
+}
+
+# fab_ok ARGS...: must exit 0.
+fab_ok() {
+	fab "$@"
+	if [[ $FAB_RC -ne 0 ]]; then
+		_fab_show_run "$@"
+		fail "fabricctl $1 failed (exit $FAB_RC)"
+	fi
+}
+
+# fab_rc WANT ARGS...: must exit with status WANT.
+fab_rc() {
+	local want=$1
+	shift
+	fab "$@"
+	if [[ $FAB_RC -ne $want ]]; then
+		_fab_show_run "$@"
+		fail "fabricctl $1: exit $FAB_RC, want $want"
+	fi
+}
+
+# fab_err_line: stderr must be exactly one line "fabricctl: ...".
+fab_err_line() {
+	local lines
+	lines=$(printf '%s\n' "$FAB_ERR" | grep -c .) || true
+	[[ $lines -eq 1 ]] || fail "want one error line, got $lines: '$FAB_ERR'"
+	assert_match "$FAB_ERR" '^fabricctl: ' "error line"
+}
+
+in_ns() {
+	local node=$1
+	shift
+	ip netns exec "$node" "$@"
+}
+
+# ------------------------------------------------------- kernel read-back
+
+link_exists() { [[ -e /sys/class/net/$1 ]]; }
+netns_exists() { ip netns list | awk '{print $1}' | grep -qxF "$1"; }
+
+# node_inet NODE: "A.B.C.D/LEN" of eth0 inside NODE (read with ip -n).
+node_inet() {
+	ip -n "$1" -j addr show dev eth0 |
+		jq -r '.[0].addr_info[] | select(.family == "inet") | "\(.local)/\(.prefixlen)"'
+}
+
+# link_json NAME: ip -j -d link show NAME, first element.
+link_json() { ip -j -d link show dev "$1" | jq -c '.[0]'; }
+
+# master_of LINK: the bridge LINK is enslaved to ("" if none).
+master_of() { ip -j link show dev "$1" | jq -r '.[0].master // ""'; }
+
+# bridge_ports BRIDGE: names of its ports, one a line, read with bridge -j.
+bridge_ports() {
+	bridge -j link show | jq -r --arg br "$1" '.[] | select(.master == $br) | .ifname'
+}
+
+# wait_gone [-t SECS] NAME...: netns teardown is asynchronous; poll until no
+# link (host namespace) and no netns of any NAME is left. 1 on timeout.
+wait_gone() {
+	local secs=5 name left i
+	if [[ "$1" == -t ]]; then
+		secs=$2
+		shift 2
+	fi
+	for ((i = 0; i <= secs * 10; i++)); do
+		left=
+		for name in "$@"; do
+			if link_exists "$name" || [[ -e /run/netns/$name ]]; then
+				left="$left $name"
+			fi
+		done
+		[[ -z $left ]] && return 0
+		sleep 0.1
+	done
+	log "still present after ${secs}s:$left"
+	return 1
+}
+
+# leftovers PREFIX: everything on the host named after PREFIX, one a line
+# ("netns NAME", "link NAME", "state DIR", "pin DIR").
+leftovers() {
+	local p=$1 f
+	for f in /run/netns/"$p"*; do [[ -e $f ]] && echo "netns ${f##*/}"; done
+	for f in /sys/class/net/"$p"*; do [[ -e $f ]] && echo "link ${f##*/}"; done
+	[[ -e /run/fabricctl/$p ]] && echo "state /run/fabricctl/$p"
+	[[ -e /sys/fs/bpf/fabricctl/$p ]] && echo "pin /sys/fs/bpf/fabricctl/$p"
+	return 0
+}
+
+# wait_no_leftovers PREFIX [SECS]: 0 once nothing named after PREFIX is left.
+wait_no_leftovers() {
+	local i secs=${2:-5}
+	for ((i = 0; i <= secs * 10; i++)); do
+		[[ -z $(leftovers "$1") ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ----------------------------------------------------------------- ping
+
+# Only addresses of the test's own fabrics may be pinged.
+_ping_guard() {
+	[[ "$1" =~ ^10\.21[0-9]\. ]] || fail "refusing to ping $1: not a test subnet"
+}
+
+# ping_once FROM ADDR: one echo, 2 s wait, no retry. FROM is a node or "host".
+ping_once() {
+	_ping_guard "$2"
+	if [[ $1 == host ]]; then
+		ping -n -q -c1 -W2 "$2" >/dev/null 2>&1
+	else
+		ip netns exec "$1" ping -n -q -c1 -W2 "$2" >/dev/null 2>&1
+	fi
+}
+
+# ping_ok FROM ADDR: must answer (one retry for a lost first ARP).
+ping_ok() {
+	ping_once "$1" "$2" || ping_once "$1" "$2" || fail "$1 cannot ping $2"
+}
+
+# ------------------------------------------------------- clean-up at exit
+
+# cleanup_fabric NAME...: at exit, destroy NAME; then whatever is still
+# named after it (after waiting for the asynchronous teardown) is a leak:
+# removed by hand, reported, and the test fails.
+cleanup_fabric() {
+	_FAB_FABRICS+=("$@")
+}
+
+# on_exit CMD: run CMD (eval'd) at exit, before the fabrics are destroyed.
+on_exit() {
+	_FAB_CLEANUPS+=("$1")
+}
+
+# foreign_netns NAME / foreign_link NAME: objects that are not fabricctl's,
+# made by the test (removed at exit).
+foreign_netns() {
+	ip netns add "$1" || fail "cannot make foreign netns $1"
+	on_exit "ip netns del '$1'"
+}
+
+foreign_link() {
+	ip link add "$1" type dummy || fail "cannot make foreign link $1"
+	on_exit "ip link del '$1'"
+}
+
+_fab_force_remove() {
+	local p=$1 kind name
+	while read -r kind name; do
+		case $kind in
+		netns) ip netns del "$name" ;;
+		link) ip link del "$name" ;;
+		state | pin) rm -rf "$name" ;;
+		esac
+	done < <(leftovers "$p") >/dev/null 2>&1
+}
+
+_fab_on_exit() {
+	local rc=$? i f left
+	set +e
+	trap - EXIT TERM INT
+	for ((i = ${#_FAB_CLEANUPS[@]} - 1; i >= 0; i--)); do
+		eval "${_FAB_CLEANUPS[i]}" >/dev/null 2>&1
+	done
+	for f in "${_FAB_FABRICS[@]}"; do
+		"$FABRICCTL" destroy "$f" >/dev/null 2>&1
+	done
+	for f in "${_FAB_FABRICS[@]}"; do
+		wait_no_leftovers "$f" 5 && continue
+		left=$(leftovers "$f" | tr '\n' ' ')
+		printf '%s: destroy %s left behind: %s\n' "$TEST_NAME" "$f" "$left" >&2
+		_fab_force_remove "$f"
+		[[ $rc -eq 0 ]] && rc=1
+	done
+	rm -rf "$TEST_TMP"
+	exit "$rc"
+}
+
+trap _fab_on_exit EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
