@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Foreign objects are never taken over, changed or deleted: a netns of a
+# node's name made with `ip netns add`, a dummy link named like a fabric's
+# bridge, a node of another fabric; and destroy removes only what the
+# fabric made, even next to foreign objects whose names look like its own.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+need_root
+
+F=$(fab_name)
+G=$(fab_name)
+H=$(fab_name)
+cleanup_fabric "$F" "$G" "$H"
+
+fab_ok create "$F" --subnet 10.210.9.0/26
+fab_ok create "$G" --subnet 10.210.9.64/26
+
+# 1. A netns that is not ours, with the node's name.
+foreign_netns "${F}x"
+ino=$(stat -c %i "/run/netns/${F}x")
+links_before=$(ls /sys/class/net | sort)
+fab_rc 1 add-node "$F" "${F}x"
+fab_err_line
+assert_contains "$FAB_ERR" "${F}x" "error for a foreign netns"
+netns_exists "${F}x" || fail "foreign netns ${F}x was deleted"
+assert_eq "$(stat -c %i "/run/netns/${F}x")" "$ino" "inode of /run/netns/${F}x"
+assert_eq "$(ip -n "${F}x" -j link show | jq -r '[.[].ifname] | join(",")')" lo "links in foreign netns"
+assert_eq "$(ls /sys/class/net | sort)" "$links_before" "host links after refused add"
+fab_ok -j show "$F"
+assert_eq "$(echo "$FAB_OUT" | jq -r '.nodes | length')" 0 "nodes after refused add"
+# ... and del-node will not delete it either.
+fab_rc 1 del-node "$F" "${F}x"
+netns_exists "${F}x" || fail "del-node deleted foreign netns ${F}x"
+
+# 2. A node of another fabric is not this fabric's to take.
+fab_ok add-node "$F" "${F}a"
+fab_rc 1 add-node "$G" "${F}a"
+fab_err_line
+assert_eq "$(node_inet "${F}a")" 10.210.9.2/26 "address of ${F}a after $G tried to take it"
+ping_ok "${F}a" 10.210.9.1
+link_exists "$G-2" && fail "$G made $G-2 for a node it could not take"
+fab_rc 1 del-node "$G" "${F}a"
+netns_exists "${F}a" || fail "del-node $G deleted $F's node"
+
+# 3. A link named like the bridge: create fails and leaves it alone.
+foreign_link "$H-c0"
+d_before=$(link_json "$H-c0" | jq -c '{ifindex, address, mtu, flags, master, ifalias, kind: .linkinfo.info_kind}')
+fab_rc 1 create "$H" --subnet 10.210.9.128/26
+fab_err_line
+assert_contains "$FAB_ERR" "$H-c0" "error for a foreign bridge name"
+assert_eq "$(link_json "$H-c0" | jq -c '{ifindex, address, mtu, flags, master, ifalias, kind: .linkinfo.info_kind}')" "$d_before" "foreign $H-c0"
+assert_eq "$(ip -j addr show dev "$H-c0" | jq -r '[.[0].addr_info[] | select(.family == "inet")] | length')" 0 "addresses on foreign $H-c0"
+[[ -e /run/fabricctl/$H ]] && fail "failed create left /run/fabricctl/$H"
+fab destroy "$H"
+link_exists "$H-c0" || fail "destroy $H deleted the foreign link $H-c0"
+
+# 4. destroy removes only what it made: foreign objects named like the
+# fabric's (a netns "${F}x", a dummy "${F}d", a dummy in the host-veth
+# scheme "$F-60") survive it.
+foreign_link "${F}d"
+foreign_link "$F-60"
+fab_ok destroy "$F"
+wait_gone "${F}a" "$F-2" || fail "destroy left ${F}a"
+netns_exists "${F}x" || fail "destroy $F deleted foreign netns ${F}x"
+assert_eq "$(stat -c %i "/run/netns/${F}x")" "$ino" "inode of /run/netns/${F}x after destroy"
+link_exists "${F}d" || fail "destroy $F deleted foreign link ${F}d"
+link_exists "$F-60" || fail "destroy $F deleted foreign link $F-60"
+assert_eq "$(leftovers "$F" | sort | tr '\n' ' ')" "link $F-60 link ${F}d netns ${F}x " "what is left after destroy $F"
+exit 0
