@@ -9,6 +9,8 @@
 #ifndef FABRICCTL_COMMANDS_H
 #define FABRICCTL_COMMANDS_H
 
+#include <stdbool.h>
+
 struct cmd {
 	const char *name;
 	int (*func)(int argc, char **argv);
@@ -27,5 +29,10 @@ int cmd_stats(int argc, char **argv);
 
 /* The fabric's name is the current error context prefix: "add-node lab". */
 void cmd_context(const char *cmd, const char *fabric);
+
+/* Lock and load a fabric for a command; "does not exist" is an error. */
+struct fabric_state;
+struct state_lock;
+int cmd_open_fabric(const char *fabric, struct state_lock *lock, struct fabric_state *st);
 
 #endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Fabric operations: each either completes or rolls back what it made.
+ * The caller holds the fabric's lock (state_lock) around each call.
+ */
+#ifndef FABRICCTL_FABRIC_H
+#define FABRICCTL_FABRIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "state.h"
+
+#define FABRIC_DEFAULT_MTU 1500
+
+/* What add-node made, for printing. */
+struct added_node {
+	struct fabric_node node;
+	uint32_t addr;
+};
+
+struct add_result {
+	struct added_node *nodes; /* malloc'd, n_nodes entries */
+	size_t n_nodes;
+	bool links_up; /* every new link reached oper-state up in time */
+};
+
+/* Progress callback for long bulk operations (done, total). */
+typedef void (*fabric_progress_cb)(size_t done, size_t total, void *data);
+
+/**
+ * fabric_create() - make fabric @name: bridge (up, gateway address, STP
+ * off), BPF program pinned, state record written. @subnet NULL picks a free
+ * 10.x.0.0/16. Takes the global lock itself. On failure nothing is left.
+ * @st: out, the new fabric's record (state_free() it).
+ */
+int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
+		  struct fabric_state *st);
+
+/**
+ * fabric_destroy() - remove everything fabric @name made: links (by group,
+ * in one unregister), namespaces (unmounted as a batch), pins, record.
+ * @existed: out, whether there was anything to remove.
+ * @n_nodes: out, how many nodes the record held.
+ */
+int fabric_destroy(const char *name, bool *existed, size_t *n_nodes);
+
+/**
+ * fabric_add_nodes() - add @n nodes named @names (validated by the caller)
+ * to the locked fabric @st. @addr (host order, 0 = next free) only with
+ * n == 1. Nodes are made in batches; each node is atomic. On the first
+ * failure the failed node (and any later one of its batch) is rolled back,
+ * nodes completed before it are kept and reported in @res, and the error
+ * is returned. @wait: return only once every new link is operationally up.
+ */
+int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t addr, bool wait,
+		     struct add_result *res, fabric_progress_cb progress, void *progress_data);
+void add_result_free(struct add_result *res);
+
+/**
+ * fabric_del_nodes() - delete the nodes of @st at @nodes (pointers into
+ * st->nodes; invalid after the call): their veths in one group delete,
+ * their namespaces unmounted, their leases released, record saved.
+ */
+int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t n);
+
+/* Deterministic MACs: node eth0 0e:fb:<address>, host end 0e:fa:<address>. */
+void node_mac(uint8_t mac[6], uint32_t addr);
+void host_mac(uint8_t mac[6], uint32_t addr);
+
+/* Host ifindex of the fabric's bridge (checking it is ours): >0 or -errno. */
+int fabric_bridge_ifindex(const struct fabric_state *st);
+
+#endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rtnetlink message builders: each queues one request on an nl_sock and
+ * returns its sequence number, so the caller can match the ack to the
+ * object it names. Nothing is sent until nl_flush().
+ */
+#ifndef FABRICCTL_LINK_H
+#define FABRICCTL_LINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nl.h"
+
+#define ETH_ALEN_FABRIC 6
+/* IF_OPER_UP of <linux/if.h>, which cannot be included beside <net/if.h>. */
+#define LINK_OPER_UP 6
+
+struct link_spec {
+	const char *name;
+	const uint8_t *mac; /* NULL: kernel's choice */
+	unsigned int mtu;   /* 0: default */
+	uint32_t group;     /* 0: default group */
+	int master;         /* ifindex, 0: none */
+	bool up;
+};
+
+/* What we read back from an RTM_NEWLINK reply. */
+struct link_info {
+	int ifindex;
+	char name[IFNAMSIZ];
+	unsigned int flags;    /* IFF_* */
+	uint8_t operstate;     /* IF_OPER_* */
+	int master;
+	int peer_ifindex;      /* IFLA_LINK: a veth's peer, in the peer's netns */
+	uint32_t group;
+	unsigned int mtu;
+	uint8_t mac[ETH_ALEN_FABRIC];
+	char alias[128];
+	char kind[16];
+};
+
+/* A bridge with STP off and no forward delay, so ports forward at once. */
+uint32_t nl_bridge_create(struct nl_sock *s, const struct link_spec *br);
+/*
+ * A veth pair in ONE message: the host end per @host (enslaved, up), the
+ * peer named @peer->name created directly in the netns @netns_fd.
+ */
+uint32_t nl_veth_create(struct nl_sock *s, const struct link_spec *host,
+			const struct link_spec *peer, int netns_fd);
+/* RTM_SETLINK by name: ifalias (not accepted at creation time). */
+uint32_t nl_link_set_alias(struct nl_sock *s, const char *name, const char *alias);
+/* RTM_SETLINK by index: administratively up. */
+uint32_t nl_link_set_up(struct nl_sock *s, int ifindex);
+/* RTM_SETLINK by index: move to interface group @group. */
+uint32_t nl_link_set_group(struct nl_sock *s, int ifindex, uint32_t group);
+/* RTM_GETLINK by name (reply goes to the flush callback). */
+uint32_t nl_link_get(struct nl_sock *s, const char *name);
+/* RTM_GETLINK dump of every link. */
+uint32_t nl_link_dump(struct nl_sock *s);
+/* RTM_DELLINK by index. */
+uint32_t nl_link_del(struct nl_sock *s, int ifindex);
+/* RTM_DELLINK of every link in group @group: one unregister for all. */
+uint32_t nl_link_del_group(struct nl_sock *s, uint32_t group);
+/* RTM_NEWADDR: @addr/@prefix_len on @ifindex (host byte order). */
+uint32_t nl_addr_add(struct nl_sock *s, int ifindex, uint32_t addr, unsigned int prefix_len);
+/* RTM_GETADDR dump of IPv4 addresses. */
+uint32_t nl_addr_dump(struct nl_sock *s);
+/* RTM_GETROUTE dump of IPv4 routes. */
+uint32_t nl_route_dump(struct nl_sock *s);
+/* RTM_NEWROUTE: default via @gateway in the main table. */
+uint32_t nl_route_add_default(struct nl_sock *s, uint32_t gateway);
+
+/* Parse an RTM_NEWLINK message; 0 or -EINVAL. */
+int link_info_parse(const struct nlmsghdr *nlh, struct link_info *out);
+
+/* An IPv4 prefix read from an RTM_NEWADDR/RTM_NEWROUTE reply. */
+int addr_reply_prefix(const struct nlmsghdr *nlh, uint32_t *addr, unsigned int *len, int *ifindex);
+int route_reply_prefix(const struct nlmsghdr *nlh, uint32_t *addr, unsigned int *len,
+		       uint32_t *table);
+
+#endif

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Name rules: what a fabric or node may be called, and what we call links. */
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "errors.h"
+#include "names.h"
+
+/* Printable for a message: control or non-ASCII bytes as \xNN. */
+static const char *quoted(const char *name, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p && o + 5 < size; p++) {
+		if (*p < 0x20 || *p >= 0x7f)
+			o += snprintf(buf + o, size - o, "\\x%02x", *p);
+		else
+			buf[o++] = (char)*p;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static int name_char_ok(unsigned char c, bool allow_dot)
+{
+	return isascii(c) && (isalnum(c) || c == '_' || c == '-' || (allow_dot && c == '.'));
+}
+
+int fabric_name_validate(const char *name)
+{
+	char q[96];
+	size_t len = strlen(name);
+
+	if (len == 0)
+		return fail_usage("invalid fabric name: empty");
+	if (len > FABRIC_NAME_MAX)
+		return fail_usage("invalid fabric name \"%s\": longer than %d characters",
+				  quoted(name, q, sizeof(q)), FABRIC_NAME_MAX);
+	if (!isascii((unsigned char)name[0]) || !isalnum((unsigned char)name[0]))
+		return fail_usage("invalid fabric name \"%s\": must start with a letter or digit",
+				  quoted(name, q, sizeof(q)));
+	for (size_t i = 0; i < len; i++)
+		if (!name_char_ok((unsigned char)name[i], false))
+			return fail_usage("invalid fabric name \"%s\": only letters, digits, '_' and '-' are allowed",
+					  quoted(name, q, sizeof(q)));
+	return 0;
+}
+
+int node_name_validate(const char *name)
+{
+	char q[160];
+	size_t len = strlen(name);
+
+	if (len == 0)
+		return fail_usage("invalid node name: empty");
+	if (len > NODE_NAME_MAX)
+		return fail_usage("invalid node name \"%.20s...\": longer than %d characters",
+				  quoted(name, q, sizeof(q)), NODE_NAME_MAX);
+	/* A leading '-' reads as an option; a leading '.' covers "." and "..". */
+	if (name[0] == '-' || name[0] == '.')
+		return fail_usage("invalid node name \"%s\": must not start with '%c'",
+				  quoted(name, q, sizeof(q)), name[0]);
+	for (size_t i = 0; i < len; i++)
+		if (!name_char_ok((unsigned char)name[i], true))
+			return fail_usage("invalid node name \"%s\": only letters, digits, '_', '-' and '.' are allowed",
+					  quoted(name, q, sizeof(q)));
+	return 0;
+}
+
+void bridge_name(char buf[IFNAMSIZ], const char *fabric, unsigned int cell)
+{
+	snprintf(buf, IFNAMSIZ, "%s-c%u", fabric, cell);
+}
+
+void host_veth_name(char buf[IFNAMSIZ], const char *fabric, uint32_t slot)
+{
+	snprintf(buf, IFNAMSIZ, "%s-%u", fabric, slot);
+}
+
+void alias_tag(char *buf, size_t size, const char *fabric, const char *node)
+{
+	if (node)
+		snprintf(buf, size, ALIAS_PREFIX "%s:%s", fabric, node);
+	else
+		snprintf(buf, size, ALIAS_PREFIX "%s", fabric);
+}

@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The fabric record: a small text file, rewritten whole and atomically
+ * (write temp, fsync, rename) under the fabric's flock.
+ *
+ *   fabricctl-state 1
+ *   subnet 10.42.0.0/16
+ *   mtu 1500
+ *   group 1178730496
+ *   node <slot> <name> <host ifindex>
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "state.h"
+
+#define STATE_MAGIC "fabricctl-state 1"
+
+static void fabric_dir(char *buf, size_t size, const char *fabric)
+{
+	snprintf(buf, size, STATE_ROOT "/%s", fabric);
+}
+
+static void fabric_file(char *buf, size_t size, const char *fabric, const char *file)
+{
+	snprintf(buf, size, STATE_ROOT "/%s/%s", fabric, file);
+}
+
+/* A directory of ours: a real directory (not a symlink) owned by root, 0700. */
+static int ensure_private_dir(const char *path)
+{
+	struct stat sb;
+
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return fail(-errno, "cannot create directory \"%s\"", path);
+	if (lstat(path, &sb) < 0)
+		return fail(-errno, "cannot stat \"%s\"", path);
+	if (!S_ISDIR(sb.st_mode))
+		return fail(-ENOTDIR, "refusing to use \"%s\": not a directory", path);
+	if (sb.st_uid != 0 || (sb.st_mode & 077))
+		return fail(-EPERM, "refusing to use \"%s\": not a private root-owned directory",
+			    path);
+	return 0;
+}
+
+int state_root_prepare(void)
+{
+	return ensure_private_dir(STATE_ROOT);
+}
+
+bool state_exists(const char *fabric)
+{
+	char path[256];
+	struct stat sb;
+
+	fabric_file(path, sizeof(path), fabric, "state");
+	return lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int state_list(char (**names)[FABRIC_NAME_MAX + 1], size_t *count)
+{
+	char (*list)[FABRIC_NAME_MAX + 1] = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	*names = NULL;
+	*count = 0;
+	dir = opendir(STATE_ROOT);
+	if (!dir)
+		return errno == ENOENT ? 0 : fail(-errno, "cannot read \"%s\"", STATE_ROOT);
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) > FABRIC_NAME_MAX ||
+		    !state_exists(de->d_name))
+			continue;
+		if (n == cap) {
+			void *grown = realloc(list, (cap = cap ? cap * 2 : 8) * sizeof(*list));
+			if (!grown) {
+				free(list);
+				closedir(dir);
+				return -ENOMEM;
+			}
+			list = grown;
+		}
+		memcpy(list[n++], de->d_name, strlen(de->d_name) + 1); /* length checked above */
+	}
+	closedir(dir);
+	qsort(list, n, sizeof(*list), name_cmp);
+	*names = list;
+	*count = n;
+	return 0;
+}
+
+static int lock_path(const char *path, struct state_lock *lock)
+{
+	for (;;) {
+		struct stat held, now;
+		int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX) < 0) {
+			int err = -errno;
+			close(fd);
+			return err;
+		}
+		/* destroy unlinks the lock under the lock: retry on the new file. */
+		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 && held.st_ino == now.st_ino &&
+		    held.st_dev == now.st_dev) {
+			lock->fd = fd;
+			return 0;
+		}
+		close(fd);
+		if (access(path, F_OK) < 0 && errno == ENOENT) {
+			/* The fabric's directory went with it: the fabric is gone. */
+			char dir[256];
+			snprintf(dir, sizeof(dir), "%s", path);
+			*strrchr(dir, '/') = '\0';
+			if (access(dir, F_OK) < 0)
+				return -ENOENT;
+		}
+	}
+}
+
+int state_lock(const char *fabric, bool create, struct state_lock *lock)
+{
+	char path[256];
+	int err;
+
+	lock->fd = -1;
+	if (create) {
+		err = state_root_prepare();
+		if (err)
+			return err;
+		fabric_dir(path, sizeof(path), fabric);
+		err = ensure_private_dir(path);
+		if (err)
+			return err;
+	}
+	fabric_file(path, sizeof(path), fabric, "lock");
+	err = lock_path(path, lock);
+	if (err == -ENOENT && !create)
+		return err; /* caller says "fabric does not exist" */
+	if (err)
+		return fail(err, "cannot lock \"%s\"", path);
+	if (!create && !state_exists(fabric)) {
+		state_unlock(lock);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int state_lock_global(struct state_lock *lock)
+{
+	int err = state_root_prepare();
+
+	if (err)
+		return err;
+	err = lock_path(STATE_ROOT "/.lock", lock);
+	return err ? fail(err, "cannot lock \"%s\"", STATE_ROOT "/.lock") : 0;
+}
+
+void state_unlock(struct state_lock *lock)
+{
+	if (lock->fd >= 0)
+		close(lock->fd);
+	lock->fd = -1;
+}
+
+int state_init(struct fabric_state *st, const char *fabric, const struct ipv4_prefix *subnet,
+	       unsigned int mtu, uint32_t group)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->name, sizeof(st->name), "%s", fabric);
+	st->subnet = *subnet;
+	st->mtu = mtu;
+	st->group = group;
+	return ipam_init(&st->ipam, subnet);
+}
+
+void state_free(struct fabric_state *st)
+{
+	ipam_free(&st->ipam);
+	free(st->nodes);
+	free(st->name_index);
+	memset(st, 0, sizeof(*st));
+}
+
+/* FNV-1a: node names are short, this is plenty. */
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static int name_index_rebuild(struct fabric_state *st)
+{
+	size_t cap = 64;
+
+	while (cap < st->n_nodes * 2 + 16)
+		cap *= 2;
+	free(st->name_index);
+	st->name_index = calloc(cap, sizeof(*st->name_index));
+	st->name_index_cap = st->name_index ? cap : 0;
+	if (!st->name_index)
+		return -ENOMEM;
+	for (size_t i = 0; i < st->n_nodes; i++) {
+		size_t h = name_hash(st->nodes[i].name) & (cap - 1);
+
+		while (st->name_index[h])
+			h = (h + 1) & (cap - 1);
+		st->name_index[h] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+struct fabric_node *state_find_node(struct fabric_state *st, const char *name)
+{
+	size_t h;
+
+	if (!st->name_index && name_index_rebuild(st) < 0) {
+		for (size_t i = 0; i < st->n_nodes; i++)
+			if (!strcmp(st->nodes[i].name, name))
+				return &st->nodes[i];
+		return NULL;
+	}
+	h = name_hash(name) & (st->name_index_cap - 1);
+	while (st->name_index[h]) {
+		struct fabric_node *n = &st->nodes[st->name_index[h] - 1];
+
+		if (!strcmp(n->name, name))
+			return n;
+		h = (h + 1) & (st->name_index_cap - 1);
+	}
+	return NULL;
+}
+
+int state_add_node(struct fabric_state *st, const char *name, uint32_t slot, int ifindex)
+{
+	struct fabric_node *n;
+
+	if (st->n_nodes == st->cap_nodes) {
+		size_t cap = st->cap_nodes ? st->cap_nodes * 2 : 64;
+		void *grown = realloc(st->nodes, cap * sizeof(*st->nodes));
+
+		if (!grown)
+			return -ENOMEM;
+		st->nodes = grown;
+		st->cap_nodes = cap;
+	}
+	n = &st->nodes[st->n_nodes++];
+	memset(n, 0, sizeof(*n));
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	n->slot = slot;
+	n->ifindex = ifindex;
+	/* Keep the index valid incrementally while it has room, else rebuild lazily. */
+	if (st->name_index && st->n_nodes * 2 < st->name_index_cap) {
+		size_t h = name_hash(name) & (st->name_index_cap - 1);
+
+		while (st->name_index[h])
+			h = (h + 1) & (st->name_index_cap - 1);
+		st->name_index[h] = (uint32_t)st->n_nodes;
+	} else {
+		free(st->name_index);
+		st->name_index = NULL;
+	}
+	return 0;
+}
+
+void state_del_node(struct fabric_state *st, struct fabric_node *node)
+{
+	size_t i = (size_t)(node - st->nodes);
+
+	ipam_release_slot(&st->ipam, node->slot);
+	memmove(&st->nodes[i], &st->nodes[i + 1], (st->n_nodes - i - 1) * sizeof(*node));
+	st->n_nodes--;
+	free(st->name_index);
+	st->name_index = NULL;
+}
+
+static int slot_cmp(const void *a, const void *b)
+{
+	const struct fabric_node *x = a, *y = b;
+
+	return (x->slot > y->slot) - (x->slot < y->slot);
+}
+
+int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
+{
+	char line[256];
+	unsigned int lineno = 0;
+	bool have_subnet = false;
+	struct ipv4_prefix subnet = { 0 };
+	unsigned int mtu = 1500;
+	uint32_t group = 0;
+	int err = 0;
+
+	memset(st, 0, sizeof(*st));
+	while (fgets(line, sizeof(line), in)) {
+		char key[16], name[NODE_NAME_MAX + 2], cidr[32];
+		unsigned int slot;
+		int ifindex;
+		char extra;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(in))
+			goto corrupt;
+		line[strcspn(line, "\n")] = '\0';
+		if (lineno == 1) {
+			if (strcmp(line, STATE_MAGIC))
+				goto corrupt;
+			continue;
+		}
+		if (sscanf(line, "%15s", key) != 1)
+			goto corrupt;
+		if (!strcmp(key, "subnet") && !have_subnet && st->ipam.bitmap == NULL) {
+			if (sscanf(line, "subnet %31s %c", cidr, &extra) != 1 ||
+			    ipv4_prefix_parse(cidr, &subnet) < 0) {
+				fail_clear();
+				goto corrupt;
+			}
+			have_subnet = true;
+		} else if (!strcmp(key, "mtu")) {
+			if (sscanf(line, "mtu %u %c", &mtu, &extra) != 1 || mtu < 68 || mtu > 65535)
+				goto corrupt;
+		} else if (!strcmp(key, "group")) {
+			if (sscanf(line, "group %" SCNu32 " %c", &group, &extra) != 1 || group == 0)
+				goto corrupt;
+		} else if (!strcmp(key, "node")) {
+			if (!have_subnet)
+				goto corrupt;
+			if (!st->ipam.bitmap) {
+				err = state_init(st, fabric, &subnet, mtu, group);
+				if (err)
+					goto out;
+			}
+			if (sscanf(line, "node %u %64s %d %c", &slot, name, &ifindex, &extra) != 3 ||
+			    ifindex < 0 || node_name_validate(name) < 0) {
+				fail_clear();
+				goto corrupt;
+			}
+			if (ipam_claim_slot(&st->ipam, slot) < 0 || state_find_node(st, name))
+				goto corrupt;
+			err = state_add_node(st, name, slot, ifindex);
+			if (err)
+				goto out;
+		} else {
+			goto corrupt;
+		}
+	}
+	if (lineno == 0 || !have_subnet || group == 0)
+		goto corrupt;
+	if (!st->ipam.bitmap) {
+		err = state_init(st, fabric, &subnet, mtu, group);
+		if (err)
+			goto out;
+	}
+	st->mtu = mtu;
+	st->group = group;
+	qsort(st->nodes, st->n_nodes, sizeof(*st->nodes), slot_cmp);
+	free(st->name_index);
+	st->name_index = NULL;
+	return 0;
+corrupt:
+	err = fail(-EBADMSG, "state record of fabric \"%s\" is corrupt at line %u", fabric, lineno);
+out:
+	state_free(st);
+	return err;
+}
+
+int state_load(const char *fabric, struct fabric_state *st)
+{
+	char path[256];
+	FILE *in;
+	int fd, err;
+
+	fabric_file(path, sizeof(path), fabric, "state");
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : fail(-errno, "cannot open \"%s\"", path);
+	in = fdopen(fd, "r");
+	if (!in) {
+		close(fd);
+		return -ENOMEM;
+	}
+	err = state_parse(in, fabric, st);
+	fclose(in);
+	return err;
+}
+
+int state_save(const struct fabric_state *st)
+{
+	char path[256], tmp[272];
+	char cidr[32];
+	FILE *out;
+	int fd;
+
+	fabric_file(path, sizeof(path), st->name, "state");
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(-errno, "cannot write \"%s\"", tmp);
+	out = fdopen(fd, "w");
+	if (!out) {
+		close(fd);
+		unlink(tmp);
+		return -ENOMEM;
+	}
+	fprintf(out, STATE_MAGIC "\nsubnet %s\nmtu %u\ngroup %" PRIu32 "\n",
+		ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group);
+	/* Sorted by slot so the record reads like `show`. */
+	struct fabric_node *sorted = malloc(st->n_nodes * sizeof(*sorted) + 1);
+	if (!sorted) {
+		fclose(out);
+		unlink(tmp);
+		return -ENOMEM;
+	}
+	memcpy(sorted, st->nodes, st->n_nodes * sizeof(*sorted));
+	qsort(sorted, st->n_nodes, sizeof(*sorted), slot_cmp);
+	for (size_t i = 0; i < st->n_nodes; i++)
+		fprintf(out, "node %u %s %d\n", sorted[i].slot, sorted[i].name, sorted[i].ifindex);
+	free(sorted);
+	if (fflush(out) || fsync(fd) || ferror(out)) {
+		int err = -errno;
+		fclose(out);
+		unlink(tmp);
+		return fail(err ? err : -EIO, "cannot write \"%s\"", tmp);
+	}
+	fclose(out);
+	if (rename(tmp, path) < 0) {
+		int err = -errno;
+		unlink(tmp);
+		return fail(err, "cannot rename \"%s\" to \"%s\"", tmp, path);
+	}
+	return 0;
+}
+
+int state_remove(const char *fabric)
+{
+	char path[256];
+
+	fabric_file(path, sizeof(path), fabric, "state");
+	if (unlink(path) < 0 && errno != ENOENT)
+		return fail(-errno, "cannot remove \"%s\"", path);
+	fabric_file(path, sizeof(path), fabric, "state.tmp");
+	unlink(path);
+	fabric_file(path, sizeof(path), fabric, "lock");
+	unlink(path);
+	fabric_dir(path, sizeof(path), fabric);
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return fail(-errno, "cannot remove \"%s\"", path);
+	return 0;
+}
