@@ -19,10 +19,12 @@ int netns_prepare_dir(void);
  * an rtnetlink socket @nl bound there (sockets keep their netns), so the
  * caller configures the node without entering it again.
  * @netns_fd: out, an fd of the new namespace (for IFLA_NET_NS_FD).
+ * @inside: if not NULL, called while inside the new namespace (sysctls).
  * Returns 0, -EEXIST when the name is taken, or -errno; on failure
  * nothing is left behind and the caller is back in its own netns.
  */
-int netns_create(const char *name, int *netns_fd, struct nl_sock *nl);
+int netns_create(const char *name, int *netns_fd, struct nl_sock *nl, int (*inside)(void *),
+		 void *data);
 
 /* Unmount and remove /run/netns/@name; the kernel frees it when unused. */
 int netns_delete(const char *name);

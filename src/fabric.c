@@ -8,6 +8,7 @@
  * batch of nodes share one sendmsg(); nothing scans the other nodes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,7 +286,7 @@ static int create_bridge(struct nl_sock *s, const struct fabric_state *st, int *
 	alias_tag(tag, sizeof(tag), st->name, NULL);
 	node_mac(mac, gw);
 	seq = nl_bridge_create(s, &spec);
-	nl_link_set_alias(s, br, tag);
+	nl_link_set_alias(s, br, tag, false);
 	err = nl_flush(s, seq, NULL, NULL, NULL);
 	if (err)
 		return fail(err, "cannot create bridge \"%s\"", br);
@@ -525,6 +526,38 @@ static int configure_inside(struct pending_node *p, const struct fabric_state *s
 	return 0;
 }
 
+/* Inside a new node, before eth0 exists: no IPv6 link-local addresses. */
+static int node_sysctls_inside(void *unused)
+{
+	(void)unused;
+	int fd = open("/proc/sys/net/ipv6/conf/default/addr_gen_mode", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno; /* no IPv6: nothing to quiet */
+	int ok = write(fd, "1", 1) == 1;
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+static int ack_error(const struct nl_ack *a)
+{
+	if (a->err && a->msg[0])
+		fail_reason(a->msg);
+	return a->err;
+}
+
+/*
+ * One batch of nodes, in four rounds:
+ *  1. namespaces (each with a netlink socket opened inside it);
+ *  2. one sendmsg: every veth created DOWN with its peer inside its
+ *     namespace, tagged, read back (host ifindex, peer ifindex);
+ *  3. tc attach while the host ends are down: attaching clsact to an up
+ *     device costs an RCU grace period (dev_deactivate);
+ *  4. one sendmsg: host ends up; then inside each node lo/eth0 up, address,
+ *     default route.
+ * On the first failure, that node and the later ones of the batch are
+ * rolled back; *done counts the nodes completed before it.
+ */
 static int add_batch(struct nl_sock *s, struct fabric_state *st, int br_ifindex,
 		     struct fabric_bpf *fb, struct pending_node *p, size_t n, size_t *done)
 {
@@ -532,14 +565,15 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, int br_ifindex,
 	uint8_t hmac[6], nmac[6];
 	struct nl_ack acks[ADD_BATCH * 3];
 	struct batch_replies replies = { p, n };
+	size_t made = 0, ok;
 	uint32_t first;
-	size_t made = 0;
 	int err = 0;
 
 	*done = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		p[i].netns_fd = -1;
-		err = netns_create(p[i].name, &p[i].netns_fd, &p[i].ns_nl);
+	for (size_t i = 0; i < n; i++) {
+		err = netns_create(p[i].name, &p[i].netns_fd, &p[i].ns_nl, node_sysctls_inside, NULL);
 		if (err == -EEXIST)
 			err = fail(-EEXIST, "namespace \"%s\" already exists and is not a node of fabric \"%s\"",
 				   p[i].name, st->name);
@@ -548,18 +582,18 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, int br_ifindex,
 		p[i].netns_made = true;
 		made++;
 	}
-	/* All veths of the batch in one sendmsg: create, tag, read back. */
+
 	first = nl_next_seq(s);
 	for (size_t i = 0; i < made; i++) {
 		struct link_spec host = { .name = p[i].host_if, .mac = hmac, .mtu = st->mtu,
-					  .group = st->group, .master = br_ifindex, .up = true };
+					  .group = st->group, .master = br_ifindex };
 		struct link_spec peer = { .name = NODE_IFNAME, .mac = nmac, .mtu = st->mtu };
 
 		host_mac(hmac, p[i].addr);
 		node_mac(nmac, p[i].addr);
 		alias_tag(tag, sizeof(tag), st->name, p[i].name);
 		nl_veth_create(s, &host, &peer, p[i].netns_fd);
-		nl_link_set_alias(s, p[i].host_if, tag);
+		nl_link_set_alias(s, p[i].host_if, tag, true);
 		p[i].get_seq = nl_link_get(s, p[i].host_if);
 	}
 	memset(acks, 0, sizeof(acks));
@@ -568,32 +602,53 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, int br_ifindex,
 		if (ferr && !err)
 			err = ferr;
 	}
-	size_t i;
-	for (i = 0; i < made && !err; i++) {
-		struct nl_ack *a = &acks[i * 3];
+	/* ok = how many nodes in a row have their veth, tag and tc program. */
+	for (ok = 0; ok < made; ok++)
+		p[ok].veth_made = acks[ok * 3].err == 0;
+	for (ok = 0; ok < made; ok++) {
+		struct nl_ack *a = &acks[ok * 3];
+		int e;
 
-		p[i].veth_made = a[0].err == 0;
-		if (a[0].err) {
-			if (a[0].msg[0])
-				fail_reason(a[0].msg);
-			err = fail(a[0].err, "cannot create veth \"%s\" for node \"%s\"", p[i].host_if,
-				   p[i].name);
-		} else if (a[1].err || a[2].err || p[i].host.ifindex <= 0) {
-			err = fail(a[1].err ? a[1].err : a[2].err ? a[2].err : -ENODEV,
-				   "cannot tag and read back veth \"%s\"", p[i].host_if);
-		} else {
-			err = configure_inside(&p[i], st);
-			if (!err && fb)
-				err = fabric_bpf_node_attach(fb, p[i].host.ifindex);
-			if (err)
-				fail(err, "cannot set up node \"%s\"", p[i].name);
+		if ((e = ack_error(&a[0]))) {
+			err = fail(e, "cannot create veth \"%s\" for node \"%s\"", p[ok].host_if,
+				   p[ok].name);
+			break;
 		}
-		if (!err)
-			(*done)++;
+		if ((e = ack_error(&a[1])) || (e = ack_error(&a[2])) || p[ok].host.ifindex <= 0) {
+			err = fail(e ? e : -ENODEV, "cannot tag and read back veth \"%s\"",
+				   p[ok].host_if);
+			break;
+		}
+		if (fb && (e = fabric_bpf_node_attach(fb, p[ok].host.ifindex))) {
+			err = fail(e, "cannot attach the counting program to \"%s\"", p[ok].host_if);
+			break;
+		}
 	}
-	/* Veths made after a failed one must be known for rollback. */
-	for (size_t j = i; j < made; j++)
-		p[j].veth_made = acks[j * 3].err == 0;
+
+	/* Host ends up, in one sendmsg, for the good prefix of the batch. */
+	first = nl_next_seq(s);
+	for (size_t i = 0; i < ok; i++)
+		nl_link_set_up(s, p[i].host.ifindex);
+	if (ok) {
+		memset(acks, 0, ok * sizeof(acks[0]));
+		nl_flush(s, first, acks, NULL, NULL);
+	}
+	for (size_t i = 0; i < ok; i++) {
+		int e = ack_error(&acks[i]);
+
+		if (!e)
+			e = configure_inside(&p[i], st);
+		else
+			fail(e, "cannot bring up veth \"%s\"", p[i].host_if);
+		if (e) {
+			/* This node comes before any later failure: it is the one to report. */
+			if (err)
+				fail_clear();
+			err = fail(e, "cannot set up node \"%s\"", p[i].name);
+			break;
+		}
+		(*done)++;
+	}
 	if (err)
 		rollback_batch(s, st, p, *done, made);
 	close_batch(p, n);

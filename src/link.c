@@ -93,12 +93,21 @@ uint32_t nl_veth_create(struct nl_sock *s, const struct link_spec *host,
 	return nlh->nlmsg_seq;
 }
 
-uint32_t nl_link_set_alias(struct nl_sock *s, const char *name, const char *alias)
+uint32_t nl_link_set_alias(struct nl_sock *s, const char *name, const char *alias,
+			   bool no_ipv6_ll)
 {
 	struct nlmsghdr *nlh = link_msg(s, RTM_SETLINK, 0, 0, NULL);
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
+	if (no_ipv6_ll) {
+		struct nlattr *af = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+		struct nlattr *in6 = mnl_attr_nest_start(nlh, AF_INET6);
+
+		mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+		mnl_attr_nest_end(nlh, in6);
+		mnl_attr_nest_end(nlh, af);
+	}
 	nl_msg_done(s, nlh);
 	return nlh->nlmsg_seq;
 }

@@ -46,7 +46,8 @@ static int back_to_host(void)
 	return setns(host_netns_fd, CLONE_NEWNET) < 0 ? -errno : 0;
 }
 
-int netns_create(const char *name, int *netns_fd, struct nl_sock *nl)
+int netns_create(const char *name, int *netns_fd, struct nl_sock *nl, int (*inside)(void *),
+		 void *data)
 {
 	char path[sizeof(NETNS_RUN_DIR) + 256];
 	int fd, err;
@@ -62,6 +63,10 @@ int netns_create(const char *name, int *netns_fd, struct nl_sock *nl)
 		err = fail(-errno, "cannot create network namespace \"%s\"", name);
 		unlink(path);
 		return err;
+	}
+	if (inside && (err = inside(data))) {
+		err = fail(err, "cannot configure network namespace \"%s\"", name);
+		goto undo;
 	}
 	err = nl_open(nl);
 	if (err)
