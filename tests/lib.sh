@@ -140,7 +140,7 @@ fab_ok() {
 	fab "$@"
 	if [[ $FAB_RC -ne 0 ]]; then
 		_fab_show_run "$@"
-		fail "fabricctl $1 failed (exit $FAB_RC)"
+		fail "fabricctl $* failed (exit $FAB_RC)"
 	fi
 }
 
@@ -151,7 +151,7 @@ fab_rc() {
 	fab "$@"
 	if [[ $FAB_RC -ne $want ]]; then
 		_fab_show_run "$@"
-		fail "fabricctl $1: exit $FAB_RC, want $want"
+		fail "fabricctl $*: exit $FAB_RC, want $want"
 	fi
 }
 
@@ -172,7 +172,31 @@ in_ns() {
 # ------------------------------------------------------- kernel read-back
 
 link_exists() { [[ -e /sys/class/net/$1 ]]; }
-netns_exists() { ip netns list | awk '{print $1}' | grep -qxF "$1"; }
+# A named netns as iproute2 makes it: /run/netns/NAME with nsfs mounted on it.
+netns_exists() { [[ -e /run/netns/$1 ]] && mountpoint -q "/run/netns/$1"; }
+
+# in_netns_list NAME: `ip netns list` shows NAME (no early-closing pipe:
+# the host may hold thousands of namespaces).
+in_netns_list() {
+	local list
+	list=$(ip netns list 2>/dev/null | awk '{print $1}')
+	grep -qxF "$1" <<<"$list"
+}
+
+# ours PREFIX...: the links (with ifindex) and netns on the host whose names
+# start with one of PREFIX, sorted: for before/after comparisons that other
+# activity on a shared host cannot disturb.
+ours() {
+	local p f
+	for p in "$@"; do
+		for f in /sys/class/net/"$p"*; do
+			if [[ -e $f ]]; then echo "link ${f##*/} $(cat "$f/ifindex" 2>/dev/null)"; fi
+		done
+		for f in /run/netns/"$p"*; do
+			if [[ -e $f ]]; then echo "netns ${f##*/}"; fi
+		done
+	done | sort -u
+}
 
 # node_inet NODE: "A.B.C.D/LEN" of eth0 inside NODE (read with ip -n).
 node_inet() {
@@ -277,9 +301,19 @@ foreign_netns() {
 	on_exit "ip netns del '$1'"
 }
 
+# A link of a kind fabricctl never makes: dummy, or ifb/bridge on kernels
+# built without dummy. FOREIGN_KIND says which.
 foreign_link() {
-	ip link add "$1" type dummy || fail "cannot make foreign link $1"
-	on_exit "ip link del '$1'"
+	local kind
+	for kind in dummy ifb bridge; do
+		if ip link add "$1" type "$kind" 2>/dev/null; then
+			# shellcheck disable=SC2034 # used by the tests
+			FOREIGN_KIND=$kind
+			on_exit "ip link del '$1'"
+			return 0
+		fi
+	done
+	fail "cannot make foreign link $1"
 }
 
 _fab_force_remove() {
@@ -314,6 +348,12 @@ _fab_on_exit() {
 	exit "$rc"
 }
 
+# A command that stops the test under set -e says which one it was.
+_fab_on_err() {
+	printf '%s: line %s: command failed (exit %s): %s\n' "$TEST_NAME" "$1" "$3" "$2" >&2
+}
+set -E
+trap '_fab_on_err "$LINENO" "$BASH_COMMAND" "$?"' ERR
 trap _fab_on_exit EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT

@@ -86,7 +86,7 @@ report_skip() {
 
 # run_one NAME COMMAND...: run with a timeout, output to a log, classify.
 run_one() {
-	local name=$1 log="$RUN_TMP/$1.log" start rc why
+	local name=$1 log="$RUN_TMP/${1//\//_}.log" start rc why
 	shift
 	start=$(now)
 	timeout -k 10 "$TIMEOUT" "$@" </dev/null >"$log" 2>&1
@@ -174,12 +174,43 @@ if [[ $integration -eq 1 ]]; then
 			[[ -s "$RUN_TMP/left" ]] || break
 			sleep 0.1
 		done
-		if [[ -s "$RUN_TMP/left" ]]; then
+		# Objects of the fabrics this run's tests made are leftovers; other
+		# test-looking names may come from someone else on a shared host.
+		: >"$RUN_TMP/mine"
+		: >"$RUN_TMP/other"
+		while read -r kind obj; do
+			mine=0
+			while read -r f; do
+				[[ -n $f && $obj == "$f"* ]] && { mine=1; break; }
+			done <"$FAB_NAMES_LOG"
+			if [[ $mine -eq 1 ]]; then
+				echo "$kind $obj" >>"$RUN_TMP/mine"
+			else
+				echo "$kind $obj" >>"$RUN_TMP/other"
+			fi
+		done <"$RUN_TMP/left"
+		if [[ -s "$RUN_TMP/other" ]]; then
+			echo "note: test-named objects not from this run's fabrics (another run on this host?):"
+			sed 's/^/    /' "$RUN_TMP/other"
+		fi
+		if [[ -s "$RUN_TMP/mine" ]]; then
 			{
 				echo "left on the host by the tests:"
-				sed 's/^/  /' "$RUN_TMP/left"
+				sed 's/^/  /' "$RUN_TMP/mine"
 			} >"$RUN_TMP/left.log"
 			report_fail no-leftovers "" "$RUN_TMP/left.log"
+			# Clean up after the failure so the next run starts clean.
+			while read -r f; do
+				[[ -n $f ]] && "$FABRICCTL" destroy "$f" >/dev/null 2>&1
+			done < <(sort -u "$FAB_NAMES_LOG")
+			while read -r kind obj; do
+				case $kind in
+				netns) ip netns del "$obj" ;;
+				link) ip link del "$obj" ;;
+				state) rm -rf "/run/fabricctl/$obj" ;;
+				pin) rm -rf "/sys/fs/bpf/fabricctl/$obj" ;;
+				esac
+			done <"$RUN_TMP/mine" >/dev/null 2>&1
 		else
 			report_pass no-leftovers "$(elapsed "$start" "$(now)")"
 		fi

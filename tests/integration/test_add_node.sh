@@ -24,8 +24,9 @@ assert_eq "$(echo "$out" | jq -r '.added | length')" 1 "add-node -j .added lengt
 assert_eq "$(echo "$out" | jq -r '.added[0].name')" "$N" "added[0].name"
 
 # The namespace, as iproute2 sees it.
-netns_exists "$N" || fail "ip netns list does not show $N: $(ip netns list)"
+netns_exists "$N" || fail "no netns /run/netns/$N"
 [[ -f /run/netns/$N ]] || fail "/run/netns/$N is not a file"
+in_netns_list "$N" || fail "ip netns list does not show $N"
 
 # eth0: address, prefix, MAC, state.
 assert_eq "$(node_inet "$N")" "$NET.2/24" "eth0 address of $N"
@@ -48,14 +49,14 @@ ip -n "$N" -j route show $NET.0/24 | jq -e '.[] | select(.dev == "eth0")' >/dev/
 
 # Host end: "<F>-<slot>", slot 2 for .2, up, ours, a port of the bridge.
 V=$F-2
-link_exists "$V" || fail "host veth $V does not exist: $(ls /sys/class/net)"
+link_exists "$V" || fail "host veth $V does not exist: $(leftovers "$F" | tr '\n' ' ')"
 h=$(link_json "$V")
 assert_eq "$(echo "$h" | jq -r .linkinfo.info_kind)" veth "$V kind"
 assert_eq "$(echo "$h" | jq -r '.master // ""')" "$BR" "$V master"
 echo "$h" | jq -e '.flags | index("UP")' >/dev/null || fail "$V is not up"
 assert_eq "$(echo "$h" | jq -r .operstate)" UP "$V operstate"
 assert_match "$(echo "$h" | jq -r '.ifalias // ""')" '^fabricctl:' "$V ifalias"
-bridge_ports "$BR" | grep -qxF "$V" || fail "bridge -j link: $V is not a port of $BR"
+grep -qxF "$V" <<<"$(bridge_ports "$BR")" || fail "bridge -j link: $V is not a port of $BR"
 assert_eq "$(bridge -j link show dev "$V" | jq -r '.[0].state')" forwarding "$V bridge port state"
 # The two ends are peers: eth0's link index is the host veth's ifindex and
 # the host veth's peer lives in N's namespace.

@@ -34,7 +34,8 @@ for p in a b; do
 		[[ $a =~ ^10\.210\.15\.[0-9]+/24$ ]] || fail "$n has address '$a'"
 		addrs+=("${a%/24}")
 		assert_eq "$(ip -n "$n" -j link show dev eth0 | jq -r '.[0].address')" "$(mac_of "${a%/24}")" "MAC of $n"
-		assert_eq "$(master_of "$F-${a##*.}")" "$F-c0" "master of $F-${a##*.}"
+		s=${a%/24}; s=${s##*.}
+		assert_eq "$(master_of "$F-$s")" "$F-c0" "master of $F-$s"
 	done
 done
 assert_eq "$(printf '%s\n' "${addrs[@]}" | sort -u | wc -l)" 40 "distinct addresses"

@@ -17,15 +17,13 @@ fab_ok create "$F" --subnet $NET.0/24
 fab_ok add-node "$F" "${F}a" "${F}b" "${F}c" "${F}d" "${F}e"
 assert_eq "$(node_inet "${F}b")" $NET.3/24 "address of ${F}b"
 
-links_before=$(ls /sys/class/net | sort)
-netns_before=$(ls /run/netns | sort)
+before=$(ours "$F")
 br_before=$(link_json "$BR" | jq -c '{ifindex, address, mtu}')
 
 fab_ok -j del-node "$F" "${F}b"
 assert_eq "$(echo "$FAB_OUT" | jq -c '{fabric, deleted}')" "{\"fabric\":\"$F\",\"deleted\":[\"${F}b\"]}" "del-node -j"
 wait_gone "${F}b" "$F-3" || fail "${F}b or $F-3 still there after del-node"
-assert_eq "$(ls /sys/class/net | sort)" "$(echo "$links_before" | grep -vx "$F-3")" "host links after del-node"
-assert_eq "$(ls /run/netns | sort)" "$(echo "$netns_before" | grep -vx "${F}b")" "netns after del-node"
+assert_eq "$(ours "$F")" "$(grep -v -e "^link $F-3 " -e "^netns ${F}b\$" <<<"$before")" "links and netns after del-node"
 assert_eq "$(link_json "$BR" | jq -c '{ifindex, address, mtu}')" "$br_before" "bridge after del-node"
 assert_eq "$(bridge_ports "$BR" | sort | tr '\n' ' ')" "$F-2 $F-4 $F-5 $F-6 " "ports of $BR"
 ping_ok "${F}a" $NET.4

@@ -27,7 +27,7 @@ assert_eq "$(ip -n "$A" -j route show default | jq -r '.[0].gateway')" $NET.1 "i
 pid=$(ip netns exec "$A" sh -c 'sleep 30 >/dev/null 2>&1 & echo $!')
 assert_eq "$(ip netns pids "$A")" "$pid" "ip netns pids"
 kill "$pid"
-ip netns list | grep -q "^$A\b" || fail "$A not in ip netns list"
+in_netns_list "$A" || fail "$A not in ip netns list"
 
 # fabricctl exec.
 fab_ok exec "$F" "$A" -- ip -j addr show dev eth0

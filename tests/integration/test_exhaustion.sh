@@ -17,8 +17,7 @@ fab_ok add-node "$F" --count 5 --prefix "${F}n"
 for i in 1 2 3 4 5; do
 	assert_eq "$(node_inet "${F}n$i")" "$NET.$((i + 1))/29" "address of ${F}n$i"
 done
-links_before=$(ls /sys/class/net | sort)
-netns_before=$(ls /run/netns | sort)
+before=$(ours "$F")
 
 fab_rc 1 add-node "$F" "${F}x"
 fab_err_line
@@ -26,8 +25,7 @@ assert_contains "$FAB_ERR" "$NET.0/29" "exhaustion error names the subnet"
 fab_rc 1 add-node "$F" --count 2 --prefix "${F}m"
 fab_err_line
 assert_contains "$FAB_ERR" "$NET.0/29" "bulk exhaustion error names the subnet"
-assert_eq "$(ls /sys/class/net | sort)" "$links_before" "host links after exhaustion"
-assert_eq "$(ls /run/netns | sort)" "$netns_before" "netns after exhaustion"
+assert_eq "$(ours "$F")" "$before" "links and netns after exhaustion"
 fab_ok -j show "$F"
 assert_eq "$(echo "$FAB_OUT" | jq -r '.nodes | length')" 5 "nodes after exhaustion"
 

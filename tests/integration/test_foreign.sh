@@ -19,14 +19,14 @@ fab_ok create "$G" --subnet 10.210.9.64/26
 # 1. A netns that is not ours, with the node's name.
 foreign_netns "${F}x"
 ino=$(stat -c %i "/run/netns/${F}x")
-links_before=$(ls /sys/class/net | sort)
+before=$(ours "$F" "$G")
 fab_rc 1 add-node "$F" "${F}x"
 fab_err_line
 assert_contains "$FAB_ERR" "${F}x" "error for a foreign netns"
 netns_exists "${F}x" || fail "foreign netns ${F}x was deleted"
 assert_eq "$(stat -c %i "/run/netns/${F}x")" "$ino" "inode of /run/netns/${F}x"
 assert_eq "$(ip -n "${F}x" -j link show | jq -r '[.[].ifname] | join(",")')" lo "links in foreign netns"
-assert_eq "$(ls /sys/class/net | sort)" "$links_before" "host links after refused add"
+assert_eq "$(ours "$F" "$G")" "$before" "links and netns after refused add"
 fab_ok -j show "$F"
 assert_eq "$(echo "$FAB_OUT" | jq -r '.nodes | length')" 0 "nodes after refused add"
 # ... and del-node will not delete it either.

@@ -12,13 +12,18 @@ F=$(fab_name)
 cleanup_fabric "$F"
 NET=10.210.13
 
+# What a wrong command could have made: objects named after the test's
+# fabric or after the invalid names, a route for the test's subnet, records.
+BAD_NAMES=("t234567890" "-ab" "_ab" "a b" "a.b" "ab:c" "é" "-x" ".x" "x:y")
 snapshot() {
-	{
-		ls /sys/class/net
-		ls /run/netns 2>/dev/null
-		ls /run/fabricctl 2>/dev/null
-		ip -4 route show
-	} | sort
+	local n
+	ours "$F" "${BAD_NAMES[@]}"
+	ip -4 route show $NET.0/24
+	for n in "$F" "${BAD_NAMES[@]}"; do
+		[[ -e /run/fabricctl/$n ]] && echo "record $n"
+	done
+	[[ -e /run/fabricctl/a ]] && echo "record a"
+	return 0
 }
 before=$(snapshot)
 

@@ -20,7 +20,7 @@ link_exists "$F-50" || fail "no host veth $F-50"
 assert_eq "$(master_of "$F-50")" "$F-c0" "master of $F-50"
 ping_ok "${F}a" $NET.1
 
-links_before=$(ls /sys/class/net | sort)
+before=$(ours "$F")
 
 # Refusals: nothing created each time.
 check_refused() { # WHAT NODE ARGS...
@@ -30,7 +30,7 @@ check_refused() { # WHAT NODE ARGS...
 	[[ $FAB_RC -eq 1 || $FAB_RC -eq 2 ]] || { _fab_show_run add-node "$F" "$node" "$@"; fail "$what: exit $FAB_RC, want 1 or 2"; }
 	fab_err_line
 	netns_exists "$node" && fail "$what: netns $node was created"
-	assert_eq "$(ls /sys/class/net | sort)" "$links_before" "$what: host links changed"
+	assert_eq "$(ours "$F")" "$before" "$what: links and netns"
 	return 0
 }
 check_refused "address taken" "${F}b" --ip $NET.50
@@ -44,7 +44,7 @@ netns_exists "${F}b" && fail "bad --ip: netns created"
 fab_rc 2 add-node "$F" "${F}b" "${F}c" --ip $NET.60
 netns_exists "${F}b" && fail "--ip with two nodes: netns ${F}b created"
 netns_exists "${F}c" && fail "--ip with two nodes: netns ${F}c created"
-assert_eq "$(ls /sys/class/net | sort)" "$links_before" "host links after refusals"
+assert_eq "$(ours "$F")" "$before" "links and netns after refusals"
 fab_ok -j show "$F"
 assert_eq "$(echo "$FAB_OUT" | jq -r '.nodes | length')" 1 "nodes after refusals"
 

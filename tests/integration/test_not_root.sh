@@ -24,6 +24,7 @@ nobody() {
 	else
 		FAB_RC=$?
 	fi
+	# shellcheck disable=SC2034
 	FAB_OUT=$(cat "$TEST_TMP/out")
 	FAB_ERR=$(cat "$TEST_TMP/err")
 }
@@ -36,7 +37,7 @@ refused() { # ARGS...
 
 fab_ok create "$F" --subnet $NET.0/25
 fab_ok add-node "$F" "${F}a"
-snapshot() { { ls /sys/class/net; ls /run/netns; ls /run/fabricctl; cat "/run/fabricctl/$F/state"; } | sort; }
+snapshot() { ours "$F" "$G"; leftovers "$G"; cat "/run/fabricctl/$F/state"; }
 before=$(snapshot)
 
 refused create "$G" --subnet $NET.128/25

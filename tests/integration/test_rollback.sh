@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Rollback: a dummy link named like the host veth the next node gets
+# Rollback: a foreign link named like the host veth the next node gets
 # ("<F>-<slot>") makes the veth creation fail. add-node exits 1 with one
-# error line naming the veth and "File exists", and no netns, veth or lease
-# of that node remains; in a bulk add the nodes before the failure stay and
-# work, the failed one and the ones after it do not exist.
+# error line naming the veth and "File exists"; no netns, veth or lease of
+# that node remains; the foreign link is unchanged (not even its ifalias) and
+# destroy leaves it alone. In a bulk add the nodes before the failure stay
+# and work, the failed one and the ones after it do not exist.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 need_root
@@ -13,33 +14,35 @@ F=$(fab_name)
 G=$(fab_name)
 cleanup_fabric "$F" "$G"
 
+# What must not change on a foreign link.
+foreign_view() { link_json "$1" | jq -c '{ifindex, address, mtu, flags, master, ifalias, group, kind: .linkinfo.info_kind}'; }
+
 # --- one node
 fab_ok create "$F" --subnet 10.210.10.0/24
 foreign_link "$F-2"
-d_idx=$(link_json "$F-2" | jq -r .ifindex)
+d_before=$(foreign_view "$F-2")
 fab_rc 1 add-node "$F" "${F}a"
 fab_err_line
 assert_match "$FAB_ERR" "^fabricctl: add-node $F" "error prefix"
 assert_contains "$FAB_ERR" "$F-2" "error names the veth"
 assert_contains "$FAB_ERR" "File exists" "error gives the kernel's reason"
 wait_gone "${F}a" || fail "netns ${F}a left after a failed add"
-assert_eq "$(link_json "$F-2" | jq -r .ifindex)" "$d_idx" "ifindex of the dummy $F-2"
-assert_eq "$(link_json "$F-2" | jq -r .linkinfo.info_kind)" dummy "kind of $F-2"
-assert_eq "$(master_of "$F-2")" "" "master of the dummy $F-2"
+assert_eq "$(foreign_view "$F-2")" "$d_before" "foreign link $F-2 after the failed add"
 assert_eq "$(bridge_ports "$F-c0" | wc -l)" 0 "ports of $F-c0"
 fab_ok -j show "$F"
 assert_eq "$(echo "$FAB_OUT" | jq -r '.nodes | length')" 0 "nodes after a failed add"
-# No leftover veth ends: the only links named after F are the bridge and the dummy.
+# No leftover veth ends: the only links named after F are the bridge and the foreign one.
 assert_eq "$(leftovers "$F" | grep '^link' | sort | tr '\n' ' ')" "link $F-2 link $F-c0 " "links after a failed add"
-# The lease was released: the address can be claimed explicitly.
-ip link del "$F-2"
-fab_ok add-node "$F" "${F}a" --ip 10.210.10.2
-assert_eq "$(node_inet "${F}a")" 10.210.10.2/24 "address of ${F}a after rollback"
-ping_ok "${F}a" 10.210.10.1
+# destroy removes the fabric and leaves the foreign link alone.
+fab_ok destroy "$F"
+wait_gone "$F-c0" || fail "destroy left $F-c0"
+link_exists "$F-2" || fail "destroy $F deleted the foreign link $F-2"
+assert_eq "$(foreign_view "$F-2")" "$d_before" "foreign link $F-2 after destroy"
 
 # --- bulk, failing on the third node (slot 4)
 fab_ok create "$G" --subnet 10.210.11.0/24
 foreign_link "$G-4"
+d_before=$(foreign_view "$G-4")
 fab_rc 1 add-node "$G" --count 5 --prefix "${G}n"
 fab_err_line
 assert_contains "$FAB_ERR" "$G-4" "bulk error names the veth"
@@ -50,14 +53,18 @@ netns_exists "${G}n2" || fail "${G}n2 (before the failure) was removed"
 assert_eq "$(node_inet "${G}n1")" 10.210.11.2/24 "address of ${G}n1"
 assert_eq "$(node_inet "${G}n2")" 10.210.11.3/24 "address of ${G}n2"
 assert_eq "$(bridge_ports "$G-c0" | sort | tr '\n' ' ')" "$G-2 $G-3 " "ports of $G-c0"
-assert_eq "$(link_json "$G-4" | jq -r .linkinfo.info_kind)" dummy "kind of $G-4"
+assert_eq "$(foreign_view "$G-4")" "$d_before" "foreign link $G-4 after the failed bulk add"
 fab_ok -j show "$G"
 assert_eq "$(echo "$FAB_OUT" | jq -r '[.nodes[].name] | sort | join(" ")')" "${G}n1 ${G}n2" "show after a failed bulk add"
 ping_ok "${G}n1" 10.210.11.3
 ping_ok "${G}n2" 10.210.11.1
-# After the obstacle goes, the bulk add can finish.
+# The failed node's lease was released: once the obstacle is gone its
+# address can be claimed explicitly, and the bulk add can finish.
 ip link del "$G-4"
+fab_ok add-node "$G" "${G}x" --ip 10.210.11.4
+assert_eq "$(node_inet "${G}x")" 10.210.11.4/24 "address of ${G}x after rollback"
+ping_ok "${G}x" 10.210.11.2
 fab_ok -j add-node "$G" --count 3 --prefix "${G}n"
 assert_eq "$(echo "$FAB_OUT" | jq -r '[.added[].name] | join(" ")')" "${G}n3 ${G}n4 ${G}n5" "names after retry"
-assert_eq "$(bridge_ports "$G-c0" | wc -l)" 5 "ports of $G-c0 after retry"
+assert_eq "$(bridge_ports "$G-c0" | wc -l)" 6 "ports of $G-c0 after retry"
 exit 0
