@@ -367,6 +367,10 @@ int cmd_show(int argc, char **argv)
 	for (size_t i = 0; i < st.n_nodes; i++) {
 		const struct fabric_node *node = &st.nodes[i];
 		uint32_t addr = ipam_addr_of(&st.ipam, node->slot);
+
+		/* Leased but still being made by a running add-node: not a node yet. */
+		if (node->ifindex <= 0)
+			continue;
 		char a[INET_ADDRSTRLEN], mac_text[18], veth[IFNAMSIZ], cidr[40];
 		uint8_t mac[6];
 
