@@ -51,7 +51,8 @@ link_exists "$BR" || fail "del-node --all removed the bridge"
 [[ -f /run/fabricctl/$F/state ]] || fail "del-node --all removed the state record"
 fab_ok -j show "$F"
 assert_eq "$(echo "$FAB_OUT" | jq -r '.nodes | length')" 0 "nodes after --all"
-# And the fabric is still usable.
-fab_ok add-node "$F" "${F}f"
+# And the fabric is still usable, also under a deleted node's name.
+fab_ok add-node "$F" "${F}f" "${F}b"
 ping_ok "${F}f" $NET.1
+ping_ok "${F}b" $NET.1
 exit 0

@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Foreign objects are never taken over, changed or deleted: a netns of a
-# node's name made with `ip netns add`, a dummy link named like a fabric's
-# bridge, a node of another fabric; and destroy removes only what the
-# fabric made, even next to foreign objects whose names look like its own.
+# node's name made with `ip netns add` (single and bulk add, del-node), a
+# node of another fabric; and destroy removes only what the fabric made,
+# even next to foreign objects whose names look like its own.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 need_root
 
 F=$(fab_name)
 G=$(fab_name)
-H=$(fab_name)
-cleanup_fabric "$F" "$G" "$H"
+cleanup_fabric "$F" "$G"
 
 fab_ok create "$F" --subnet 10.210.9.0/26
 fab_ok create "$G" --subnet 10.210.9.64/26
@@ -43,19 +42,15 @@ link_exists "$G-2" && fail "$G made $G-2 for a node it could not take"
 fab_rc 1 del-node "$G" "${F}a"
 netns_exists "${F}a" || fail "del-node $G deleted $F's node"
 
-# 3. A link named like the bridge: create fails and leaves it alone.
-foreign_link "$H-c0"
-d_before=$(link_json "$H-c0" | jq -c '{ifindex, address, mtu, flags, master, ifalias, kind: .linkinfo.info_kind}')
-fab_rc 1 create "$H" --subnet 10.210.9.128/26
-fab_err_line
-assert_contains "$FAB_ERR" "$H-c0" "error for a foreign bridge name"
-assert_eq "$(link_json "$H-c0" | jq -c '{ifindex, address, mtu, flags, master, ifalias, kind: .linkinfo.info_kind}')" "$d_before" "foreign $H-c0"
-assert_eq "$(ip -j addr show dev "$H-c0" | jq -r '[.[0].addr_info[] | select(.family == "inet")] | length')" 0 "addresses on foreign $H-c0"
-[[ -e /run/fabricctl/$H ]] && fail "failed create left /run/fabricctl/$H"
-fab destroy "$H"
-link_exists "$H-c0" || fail "destroy $H deleted the foreign link $H-c0"
+# 2b. Bulk names skip a foreign netns that has one of them, and leave it alone.
+foreign_netns "${F}m2"
+fab_ok -j add-node "$F" --count 3 --prefix "${F}m"
+assert_eq "$(echo "$FAB_OUT" | jq -r '[.added[].name] | join(" ")')" "${F}m1 ${F}m3 ${F}m4" "bulk names around a foreign netns"
+assert_eq "$(ip -n "${F}m2" -j link show | jq -r '[.[].ifname] | join(",")')" lo "links in foreign netns ${F}m2"
+fab_ok del-node "$F" "${F}m1" "${F}m3" "${F}m4"
+netns_exists "${F}m2" || fail "del-node removed foreign netns ${F}m2"
 
-# 4. destroy removes only what it made: foreign objects named like the
+# 3. destroy removes only what it made: foreign objects named like the
 # fabric's (a netns "${F}x", a dummy "${F}d", a dummy in the host-veth
 # scheme "$F-60") survive it.
 foreign_link "${F}d"
@@ -66,5 +61,5 @@ netns_exists "${F}x" || fail "destroy $F deleted foreign netns ${F}x"
 assert_eq "$(stat -c %i "/run/netns/${F}x")" "$ino" "inode of /run/netns/${F}x after destroy"
 link_exists "${F}d" || fail "destroy $F deleted foreign link ${F}d"
 link_exists "$F-60" || fail "destroy $F deleted foreign link $F-60"
-assert_eq "$(leftovers "$F" | sort | tr '\n' ' ')" "link $F-60 link ${F}d netns ${F}x " "what is left after destroy $F"
+assert_eq "$(leftovers "$F" | sort | tr '\n' ' ')" "link $F-60 link ${F}d netns ${F}m2 netns ${F}x " "what is left after destroy $F"
 exit 0

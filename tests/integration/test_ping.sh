@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Traffic: as soon as add-node returns, node <-> node and node <-> gateway
 # answer the FIRST ping (-c1 -W2, no retry: add-node waits for carrier), and
-# so does the host -> node direction through the bridge.
+# so does the host -> node direction through the bridge. --no-wait nodes
+# pass traffic a little later.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 need_root
@@ -27,6 +28,13 @@ ping_once host $NET.3 || fail "ping host -> $B failed"
 in_ns "$A" ping -n -q -c1 -W2 $NET.3 >/dev/null
 mac=$(ip -n "$A" -j neigh show $NET.3 dev eth0 | jq -r '.[0].lladdr')
 assert_eq "$mac" "$(mac_of $NET.3)" "$A's neighbour entry for $B"
+
+# --no-wait returns earlier; the node passes traffic within seconds.
+fab_ok add-node "$F" "${F}c" --no-wait
+for ((i = 0; i < 10; i++)); do
+	ping_once "${F}c" $NET.1 && break
+done
+[[ $i -lt 10 ]] || fail "a --no-wait node did not reach the gateway within 20 s"
 
 # A few packets back and forth, none lost.
 in_ns "$A" ping -n -q -c5 -i0.2 -W2 $NET.3 >"$TEST_TMP/p" || { cat "$TEST_TMP/p" >&2; fail "ping -c5 $A -> $B lost packets"; }

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Big subnets and the naming scheme at its limits: in a /16 the host veth
+# of 10.211.3.7 is "<F>-775" (slot = offset from the network address) with
+# MAC 0e:fb:0a:d3:03:07; in a /13 (the largest allowed) with an 8-character
+# fabric name the last node slot, 524286, gives a 15-character veth name
+# (IFNAMSIZ - 1), and that node works.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+need_root
+
+F=$(fab_name)
+cleanup_fabric "$F"
+fab_ok -j create "$F" --subnet 10.211.0.0/16
+assert_eq "$(echo "$FAB_OUT" | jq -r .gateway)" 10.211.0.1 "gateway of a /16"
+fab_ok add-node "$F" "${F}a" --ip 10.211.3.7
+assert_eq "$(node_inet "${F}a")" 10.211.3.7/16 "address of ${F}a"
+assert_eq "$(ip -n "${F}a" -j link show dev eth0 | jq -r '.[0].address')" 0e:fb:0a:d3:03:07 "MAC of ${F}a"
+link_exists "$F-775" || fail "no host veth $F-775: $(leftovers "$F" | tr '\n' ' ')"
+assert_eq "$(master_of "$F-775")" "$F-c0" "master of $F-775"
+fab_ok add-node "$F" "${F}b" --ip 10.211.255.254
+link_exists "$F-65534" || fail "no host veth $F-65534"
+ping_ok "${F}a" 10.211.255.254
+ping_ok "${F}b" 10.211.0.1
+
+# /13 with an 8-character name: 10.216.0.0/13 spans 10.216.0.0-10.223.255.255.
+G=$(fab_name)ab
+assert_eq "${#G}" 8 "length of $G"
+cleanup_fabric "$G"
+fab_ok create "$G" --subnet 10.216.0.0/13
+fab_ok add-node "$G" "${G}z" --ip 10.223.255.254
+V=$G-524286
+assert_eq "${#V}" 15 "length of $V"
+link_exists "$V" || fail "no host veth $V: $(leftovers "$G" | tr '\n' ' ')"
+assert_eq "$(master_of "$V")" "$G-c0" "master of $V"
+assert_eq "$(node_inet "${G}z")" 10.223.255.254/13 "address of ${G}z"
+ping_ok "${G}z" 10.216.0.1
+fab_ok add-node "$G" "${G}y"
+assert_eq "$(node_inet "${G}y")" 10.216.0.2/13 "first ordinary address of a /13"
+fab add-node "$G" "${G}x" --ip 10.223.255.255
+[[ $FAB_RC -ne 0 ]] || fail "--ip of the broadcast address of a /13 accepted"
+netns_exists "${G}x" && fail "refused --ip made netns ${G}x"
+exit 0
