@@ -116,7 +116,8 @@ static void print_help(void)
 	      "                     human units, and a TOTAL row.\n"
 	      "  -j, --json         JSON with every counter, the per-protocol breakdown and\n"
 	      "                     the time of the reading (\"time\", RFC 3339 UTC, and\n"
-	      "                     \"timestamp\", seconds since the epoch). -p pretty-prints.\n"
+	      "                     \"timestamp_ms\", milliseconds since the epoch). -p\n"
+	      "                     pretty-prints.\n"
 	      "      --prometheus   Prometheus text exposition format, for node_exporter's\n"
 	      "                     textfile collector: counters fabricctl_node_*_total with\n"
 	      "                     labels fabric, node, direction (and protocol), bytes in\n"
@@ -322,7 +323,7 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 	o->nodes = &argv[optind];
 	o->n_nodes = argc - optind;
 	if (!o->fabric)
-		return fail_usage("stats needs a fabric name (see \"fabricctl stats --help\")");
+		return fail_usage("missing FABRIC (see \"fabricctl stats --help\")");
 	return 0;
 }
 
@@ -531,9 +532,9 @@ static void format_time(const struct timespec *ts, char *buf, size_t size)
 	snprintf(buf + len, size - len, ".%03uZ", (unsigned int)(ts->tv_nsec / 1000000) % 1000);
 }
 
-static double timestamp(const struct timespec *ts)
+static uint64_t timestamp_ms(const struct timespec *ts)
 {
-	return (double)ts->tv_sec + (double)ts->tv_nsec / 1e9;
+	return (uint64_t)ts->tv_sec * 1000 + (uint64_t)ts->tv_nsec / 1000000;
 }
 
 static void json_dir(struct json_writer *w, const char *key, const struct fabric_dir_counters *d)
@@ -576,7 +577,7 @@ static void print_json(const struct fabric_state *st, const struct row *rows, si
 	json_object_start(&w);
 	json_kv_string(&w, "fabric", st->name);
 	json_kv_string(&w, "time", when);
-	json_kv_double(&w, "timestamp", timestamp(&s->real));
+	json_kv_uint(&w, "timestamp_ms", timestamp_ms(&s->real));
 	if (interval > 0)
 		json_kv_double(&w, "interval", interval);
 	json_key(&w, "nodes");
