@@ -49,12 +49,12 @@ uint32_t nl_bridge_create(struct nl_sock *s, const struct link_spec *br);
 uint32_t nl_veth_create(struct nl_sock *s, const struct link_spec *host,
 			const struct link_spec *peer, int netns_fd);
 /*
- * RTM_SETLINK by name: ifalias (not accepted at creation time) and, with
+ * RTM_SETLINK by index: ifalias (not accepted at creation time) and, with
  * @no_ipv6_ll, IPv6 address generation mode "none" (no link-local address,
  * hence no DAD, router solicitation or MLD report flooded by the bridge).
+ * By index, never by name: a name may belong to a link that is not ours.
  */
-uint32_t nl_link_set_alias(struct nl_sock *s, const char *name, const char *alias,
-			   bool no_ipv6_ll);
+uint32_t nl_link_tag(struct nl_sock *s, int ifindex, const char *alias, bool no_ipv6_ll);
 /* RTM_SETLINK by index: administratively up. */
 uint32_t nl_link_set_up(struct nl_sock *s, int ifindex);
 /* RTM_SETLINK by index: move to interface group @group. */

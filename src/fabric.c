@@ -286,7 +286,6 @@ static int create_bridge(struct nl_sock *s, const struct fabric_state *st, int *
 	alias_tag(tag, sizeof(tag), st->name, NULL);
 	node_mac(mac, gw);
 	seq = nl_bridge_create(s, &spec);
-	nl_link_set_alias(s, br, tag, false);
 	err = nl_flush(s, seq, NULL, NULL, NULL);
 	if (err)
 		return fail(err, "cannot create bridge \"%s\"", br);
@@ -294,7 +293,8 @@ static int create_bridge(struct nl_sock *s, const struct fabric_state *st, int *
 	if (err)
 		return fail(err, "cannot read back bridge \"%s\"", br);
 	*ifindex = info.ifindex;
-	seq = nl_addr_add(s, info.ifindex, gw, st->subnet.len);
+	seq = nl_link_tag(s, info.ifindex, tag, false);
+	nl_addr_add(s, info.ifindex, gw, st->subnet.len);
 	err = nl_flush(s, seq, NULL, NULL, NULL);
 	if (err)
 		return fail(err, "cannot add gateway address to \"%s\" (subnet %s)", br,
@@ -563,7 +563,7 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, int br_ifindex,
 {
 	char tag[128];
 	uint8_t hmac[6], nmac[6];
-	struct nl_ack acks[ADD_BATCH * 3];
+	struct nl_ack acks[ADD_BATCH * 2];
 	struct batch_replies replies = { p, n };
 	size_t made = 0, ok;
 	uint32_t first;
@@ -591,9 +591,7 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, int br_ifindex,
 
 		host_mac(hmac, p[i].addr);
 		node_mac(nmac, p[i].addr);
-		alias_tag(tag, sizeof(tag), st->name, p[i].name);
 		nl_veth_create(s, &host, &peer, p[i].netns_fd);
-		nl_link_set_alias(s, p[i].host_if, tag, true);
 		p[i].get_seq = nl_link_get(s, p[i].host_if);
 	}
 	memset(acks, 0, sizeof(acks));
@@ -602,21 +600,21 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, int br_ifindex,
 		if (ferr && !err)
 			err = ferr;
 	}
-	/* ok = how many nodes in a row have their veth, tag and tc program. */
+	/* ok = how many nodes in a row have their veth and tc program. */
 	for (ok = 0; ok < made; ok++)
-		p[ok].veth_made = acks[ok * 3].err == 0;
+		p[ok].veth_made = acks[ok * 2].err == 0;
 	for (ok = 0; ok < made; ok++) {
-		struct nl_ack *a = &acks[ok * 3];
+		struct nl_ack *a = &acks[ok * 2];
 		int e;
 
 		if ((e = ack_error(&a[0]))) {
+			p[ok].host.ifindex = 0; /* the GET found someone else's link */
 			err = fail(e, "cannot create veth \"%s\" for node \"%s\"", p[ok].host_if,
 				   p[ok].name);
 			break;
 		}
-		if ((e = ack_error(&a[1])) || (e = ack_error(&a[2])) || p[ok].host.ifindex <= 0) {
-			err = fail(e ? e : -ENODEV, "cannot tag and read back veth \"%s\"",
-				   p[ok].host_if);
+		if ((e = ack_error(&a[1])) || p[ok].host.ifindex <= 0) {
+			err = fail(e ? e : -ENODEV, "cannot read back veth \"%s\"", p[ok].host_if);
 			break;
 		}
 		if (fb && (e = fabric_bpf_node_attach(fb, p[ok].host.ifindex))) {
@@ -625,21 +623,27 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, int br_ifindex,
 		}
 	}
 
-	/* Host ends up, in one sendmsg, for the good prefix of the batch. */
+	/* Host ends tagged as ours (by index), then up: one sendmsg. */
 	first = nl_next_seq(s);
-	for (size_t i = 0; i < ok; i++)
+	for (size_t i = 0; i < ok; i++) {
+		alias_tag(tag, sizeof(tag), st->name, p[i].name);
+		nl_link_tag(s, p[i].host.ifindex, tag, true);
 		nl_link_set_up(s, p[i].host.ifindex);
+	}
 	if (ok) {
-		memset(acks, 0, ok * sizeof(acks[0]));
+		memset(acks, 0, ok * 2 * sizeof(acks[0]));
 		nl_flush(s, first, acks, NULL, NULL);
 	}
 	for (size_t i = 0; i < ok; i++) {
-		int e = ack_error(&acks[i]);
+		int e = ack_error(&acks[i * 2]);
+
+		if (!e)
+			e = ack_error(&acks[i * 2 + 1]);
 
 		if (!e)
 			e = configure_inside(&p[i], st);
 		else
-			fail(e, "cannot bring up veth \"%s\"", p[i].host_if);
+			fail(e, "cannot tag and bring up veth \"%s\"", p[i].host_if);
 		if (e) {
 			/* This node comes before any later failure: it is the one to report. */
 			if (err)

@@ -93,12 +93,10 @@ uint32_t nl_veth_create(struct nl_sock *s, const struct link_spec *host,
 	return nlh->nlmsg_seq;
 }
 
-uint32_t nl_link_set_alias(struct nl_sock *s, const char *name, const char *alias,
-			   bool no_ipv6_ll)
+uint32_t nl_link_tag(struct nl_sock *s, int ifindex, const char *alias, bool no_ipv6_ll)
 {
-	struct nlmsghdr *nlh = link_msg(s, RTM_SETLINK, 0, 0, NULL);
+	struct nlmsghdr *nlh = link_msg(s, RTM_SETLINK, 0, ifindex, NULL);
 
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
 	if (no_ipv6_ll) {
 		struct nlattr *af = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
