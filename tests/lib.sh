@@ -262,7 +262,7 @@ wait_no_leftovers() {
 
 # Only addresses of the test's own fabrics may be pinged.
 _ping_guard() {
-	[[ "$1" =~ ^10\.21[0-9]\. ]] || fail "refusing to ping $1: not a test subnet"
+	[[ "$1" =~ ^10\.2(1[0-9]|[2-5][0-9])\. ]] || fail "refusing to ping $1: not a test subnet"
 }
 
 # ping_once FROM ADDR: one echo, 2 s wait, no retry. FROM is a node or "host".

@@ -4,7 +4,8 @@
 # of 10.211.3.7 is "<F>-775" (slot = offset from the network address) with
 # MAC 0e:fb:0a:d3:03:07; in a /13 (the largest allowed) with an 8-character
 # fabric name the last node slot, 524286, gives a 15-character veth name
-# (IFNAMSIZ - 1), and that node works.
+# (IFNAMSIZ - 1), and that node works. (The /13 is one of 10.216-10.255
+# that this host does not already use.)
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 need_root
@@ -23,21 +24,33 @@ link_exists "$F-65534" || fail "no host veth $F-65534"
 ping_ok "${F}a" 10.211.255.254
 ping_ok "${F}b" 10.211.0.1
 
-# /13 with an 8-character name: 10.216.0.0/13 spans 10.216.0.0-10.223.255.255.
+# /13 with an 8-character name: the first of 10.216/13 .. 10.248/13 that no
+# route or address on this host overlaps (a shared host may use some).
+routes=$(ip -j route show table all | jq -r '.[].dst' | grep -E '^[0-9.]+(/[0-9]+)?$' | sort -u)
+B=
+for o in 216 224 232 240 248; do
+	clash=0
+	for r in $routes; do
+		if cidr_overlaps "$r" "10.$o.0.0/13"; then clash=1; break; fi
+	done
+	if [[ $clash -eq 0 ]]; then B=$o; break; fi
+done
+[[ -n $B ]] || skip "every candidate /13 (10.216-10.255) is in use on this host"
+L=$((B + 7))
 G=$(fab_name)ab
 assert_eq "${#G}" 8 "length of $G"
 cleanup_fabric "$G"
-fab_ok create "$G" --subnet 10.216.0.0/13
-fab_ok add-node "$G" "${G}z" --ip 10.223.255.254
+fab_ok create "$G" --subnet 10.$B.0.0/13
+fab_ok add-node "$G" "${G}z" --ip 10.$L.255.254
 V=$G-524286
 assert_eq "${#V}" 15 "length of $V"
 link_exists "$V" || fail "no host veth $V: $(leftovers "$G" | tr '\n' ' ')"
 assert_eq "$(master_of "$V")" "$G-c0" "master of $V"
-assert_eq "$(node_inet "${G}z")" 10.223.255.254/13 "address of ${G}z"
-ping_ok "${G}z" 10.216.0.1
+assert_eq "$(node_inet "${G}z")" 10.$L.255.254/13 "address of ${G}z"
+ping_ok "${G}z" 10.$B.0.1
 fab_ok add-node "$G" "${G}y"
-assert_eq "$(node_inet "${G}y")" 10.216.0.2/13 "first ordinary address of a /13"
-fab add-node "$G" "${G}x" --ip 10.223.255.255
+assert_eq "$(node_inet "${G}y")" 10.$B.0.2/13 "first ordinary address of a /13"
+fab add-node "$G" "${G}x" --ip 10.$L.255.255
 [[ $FAB_RC -ne 0 ]] || fail "--ip of the broadcast address of a /13 accepted"
 netns_exists "${G}x" && fail "refused --ip made netns ${G}x"
 exit 0
