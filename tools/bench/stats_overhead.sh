@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# What counting costs the traffic: iperf3 TCP between two nodes of a fabric
+# with and without the tc program on their host veths, A/B interleaved
+# (the order alternates pair to pair so that drift cancels out), median of
+# each side and the throughput loss in %; ping RTT both ways, with and
+# without. "Without" removes the clsact qdisc (and so the filters) from both
+# host veths; "with" puts back exactly what add-node attaches: clsact and a
+# direct-action cls_bpf filter (prio 1, handle 1) running the fabric's pinned
+# programs on ingress and egress.
+#
+# Usage: stats_overhead.sh [--pairs N] [--seconds S] FABRICCTL
+# Root. Uses fabric "bso<pid>" (subnet 10.201.2.0/24), removed at exit.
+set -euo pipefail
+
+PAIRS=5
+SECONDS_PER_RUN=5
+usage() {
+	sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'
+	exit "${1:-2}"
+}
+while [[ $# -gt 0 ]]; do
+	case $1 in
+	--pairs) PAIRS=$2; shift 2 ;;
+	--seconds) SECONDS_PER_RUN=$2; shift 2 ;;
+	-h | --help) usage 0 ;;
+	-*) usage ;;
+	*) break ;;
+	esac
+done
+[[ $# -eq 1 ]] || usage
+FABRICCTL=$1
+[[ -x $FABRICCTL ]] || { echo "stats_overhead: no fabricctl at $FABRICCTL" >&2; exit 2; }
+[[ $(id -u) -eq 0 ]] || { echo "stats_overhead: needs root" >&2; exit 2; }
+for t in iperf3 jq ping tc; do
+	command -v $t >/dev/null || { echo "stats_overhead: needs $t" >&2; exit 2; }
+done
+((PAIRS >= 3)) || { echo "stats_overhead: --pairs must be at least 3" >&2; exit 2; }
+
+F=bso$(($$ % 100000))
+NET=10.201.2
+A=${F}a
+B=${F}b
+PIN=/sys/fs/bpf/fabricctl/$F
+TMP=$(mktemp -d /tmp/stats_overhead.XXXXXX)
+
+cleanup() {
+	set +e
+	[[ -s $TMP/iperf3.pid ]] && kill "$(cat "$TMP/iperf3.pid")" 2>/dev/null
+	"$FABRICCTL" destroy "$F" >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+"$FABRICCTL" create "$F" --subnet $NET.0/24 >/dev/null
+"$FABRICCTL" add-node "$F" "$A" "$B" >/dev/null
+VA=$("$FABRICCTL" stats "$F" "$A" -j | jq -r '.nodes[0].ifindex')
+VB=$("$FABRICCTL" stats "$F" "$B" -j | jq -r '.nodes[0].ifindex')
+VA=$(ip -j link show 2>/dev/null | jq -r --argjson i "$VA" '.[] | select(.ifindex == $i) | .ifname')
+VB=$(ip -j link show 2>/dev/null | jq -r --argjson i "$VB" '.[] | select(.ifindex == $i) | .ifname')
+
+counting_off() {
+	local v
+	for v in "$VA" "$VB"; do tc qdisc del dev "$v" clsact; done
+}
+
+counting_on() {
+	local v
+	for v in "$VA" "$VB"; do
+		tc qdisc add dev "$v" clsact
+		tc filter add dev "$v" ingress prio 1 handle 1 bpf da pinned "$PIN/prog_ingress"
+		tc filter add dev "$v" egress prio 1 handle 1 bpf da pinned "$PIN/prog_egress"
+	done
+}
+
+counting_is() { # on|off
+	local n
+	n=$(tc filter show dev "$VA" ingress 2>/dev/null | grep -c fabric_ingress || true)
+	[[ $1 == on && $n -eq 1 || $1 == off && $n -eq 0 ]] || {
+		echo "stats_overhead: counting should be $1 on $VA" >&2
+		exit 1
+	}
+}
+
+ip netns exec "$B" iperf3 -s -D -I "$TMP/iperf3.pid" -B $NET.3 >/dev/null
+for _ in $(seq 50); do [[ -s $TMP/iperf3.pid ]] && break; sleep 0.1; done
+sleep 0.5
+
+iperf() { # -> Gbit/s received
+	ip netns exec "$A" iperf3 -c $NET.3 -t "$SECONDS_PER_RUN" -O 1 -J >"$TMP/iperf.json" ||
+		{ cat "$TMP/iperf.json" >&2; exit 1; }
+	jq '.end.sum_received.bits_per_second / 1e9' "$TMP/iperf.json"
+}
+
+rtt() { # FROM TO -> average RTT in microseconds
+	ip netns exec "$1" ping -n -q -c 200 -i 0.005 "$2" |
+		awk -F/ '/^rtt/ { printf "%.1f\n", $5 * 1000 }'
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Warm up (ARP, TCP caches).
+iperf >/dev/null
+echo "iperf3 TCP $A -> $B, ${SECONDS_PER_RUN}s per run, $PAIRS pairs (order alternates):"
+printf '  %-5s %14s %14s %8s\n' pair "with Gbit/s" "without Gbit/s" "loss %"
+: >"$TMP/with"
+: >"$TMP/without"
+: >"$TMP/loss"
+for ((i = 1; i <= PAIRS; i++)); do
+	if ((i % 2)); then
+		counting_is on
+		w=$(iperf)
+		counting_off
+		counting_is off
+		wo=$(iperf)
+		counting_on
+	else
+		counting_off
+		counting_is off
+		wo=$(iperf)
+		counting_on
+		counting_is on
+		w=$(iperf)
+	fi
+	loss=$(awk -v w="$w" -v o="$wo" 'BEGIN { printf "%.2f", (o - w) / o * 100 }')
+	echo "$w" >>"$TMP/with"
+	echo "$wo" >>"$TMP/without"
+	echo "$loss" >>"$TMP/loss"
+	printf '  %-5s %14.2f %14.2f %8s\n' "$i" "$w" "$wo" "$loss"
+done
+mw=$(median <"$TMP/with")
+mo=$(median <"$TMP/without")
+ml=$(median <"$TMP/loss")
+printf '  %-5s %14.2f %14.2f %8s\n' median "$mw" "$mo" "$ml"
+printf 'throughput loss with counting: %s%% (median of medians: %.2f%%; target < 3%%)\n' "$ml" \
+	"$(awk -v w="$mw" -v o="$mo" 'BEGIN { print (o - w) / o * 100 }')"
+
+counting_is on
+echo "ping RTT (avg of 200, us):"
+printf '  %-12s %8s %8s\n' direction with without
+ab_w=$(rtt "$A" $NET.3)
+ba_w=$(rtt "$B" $NET.2)
+counting_off
+ab_o=$(rtt "$A" $NET.3)
+ba_o=$(rtt "$B" $NET.2)
+counting_on
+printf '  %-12s %8s %8s\n' "$A->$B" "$ab_w" "$ab_o" "$B->$A" "$ba_w" "$ba_o"
+
+# The counters saw the benchmark's traffic (sanity: counting really was on).
+"$FABRICCTL" stats "$F"
