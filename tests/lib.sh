@@ -215,6 +215,29 @@ bridge_ports() {
 	bridge -j link show | jq -r --arg br "$1" '.[] | select(.master == $br) | .ifname'
 }
 
+# assert_consistent F: what `show -j F` says is what the kernel has. Every
+# node shown "up" has its netns, eth0 with the shown address/prefix and MAC,
+# and its host veth (shown ifindex) enslaved to one of the fabric's bridges;
+# the bridges' ports are exactly the shown nodes' host veths.
+assert_consistent() {
+	local f=$1 name addr plen mac veth idx state ports want br
+	fab_ok -j show "$f"
+	while IFS=$'\t' read -r name addr plen mac veth idx state; do
+		[[ $state == up ]] || continue
+		netns_exists "$name" || fail "show $f: $name is up but has no netns"
+		assert_eq "$(node_inet "$name")" "$addr/$plen" "show $f: address of $name vs kernel"
+		assert_eq "$(ip -n "$name" -j link show dev eth0 | jq -r '.[0].address')" "$mac" "show $f: MAC of $name vs kernel"
+		link_exists "$veth" || fail "show $f: host veth $veth of $name does not exist"
+		assert_eq "$(cat "/sys/class/net/$veth/ifindex")" "$idx" "show $f: ifindex of $veth"
+		assert_match "$(master_of "$veth")" "^$f-c[0-9]+$" "show $f: master of $veth"
+	done < <(jq -r '.nodes[] | [.name, .address, .prefix_len, .mac, .host_veth, .ifindex, .state] | @tsv' <<<"$FAB_OUT")
+	want=$(jq -r '.nodes[] | select(.state != "missing") | .host_veth' <<<"$FAB_OUT" | sort)
+	ports=$(for br in /sys/class/net/"$f"-c*; do
+		if [[ -e $br ]]; then bridge_ports "${br##*/}"; fi
+	done | sort)
+	assert_eq "$ports" "$want" "show $f: bridge ports vs host veths shown"
+}
+
 # wait_gone [-t SECS] NAME...: netns teardown is asynchronous; poll until no
 # link (host namespace) and no netns of any NAME is left. 1 on timeout.
 wait_gone() {

@@ -66,6 +66,7 @@ fab_ok -j show "$F"
 assert_eq "$(echo "$FAB_OUT" | jq -r '.nodes | length')" 15 "show -j node count"
 assert_eq "$(echo "$FAB_OUT" | jq -r '[.nodes[].address] | unique | length')" 15 "distinct addresses in show"
 
+assert_consistent "$F"
 ping_ok "${P}1" "${NET}.11"
 ping_ok "${P}10" "${NET}.2"
 ping_ok "${P}13" "${NET}.1"

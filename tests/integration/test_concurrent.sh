@@ -48,6 +48,18 @@ assert_eq "$(echo "$FAB_OUT" | jq -r '[.nodes[].address] | unique | length')" 40
 in_ns "${F}a1" sh -c 'rc=0; for a in "$@"; do ping -n -q -c1 -W2 "$a" >/dev/null 2>&1 || ping -n -q -c1 -W2 "$a" >/dev/null 2>&1 || { echo "no answer from $a"; rc=1; }; done; exit $rc' \
 	sh "${addrs[@]}" || fail "not every node is reachable from ${F}a1"
 
+assert_consistent "$F"
+
+# destroy racing a bulk add: whichever order the lock gives them, once both
+# are done and a last destroy has run nothing of the fabric is left.
+"$FABRICCTL" add-node "$F" --count 30 --prefix "${F}c" >/dev/null 2>&1 &
+pa=$!
+sleep 0.05
+"$FABRICCTL" destroy "$F" >"$TEST_TMP/d.out" 2>&1 || fail "destroy racing add-node: $(cat "$TEST_TMP/d.out")"
+wait $pa || true
+fab_ok destroy "$F"
+wait_no_leftovers "$F" 5 || fail "destroy racing add-node left: $(leftovers "$F" | tr '\n' ' ')"
+
 # Concurrent creates of the same subnet: one succeeds, the other fails.
 "$FABRICCTL" create "$G1" --subnet 10.210.16.0/24 >"$TEST_TMP/g1" 2>&1 &
 p1=$!

@@ -55,4 +55,5 @@ assert_eq "$(echo "$FAB_OUT" | jq -r '.nodes | length')" 0 "nodes after --all"
 fab_ok add-node "$F" "${F}f" "${F}b"
 ping_ok "${F}f" $NET.1
 ping_ok "${F}b" $NET.1
+assert_consistent "$F"
 exit 0

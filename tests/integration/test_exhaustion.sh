@@ -36,6 +36,7 @@ fab_ok add-node "$F" "${F}x"
 assert_eq "$(node_inet "${F}x")" "$NET.4/29" "address of ${F}x in the freed slot"
 ping_ok "${F}x" $NET.6
 fab_rc 1 add-node "$F" "${F}y"
+assert_consistent "$F"
 
 # /30: one node slot (.10 of 10.210.12.8/30).
 fab_ok create "$G" --subnet $NET.8/30

@@ -67,4 +67,5 @@ ping_ok "${G}x" 10.210.11.2
 fab_ok -j add-node "$G" --count 3 --prefix "${G}n"
 assert_eq "$(echo "$FAB_OUT" | jq -r '[.added[].name] | join(" ")')" "${G}n3 ${G}n4 ${G}n5" "names after retry"
 assert_eq "$(bridge_ports "$G-c0" | wc -l)" 6 "ports of $G-c0 after retry"
+assert_consistent "$G"
 exit 0
