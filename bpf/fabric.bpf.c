@@ -14,6 +14,7 @@
 #include <linux/in.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <stdbool.h>
 
 #include "fabric_counters.h"
 
@@ -100,63 +101,39 @@ static __always_inline __u8 ipv6_upper_proto(struct __sk_buff *skb, __u32 off, _
 }
 
 /*
- * Headers are read with bpf_skb_load_bytes() rather than direct packet
- * access: it also works when they are not in the linear part of the skb,
- * and does not need bpf_skb_pull_data(), which may reallocate the packet.
+ * Headers are read in place when they are in the linear part of the skb
+ * (nearly always, at tc on a veth), else with bpf_skb_load_bytes(), which
+ * does not need bpf_skb_pull_data() (that may reallocate the packet).
  */
-static __always_inline void count(struct __sk_buff *skb, struct fabric_dir_counters *c)
+static __always_inline int load(struct __sk_buff *skb, __u32 off, void *to, __u32 len)
 {
-	struct ethhdr eth;
-	__u32 off = sizeof(eth);
-	__be16 proto;
+	return bpf_skb_load_bytes(skb, off, to, len);
+}
 
-	c->packets++;
-	c->bytes += skb->len;
-
-	if (bpf_skb_load_bytes(skb, 0, &eth, sizeof(eth))) {
-		c->proto[FABRIC_PROTO_OTHER]++;
-		return;
-	}
-	if (eth.h_dest[0] & 1) {
-		if ((eth.h_dest[0] & eth.h_dest[1] & eth.h_dest[2] & eth.h_dest[3] &
-		     eth.h_dest[4] & eth.h_dest[5]) == 0xff)
-			c->broadcast++;
-		else
-			c->multicast++;
-	}
-
-	proto = eth.h_proto;
-	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD)) {
-		struct vlan_tag tag;
-
-		if (bpf_skb_load_bytes(skb, off, &tag, sizeof(tag))) {
-			c->proto[FABRIC_PROTO_OTHER]++;
-			return;
-		}
-		proto = tag.proto;
-		off += sizeof(tag);
-	}
-
+static __always_inline void count_l3(struct __sk_buff *skb, struct fabric_dir_counters *c,
+				     __be16 proto, __u32 off, __u8 l4_linear, bool have_l4)
+{
 	switch (proto) {
 	case bpf_htons(ETH_P_ARP):
 		c->proto[FABRIC_PROTO_ARP]++;
 		break;
 	case bpf_htons(ETH_P_IP): {
-		__u8 l4;
+		__u8 l4 = l4_linear;
 
 		c->proto[FABRIC_PROTO_IPV4]++;
-		if (!bpf_skb_load_bytes(skb, off + __builtin_offsetof(struct iphdr, protocol),
-					&l4, sizeof(l4)) &&
-		    l4 != IPPROTO_ICMPV6)
-			count_l4(c, l4);
+		if (have_l4 ||
+		    !load(skb, off + __builtin_offsetof(struct iphdr, protocol), &l4, sizeof(l4)))
+			if (l4 != IPPROTO_ICMPV6)
+				count_l4(c, l4);
 		break;
 	}
 	case bpf_htons(ETH_P_IPV6): {
-		__u8 nexthdr, l4;
+		__u8 nexthdr = l4_linear, l4;
 
 		c->proto[FABRIC_PROTO_IPV6]++;
-		if (bpf_skb_load_bytes(skb, off + __builtin_offsetof(struct ipv6hdr, nexthdr),
-				       &nexthdr, sizeof(nexthdr)))
+		if (!have_l4 &&
+		    load(skb, off + __builtin_offsetof(struct ipv6hdr, nexthdr), &nexthdr,
+			 sizeof(nexthdr)))
 			break;
 		l4 = ipv6_upper_proto(skb, off + sizeof(struct ipv6hdr), nexthdr);
 		if (l4 != IPPROTO_ICMP)
@@ -167,6 +144,69 @@ static __always_inline void count(struct __sk_buff *skb, struct fabric_dir_count
 		c->proto[FABRIC_PROTO_OTHER]++;
 		break;
 	}
+}
+
+static __always_inline void count_dest(struct fabric_dir_counters *c, const __u8 *dest)
+{
+	if (dest[0] & 1) {
+		if ((dest[0] & dest[1] & dest[2] & dest[3] & dest[4] & dest[5]) == 0xff)
+			c->broadcast++;
+		else
+			c->multicast++;
+	}
+}
+
+static __always_inline void count(struct __sk_buff *skb, struct fabric_dir_counters *c)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	struct ethhdr copy;
+	__u32 off = sizeof(*eth);
+	__be16 proto;
+
+	c->packets++;
+	c->bytes += skb->len;
+
+	/* Fast path: untagged IPv4/IPv6 with the L4 protocol byte in place. */
+	if ((void *)(eth + 1) <= data_end) {
+		count_dest(c, eth->h_dest);
+		proto = eth->h_proto;
+		if (proto == bpf_htons(ETH_P_IP)) {
+			struct iphdr *ip = (void *)(eth + 1);
+
+			if ((void *)(ip + 1) <= data_end) {
+				count_l3(skb, c, proto, off, ip->protocol, true);
+				return;
+			}
+		} else if (proto == bpf_htons(ETH_P_IPV6)) {
+			struct ipv6hdr *ip6 = (void *)(eth + 1);
+
+			if ((void *)(ip6 + 1) <= data_end) {
+				count_l3(skb, c, proto, off, ip6->nexthdr, true);
+				return;
+			}
+		}
+	} else {
+		if (load(skb, 0, &copy, sizeof(copy))) {
+			c->proto[FABRIC_PROTO_OTHER]++;
+			return;
+		}
+		count_dest(c, copy.h_dest);
+		proto = copy.h_proto;
+	}
+
+	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD)) {
+		struct vlan_tag tag;
+
+		if (load(skb, off, &tag, sizeof(tag))) {
+			c->proto[FABRIC_PROTO_OTHER]++;
+			return;
+		}
+		proto = tag.proto;
+		off += sizeof(tag);
+	}
+	count_l3(skb, c, proto, off, 0, false);
 }
 
 /* tc ingress on the host veth: the node transmitted this packet. */

@@ -33,7 +33,7 @@ done
 FABRICCTL=$1
 [[ -x $FABRICCTL ]] || { echo "stats_overhead: no fabricctl at $FABRICCTL" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "stats_overhead: needs root" >&2; exit 2; }
-for t in iperf3 jq ping tc; do
+for t in iperf3 jq ping tc bpftool; do
 	command -v $t >/dev/null || { echo "stats_overhead: needs $t" >&2; exit 2; }
 done
 ((PAIRS >= 3)) || { echo "stats_overhead: --pairs must be at least 3" >&2; exit 2; }
@@ -48,6 +48,7 @@ TMP=$(mktemp -d /tmp/stats_overhead.XXXXXX)
 cleanup() {
 	set +e
 	[[ -s $TMP/iperf3.pid ]] && kill "$(cat "$TMP/iperf3.pid")" 2>/dev/null
+	[[ -n ${stats_was:-} ]] && echo "$stats_was" >/proc/sys/kernel/bpf_stats_enabled
 	"$FABRICCTL" destroy "$F" >/dev/null 2>&1
 	rm -rf "$TMP"
 }
@@ -146,6 +147,25 @@ ab_o=$(rtt "$A" $NET.3)
 ba_o=$(rtt "$B" $NET.2)
 counting_on
 printf '  %-12s %8s %8s\n' "$A->$B" "$ab_w" "$ab_o" "$B->$A" "$ba_w" "$ba_o"
+
+# The program's own cost per packet, from the kernel's BPF run-time stats
+# (kernel.bpf_stats_enabled, on only for this one extra run: it adds two
+# clock reads per run), independent of how noisy the throughput numbers are.
+stats_was=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || echo)
+if [[ -n $stats_was ]]; then
+	prog_stats() { # -> "run_cnt run_time_ns" summed over both programs
+		for p in prog_ingress prog_egress; do
+			bpftool -j prog show pinned "$PIN/$p"
+		done | jq -s '[(map(.run_cnt // 0) | add), (map(.run_time_ns // 0) | add)] | "\(.[0]) \(.[1])"' -r
+	}
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled
+	read -r c0 n0 < <(prog_stats)
+	iperf >/dev/null
+	read -r c1 n1 < <(prog_stats)
+	echo "$stats_was" >/proc/sys/kernel/bpf_stats_enabled
+	awk -v c=$((c1 - c0)) -v n=$((n1 - n0)) 'BEGIN {
+		if (c > 0) printf "program run time: %.1f ns per packet (%d runs, kernel.bpf_stats_enabled)\n", n / c, c }'
+fi
 
 # The counters saw the benchmark's traffic (sanity: counting really was on).
 "$FABRICCTL" stats "$F"
