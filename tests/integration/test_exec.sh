@@ -37,8 +37,8 @@ assert_eq "$FAB_OUT" "$(mac_of $NET.2)" "exec: /sys inside"
 fab_ok exec "$F" "$A" -- ping -n -q -c1 -W2 $NET.3
 fab_ok exec "$F" "$A" -- sh -c 'echo "$0 $1"' x "y z"
 assert_eq "$FAB_OUT" "x y z" "exec: argument passing"
-fab exec "$F" "$A" -- false
-assert_ne "$FAB_RC" 0 "exec of a failing command: exit"
+fab exec "$F" "$A" -- sh -c 'exit 3'
+assert_eq "$FAB_RC" 3 "exec passes on the command's exit status"
 fab exec "$F" "$A" -- /nonexistent/command
 assert_ne "$FAB_RC" 0 "exec of a missing command: exit"
 # -j before "--" is fabricctl's; after it, the command's.

@@ -65,6 +65,7 @@ for node in "" "$long" "a/b" ".." "." ".x" "-x" "a b" "x:y" $'a\tb'; do
 	usage_error add-node "$F" "$node"
 done
 usage_error add-node "$F"
+usage_error add-node "$F" "${F}d" "${F}d"
 usage_error add-node "$F" --count 0
 usage_error add-node "$F" --count -3
 usage_error add-node "$F" --count abc
