@@ -38,6 +38,9 @@ void fail_clear(void);
 /* The recorded message ("what: why"), or NULL when none. */
 const char *fail_message(void);
 
+/* "add-node lab": the command and fabric, set by cmd_context(); "" if none. */
+const char *fail_context(void);
+
 /* Was the last recorded error a usage error? */
 int fail_is_usage(void);
 

@@ -4,12 +4,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "commands.h"
 #include "errors.h"
 
 static char error_text[1400];
 static char pending_reason[512];
 static int recorded;
 static int recorded_usage;
+static char context[128];
+
+void cmd_context(const char *cmd, const char *fabric)
+{
+	snprintf(context, sizeof(context), "%s%s%s", cmd, fabric ? " " : "", fabric ? fabric : "");
+}
+
+const char *fail_context(void)
+{
+	return context;
+}
 
 int fail(int err, const char *fmt, ...)
 {

@@ -16,13 +16,6 @@
 #include "errors.h"
 #include "output.h"
 
-static char context[128];
-
-void cmd_context(const char *cmd, const char *fabric)
-{
-	snprintf(context, sizeof(context), "%s%s%s", cmd, fabric ? " " : "", fabric ? fabric : "");
-}
-
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -154,8 +147,8 @@ static void print_error(void)
 
 	if (!msg)
 		msg = "failed";
-	if (context[0])
-		snprintf(line, sizeof(line), "%s: %s", context, msg);
+	if (fail_context()[0])
+		snprintf(line, sizeof(line), "%s: %s", fail_context(), msg);
 	else
 		snprintf(line, sizeof(line), "%s", msg);
 	if (json_output) {

@@ -192,7 +192,8 @@ static char *format_scaled(double v, const char *const *units, int n_units, doub
 {
 	int u = 0;
 
-	while (v >= step && u < n_units - 1) {
+	/* Move up a unit when the value would print as "1000.0k" or "1024.0 KiB". */
+	while (u < n_units - 1 && (u == 0 ? v >= step : v >= step - 0.05)) {
 		v /= step;
 		u++;
 	}

@@ -301,79 +301,111 @@ static int slot_cmp(const void *a, const void *b)
 	return (x->slot > y->slot) - (x->slot < y->slot);
 }
 
+/* Digits only, no sign, no leading zeros, at most @max: 0 or -EINVAL. */
+static int parse_u32(const char *text, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*text || (text[0] == '0' && text[1]))
+		return -EINVAL;
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Split @line at single spaces into at most @max fields; returns the count. */
+static int split_fields(char *line, char **fields, int max)
+{
+	int n = 0;
+
+	for (char *p = line;;) {
+		if (n == max || *p == ' ' || *p == '\0')
+			return -1; /* too many, doubled or trailing spaces, empty line */
+		fields[n++] = p;
+		p = strchr(p, ' ');
+		if (!p)
+			return n;
+		*p++ = '\0';
+	}
+}
+
+/*
+ * The record is strict: the magic line, then subnet, mtu and group once
+ * each and in this order, then node lines. Anything else is corruption,
+ * reported with its line number rather than guessed at.
+ */
 int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 {
+	static const char *const header[] = { "subnet", "mtu", "group" };
 	char line[256];
 	unsigned int lineno = 0;
-	bool have_subnet = false;
 	struct ipv4_prefix subnet = { 0 };
-	unsigned int mtu = 1500;
-	uint32_t group = 0;
+	uint32_t mtu = 0, group = 0;
 	int err = 0;
 
 	memset(st, 0, sizeof(*st));
 	while (fgets(line, sizeof(line), in)) {
-		char key[16], name[NODE_NAME_MAX + 2], cidr[32];
-		unsigned int slot;
-		int ifindex;
-		char extra;
+		char *f[4];
+		int nf;
 
 		lineno++;
 		if (!strchr(line, '\n') && !feof(in))
-			goto corrupt;
+			goto corrupt; /* longer than any valid line */
 		line[strcspn(line, "\n")] = '\0';
 		if (lineno == 1) {
 			if (strcmp(line, STATE_MAGIC))
 				goto corrupt;
 			continue;
 		}
-		if (sscanf(line, "%15s", key) != 1)
+		nf = split_fields(line, f, 4);
+		if (nf < 2)
 			goto corrupt;
-		if (!strcmp(key, "subnet") && !have_subnet && st->ipam.bitmap == NULL) {
-			if (sscanf(line, "subnet %31s %c", cidr, &extra) != 1 ||
-			    ipv4_prefix_parse(cidr, &subnet) < 0) {
-				fail_clear();
+		if (lineno <= 4) {
+			/* Header lines 2-4: subnet, mtu, group. */
+			if (nf != 2 || strcmp(f[0], header[lineno - 2]))
 				goto corrupt;
-			}
-			have_subnet = true;
-		} else if (!strcmp(key, "mtu")) {
-			if (sscanf(line, "mtu %u %c", &mtu, &extra) != 1 || mtu < 68 || mtu > 65535)
-				goto corrupt;
-		} else if (!strcmp(key, "group")) {
-			if (sscanf(line, "group %" SCNu32 " %c", &group, &extra) != 1 || group == 0)
-				goto corrupt;
-		} else if (!strcmp(key, "node")) {
-			if (!have_subnet)
-				goto corrupt;
-			if (!st->ipam.bitmap) {
+			if (lineno == 2) {
+				if (ipv4_prefix_parse(f[1], &subnet) < 0) {
+					fail_clear();
+					goto corrupt;
+				}
+			} else if (lineno == 3) {
+				if (parse_u32(f[1], 65535, &mtu) || mtu < 68)
+					goto corrupt;
+			} else {
+				if (parse_u32(f[1], UINT32_MAX, &group) || group == 0)
+					goto corrupt;
 				err = state_init(st, fabric, &subnet, mtu, group);
 				if (err)
 					goto out;
 			}
-			if (sscanf(line, "node %u %64s %d %c", &slot, name, &ifindex, &extra) != 3 ||
-			    ifindex < 0 || node_name_validate(name) < 0) {
-				fail_clear();
-				goto corrupt;
-			}
-			if (ipam_claim_slot(&st->ipam, slot) < 0 || state_find_node(st, name))
-				goto corrupt;
-			err = state_add_node(st, name, slot, ifindex);
-			if (err)
-				goto out;
-		} else {
+			continue;
+		}
+		uint32_t slot, ifindex;
+
+		if (nf != 4 || strcmp(f[0], "node") || parse_u32(f[1], UINT32_MAX, &slot) ||
+		    parse_u32(f[3], INT32_MAX, &ifindex))
+			goto corrupt;
+		if (node_name_validate(f[2]) < 0) {
+			fail_clear();
 			goto corrupt;
 		}
-	}
-	if (lineno == 0 || !have_subnet || group == 0)
-		goto corrupt;
-	if (!st->ipam.bitmap) {
-		err = state_init(st, fabric, &subnet, mtu, group);
+		if (ipam_claim_slot(&st->ipam, slot) < 0 || state_find_node(st, f[2]))
+			goto corrupt;
+		err = state_add_node(st, f[2], slot, (int)ifindex);
 		if (err)
 			goto out;
 	}
-	st->mtu = mtu;
-	st->group = group;
-	qsort(st->nodes, st->n_nodes, sizeof(*st->nodes), slot_cmp);
+	if (lineno < 4)
+		goto corrupt;
+	if (st->n_nodes)
+		qsort(st->nodes, st->n_nodes, sizeof(*st->nodes), slot_cmp);
 	free(st->name_index);
 	st->name_index = NULL;
 	return 0;
@@ -432,8 +464,10 @@ int state_save(const struct fabric_state *st)
 		unlink(tmp);
 		return -ENOMEM;
 	}
-	memcpy(sorted, st->nodes, st->n_nodes * sizeof(*sorted));
-	qsort(sorted, st->n_nodes, sizeof(*sorted), slot_cmp);
+	if (st->n_nodes) {
+		memcpy(sorted, st->nodes, st->n_nodes * sizeof(*sorted));
+		qsort(sorted, st->n_nodes, sizeof(*sorted), slot_cmp);
+	}
 	for (size_t i = 0; i < st->n_nodes; i++)
 		fprintf(out, "node %u %s %d\n", sorted[i].slot, sorted[i].name, sorted[i].ifindex);
 	free(sorted);

@@ -89,8 +89,8 @@ static void test_parse_valid(void)
 	state_free(&st);
 	CHECK(st.nodes == NULL && st.ipam.bitmap == NULL && st.n_nodes == 0);
 
-	/* No nodes; mtu defaults to 1500; lines in another order; no final newline. */
-	CHECK_EQ_INT(parse_text("fabricctl-state 1\ngroup 7\nsubnet 192.168.1.0/30", &st), 0);
+	/* No nodes and no final newline is a valid record. */
+	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 192.168.1.0/30\nmtu 1500\ngroup 7", &st), 0);
 	CHECK_EQ_INT(st.n_nodes, 0);
 	CHECK_EQ_INT(st.mtu, 1500);
 	CHECK_EQ_INT(st.group, 7);
@@ -98,15 +98,18 @@ static void test_parse_valid(void)
 	CHECK_EQ_INT(ipam_free_count(&st.ipam), 1);
 	state_free(&st);
 
-	/* mtu and group after the nodes still count. */
+	/* The header is strict: subnet, mtu, group, in this order, before any node. */
+	CHECK_EQ_INT(parse_text("fabricctl-state 1\ngroup 7\nsubnet 192.168.1.0/30", &st), -EBADMSG);
+	fail_clear();
 	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 10.1.0.0/24\nnode 2 a 3\n"
 				"mtu 9000\ngroup 9\n",
 				&st),
-		     0);
-	CHECK_EQ_INT(st.mtu, 9000);
-	CHECK_EQ_INT(st.group, 9);
-	CHECK_EQ_INT(st.n_nodes, 1);
-	state_free(&st);
+		     -EBADMSG);
+	fail_clear();
+	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 10.1.0.0/24\nmtu 9000\nmtu 9000\ngroup 9\n",
+				&st),
+		     -EBADMSG);
+	fail_clear();
 
 	/* The longest node name (63) and mtu bounds. */
 	char text[512], name[NODE_NAME_MAX + 1];

@@ -12,16 +12,6 @@
 
 #include "commands.h"
 
-/*
- * cmd_*.o call cmd_context(), which lives in main.c, the one object not
- * linked into a test. Weak, so a real definition elsewhere still wins.
- */
-__attribute__((weak)) void cmd_context(const char *cmd, const char *fabric)
-{
-	(void)cmd;
-	(void)fabric;
-}
-
 static unsigned int unit_checks __attribute__((unused));
 static unsigned int unit_failed __attribute__((unused));
 
