@@ -272,7 +272,7 @@ int cmd_add_node(int argc, char **argv)
 		}
 		if (count > ipam_free_count(&st.ipam)) {
 			char cidr[32];
-			err = fail(-ENOSPC, "subnet %s is full: %u node addresses, %u free, %lu asked",
+			err = fail(-ENOSPC, "subnet %s is full: room for %u nodes, %u free, %lu asked",
 				   ipv4_prefix_format(&st.subnet, cidr), ipam_capacity(&st.ipam),
 				   ipam_free_count(&st.ipam), count);
 			goto out;

@@ -749,7 +749,7 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 		if (state_find_node(st, names[i]))
 			return fail(-EEXIST, "node \"%s\" already exists", names[i]);
 	if (ipam_free_count(&st->ipam) < n)
-		return fail(-ENOSPC, "subnet %s is full: %u node addresses, %u free, %zu asked",
+		return fail(-ENOSPC, "subnet %s is full: room for %u nodes, %u free, %zu asked",
 			    ipv4_prefix_format(&st->subnet, cidr), ipam_capacity(&st->ipam),
 			    ipam_free_count(&st->ipam), n);
 	if (addr) {
@@ -820,6 +820,10 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 			res->n_nodes++;
 		}
 		done_total += done;
+		/* Completed nodes are on record at once (with their ifindex), so a
+		 * killed bulk add leaves a record that says how far it got. */
+		if (!err && off + m < n)
+			err = state_save(st);
 		if (progress)
 			progress(done_total, n, progress_data);
 	}
