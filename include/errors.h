@@ -26,6 +26,9 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
  */
 int fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Like fail(), for messages that say it all: no strerror() appended. */
+int fail_msg(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A usage error (exit 2) with a full message and no errno text. */
 int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -82,13 +82,13 @@ int cmd_open_fabric(const char *fabric, struct state_lock *lock, struct fabric_s
 		return err;
 	err = state_lock(fabric, false, lock);
 	if (err == -ENOENT)
-		return fail(-ENOENT, "fabric \"%s\" does not exist", fabric);
+		return fail_msg(-ENOENT, "fabric \"%s\" does not exist", fabric);
 	if (err)
 		return err;
 	err = state_load(fabric, st);
 	if (err) {
 		state_unlock(lock);
-		return err == -ENOENT ? fail(-ENOENT, "fabric \"%s\" does not exist", fabric) : err;
+		return err == -ENOENT ? fail_msg(-ENOENT, "fabric \"%s\" does not exist", fabric) : err;
 	}
 	return 0;
 }
@@ -329,7 +329,7 @@ int cmd_show(int argc, char **argv)
 		return err;
 	err = state_load(argv[first], &st);
 	if (err == -ENOENT)
-		return fail(-ENOENT, "fabric \"%s\" does not exist", argv[first]);
+		return fail_msg(-ENOENT, "fabric \"%s\" does not exist", argv[first]);
 	if (err)
 		return err;
 	/* One dump of the host's links tells every node's state. */

@@ -272,7 +272,7 @@ int cmd_add_node(int argc, char **argv)
 		}
 		if (count > ipam_free_count(&st.ipam)) {
 			char cidr[32];
-			err = fail(-ENOSPC, "subnet %s is full: room for %u nodes, %u free, %lu asked",
+			err = fail_msg(-ENOSPC, "subnet %s is full: room for %u nodes, %u free, %lu asked",
 				   ipv4_prefix_format(&st.subnet, cidr), ipam_capacity(&st.ipam),
 				   ipam_free_count(&st.ipam), count);
 			goto out;
@@ -365,7 +365,7 @@ int cmd_del_node(int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		nodes[i] = all ? &st.nodes[i] : state_find_node(&st, names[i]);
 		if (!nodes[i]) {
-			err = fail(-ENOENT, "node \"%s\" is not in fabric \"%s\"", names[i], fabric);
+			err = fail_msg(-ENOENT, "node \"%s\" is not in fabric \"%s\"", names[i], fabric);
 			goto out;
 		}
 		for (size_t j = 0; j < i && !all; j++)
@@ -443,12 +443,12 @@ int cmd_exec(int argc, char **argv)
 	cmd_context("exec", fabric);
 	err = state_load(fabric, &st);
 	if (err == -ENOENT)
-		return fail(-ENOENT, "fabric \"%s\" does not exist", fabric);
+		return fail_msg(-ENOENT, "fabric \"%s\" does not exist", fabric);
 	if (err)
 		return err;
 	if (!state_find_node(&st, node)) {
 		state_free(&st);
-		return fail(-ENOENT, "node \"%s\" is not in fabric \"%s\"", node, fabric);
+		return fail_msg(-ENOENT, "node \"%s\" is not in fabric \"%s\"", node, fabric);
 	}
 	state_free(&st);
 	fflush(stdout);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The single recorded error of this process, printed once by main(). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,26 +24,44 @@ const char *fail_context(void)
 	return context;
 }
 
-int fail(int err, const char *fmt, ...)
+/* Record "what: why"; @with_errno adds strerror(@err) when no ack text is pending. */
+static int record(int err, bool with_errno, const char *fmt, va_list ap)
 {
 	char what[768];
-	va_list ap;
 	int code = err < 0 ? -err : err;
 
 	if (recorded)
 		return err;
-	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	if (pending_reason[0])
 		snprintf(error_text, sizeof(error_text), "%s: %s", what, pending_reason);
-	else if (code == EUSAGE)
+	else if (code == EUSAGE || !with_errno)
 		snprintf(error_text, sizeof(error_text), "%s", what);
 	else
 		snprintf(error_text, sizeof(error_text), "%s: %s", what, strerror(code));
 	pending_reason[0] = '\0';
 	recorded = 1;
 	recorded_usage = code == EUSAGE;
+	return err;
+}
+
+int fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = record(err, true, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int fail_msg(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = record(err, false, fmt, ap);
+	va_end(ap);
 	return err;
 }
 

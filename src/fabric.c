@@ -122,7 +122,7 @@ int fabric_bridge_ifindex(const struct fabric_state *st)
 	if (err)
 		return fail(err, "cannot find bridge \"%s\"", br);
 	if (strcmp(info.kind, "bridge") || !alias_is_ours(info.alias, st->name))
-		return fail(-EPERM, "\"%s\" is not the bridge of fabric \"%s\"", br, st->name);
+		return fail_msg(-EPERM, "\"%s\" is not the bridge of fabric \"%s\"", br, st->name);
 	return info.ifindex;
 }
 
@@ -244,7 +244,7 @@ static int choose_subnet(const char *name, const struct prefix_list *used, struc
 			return 0;
 		}
 	}
-	return fail(-EADDRINUSE, "no free 10.x.0.0/16 subnet for fabric \"%s\"; give one with --subnet",
+	return fail_msg(-EADDRINUSE, "no free 10.x.0.0/16 subnet for fabric \"%s\"; give one with --subnet",
 		    name);
 }
 
@@ -320,7 +320,7 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 	if (err)
 		return err;
 	if (state_exists(name)) {
-		err = fail(-EEXIST, "fabric \"%s\" already exists", name);
+		err = fail_msg(-EEXIST, "fabric \"%s\" already exists", name);
 		goto out_global;
 	}
 	err = nl_open(&s);
@@ -339,7 +339,7 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 		char cidr[32];
 
 		if (conflict) {
-			err = fail(-EADDRINUSE, "subnet %s overlaps %s",
+			err = fail_msg(-EADDRINUSE, "subnet %s overlaps %s",
 				   ipv4_prefix_format(subnet, cidr), conflict);
 			goto out_nl;
 		}
@@ -575,7 +575,7 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, int br_ifindex,
 	for (size_t i = 0; i < n; i++) {
 		err = netns_create(p[i].name, &p[i].netns_fd, &p[i].ns_nl, node_sysctls_inside, NULL);
 		if (err == -EEXIST)
-			err = fail(-EEXIST, "namespace \"%s\" already exists and is not a node of fabric \"%s\"",
+			err = fail_msg(-EEXIST, "namespace \"%s\" already exists and is not a node of fabric \"%s\"",
 				   p[i].name, st->name);
 		if (err)
 			break;
@@ -747,9 +747,10 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 	memset(res, 0, sizeof(*res));
 	for (size_t i = 0; i < n; i++)
 		if (state_find_node(st, names[i]))
-			return fail(-EEXIST, "node \"%s\" already exists", names[i]);
+			return fail_msg(-EEXIST, "node \"%s\" already exists in fabric \"%s\"", names[i],
+					st->name);
 	if (ipam_free_count(&st->ipam) < n)
-		return fail(-ENOSPC, "subnet %s is full: room for %u nodes, %u free, %zu asked",
+		return fail_msg(-ENOSPC, "subnet %s is full: room for %u nodes, %u free, %zu asked",
 			    ipv4_prefix_format(&st->subnet, cidr), ipam_capacity(&st->ipam),
 			    ipam_free_count(&st->ipam), n);
 	if (addr) {
@@ -760,7 +761,7 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 					  "(not the network, gateway or broadcast address)",
 					  ipv4_addr_format(addr, a), ipv4_prefix_format(&st->subnet, cidr));
 		if (ipam_slot_used(&st->ipam, slot))
-			return fail(-EADDRINUSE, "address %s is already in use",
+			return fail_msg(-EADDRINUSE, "address %s is already in use",
 				    ipv4_addr_format(addr, a));
 	}
 	br_ifindex = fabric_bridge_ifindex(st);

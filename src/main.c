@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			asks_help = true;
 	if (cmd->needs_root && !asks_help && !has_privileges()) {
-		fail(-EPERM, "needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_BPF)");
+		fail_msg(-EPERM, "needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_BPF)");
 		print_error();
 		return EXIT_FAIL;
 	}

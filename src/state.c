@@ -44,9 +44,9 @@ static int ensure_private_dir(const char *path)
 	if (lstat(path, &sb) < 0)
 		return fail(-errno, "cannot stat \"%s\"", path);
 	if (!S_ISDIR(sb.st_mode))
-		return fail(-ENOTDIR, "refusing to use \"%s\": not a directory", path);
+		return fail_msg(-ENOTDIR, "refusing to use \"%s\": not a directory", path);
 	if (sb.st_uid != 0 || (sb.st_mode & 077))
-		return fail(-EPERM, "refusing to use \"%s\": not a private root-owned directory",
+		return fail_msg(-EPERM, "refusing to use \"%s\": not a private root-owned directory",
 			    path);
 	return 0;
 }
@@ -410,7 +410,7 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 	st->name_index = NULL;
 	return 0;
 corrupt:
-	err = fail(-EBADMSG, "state record of fabric \"%s\" is corrupt at line %u", fabric, lineno);
+	err = fail_msg(-EBADMSG, "state record of fabric \"%s\" is corrupt at line %u", fabric, lineno);
 out:
 	state_free(st);
 	return err;
