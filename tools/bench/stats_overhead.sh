@@ -63,15 +63,15 @@ VB=$(ip -j link show 2>/dev/null | jq -r --argjson i "$VB" '.[] | select(.ifinde
 
 counting_off() {
 	local v
-	for v in "$VA" "$VB"; do tc qdisc del dev "$v" clsact; done
+	for v in "$VA" "$VB"; do tc qdisc del dev "$v" clsact 2>/dev/null; done
 }
 
 counting_on() {
 	local v
 	for v in "$VA" "$VB"; do
-		tc qdisc add dev "$v" clsact
-		tc filter add dev "$v" ingress prio 1 handle 1 bpf da pinned "$PIN/prog_ingress"
-		tc filter add dev "$v" egress prio 1 handle 1 bpf da pinned "$PIN/prog_egress"
+		tc qdisc add dev "$v" clsact 2>/dev/null
+		tc filter add dev "$v" ingress prio 1 handle 1 bpf da pinned "$PIN/prog_ingress" 2>/dev/null
+		tc filter add dev "$v" egress prio 1 handle 1 bpf da pinned "$PIN/prog_egress" 2>/dev/null
 	done
 }
 
