@@ -149,23 +149,50 @@ counting_on
 printf '  %-12s %8s %8s\n' "$A->$B" "$ab_w" "$ab_o" "$B->$A" "$ba_w" "$ba_o"
 
 # The program's own cost per packet, from the kernel's BPF run-time stats
-# (kernel.bpf_stats_enabled, on only for this one extra run: it adds two
-# clock reads per run), independent of how noisy the throughput numbers are.
+# (kernel.bpf_stats_enabled, on only for these extra runs: it adds two clock
+# reads per run), independent of how noisy the throughput numbers are. An
+# empty tc program (return TC_ACT_OK) measured the same way is the baseline:
+# the difference is what counting itself costs.
 stats_was=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || echo)
-if [[ -n $stats_was ]]; then
-	prog_stats() { # -> "run_cnt run_time_ns" summed over both programs
-		for p in prog_ingress prog_egress; do
-			bpftool -j prog show pinned "$PIN/$p"
-		done | jq -s '[(map(.run_cnt // 0) | add), (map(.run_time_ns // 0) | add)] | "\(.[0]) \(.[1])"' -r
-	}
-	echo 1 >/proc/sys/kernel/bpf_stats_enabled
-	read -r c0 n0 < <(prog_stats)
+prog_ns() { # PROG_ID... -> "runs ns_per_run" over one iperf3 run
+	local before after
+	before=$(for id in "$@"; do bpftool -j prog show id "$id"; done | jq -s '[(map(.run_cnt // 0) | add), (map(.run_time_ns // 0) | add)]')
 	iperf >/dev/null
-	read -r c1 n1 < <(prog_stats)
+	after=$(for id in "$@"; do bpftool -j prog show id "$id"; done | jq -s '[(map(.run_cnt // 0) | add), (map(.run_time_ns // 0) | add)]')
+	jq -rn --argjson a "$before" --argjson b "$after" \
+		'($b[0] - $a[0]) as $c | if $c > 0 then "\($c) \((($b[1] - $a[1]) / $c * 10 | round) / 10)" else "0 0" end'
+}
+if [[ -n $stats_was ]]; then
+	ids=$(for p in prog_ingress prog_egress; do bpftool -j prog show pinned "$PIN/$p" | jq .id; done)
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled
+	# shellcheck disable=SC2086 # ids
+	read -r runs ns < <(prog_ns $ids)
+	nop_ns=
+	if command -v clang >/dev/null; then
+		printf '%s\n' '#include <linux/bpf.h>' '#include <linux/pkt_cls.h>' \
+			'__attribute__((section("tc"), used)) int nop(struct __sk_buff *skb) { return TC_ACT_OK; }' \
+			'char LICENSE[] __attribute__((section("license"), used)) = "GPL";' >"$TMP/nop.bpf.c"
+		multiarch=$(gcc -print-multiarch 2>/dev/null || true)
+		if clang -O2 -target bpf ${multiarch:+-I/usr/include/$multiarch} -c "$TMP/nop.bpf.c" -o "$TMP/nop.bpf.o" 2>/dev/null; then
+			for v in "$VA" "$VB"; do
+				for d in ingress egress; do
+					tc filter replace dev "$v" $d prio 1 handle 1 bpf da obj "$TMP/nop.bpf.o" sec tc 2>/dev/null
+				done
+			done
+			nop_ids=$(for v in "$VA" "$VB"; do for d in ingress egress; do
+				tc filter show dev "$v" $d 2>/dev/null | grep -o ' id [0-9]*' | awk '{ print $2 }'; done; done | sort -u)
+			# shellcheck disable=SC2086 # ids
+			read -r _ nop_ns < <(prog_ns $nop_ids)
+			counting_off
+			counting_on
+		fi
+	fi
 	echo "$stats_was" >/proc/sys/kernel/bpf_stats_enabled
-	awk -v c=$((c1 - c0)) -v n=$((n1 - n0)) 'BEGIN {
-		if (c > 0) printf "program run time: %.1f ns per packet (%d runs, kernel.bpf_stats_enabled)\n", n / c, c }'
+	echo "program run time: $ns ns per packet ($runs runs, kernel.bpf_stats_enabled)"
+	[[ -n $nop_ns ]] && awk -v a="$ns" -v b="$nop_ns" 'BEGIN {
+		printf "empty tc program, same hooks: %s ns per packet; counting itself: %.1f ns per packet\n", b, a - b }'
 fi
+counting_is on
 
 # The counters saw the benchmark's traffic (sanity: counting really was on).
 "$FABRICCTL" stats "$F"
