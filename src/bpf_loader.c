@@ -300,7 +300,9 @@ static int open_pinned(const char *fabric, const char *name, int *fd)
 	err = *fd;
 	*fd = -1;
 	if (err == -ENOENT)
-		return fail(-ENOENT, "fabric \"%s\" has no pinned BPF object \"%s\"", fabric, path);
+		return fail_msg(-ENOENT,
+				"fabric \"%s\" has no pinned BPF object \"%s\" (bpffs not mounted, or pins removed by hand?)",
+				fabric, path);
 	if (err == -EPERM || err == -EACCES)
 		return fail(err, "cannot open \"%s\" (needs root)", path);
 	return fail(err, "cannot open \"%s\"", path);

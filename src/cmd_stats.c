@@ -392,7 +392,7 @@ static int rows_select(struct fabric_state *st, const struct stats_opts *o, stru
 			node = state_find_node(st, o->nodes[i]);
 			if (!node) {
 				free(r);
-				return fail(-ENOENT, "no node \"%s\" in fabric \"%s\"", o->nodes[i],
+				return fail_msg(-ENOENT, "no node \"%s\" in fabric \"%s\"", o->nodes[i],
 					    st->name);
 			}
 		} else {
@@ -859,7 +859,7 @@ static int watch(struct fabric_bpf *fb, const struct stats_opts *o)
 		err = state_load(o->fabric, &st);
 		if (err) {
 			if (err == -ENOENT)
-				err = fail(-ENOENT, "fabric \"%s\" is gone", o->fabric);
+				err = fail_msg(-ENOENT, "fabric \"%s\" is gone", o->fabric);
 			break;
 		}
 		err = rows_select(&st, o, &rows, &n);
@@ -957,13 +957,13 @@ int cmd_stats(int argc, char **argv)
 	err = state_load(o.fabric, &st);
 	if (err) {
 		if (err == -ENOENT)
-			err = fail(-ENOENT, "no fabric \"%s\"", o.fabric);
+			err = fail_msg(-ENOENT, "fabric \"%s\" does not exist", o.fabric);
 		goto out_args;
 	}
 	/* Unknown NODE arguments are reported before anything is read. */
 	for (int i = 0; i < o.n_nodes; i++) {
 		if (!state_find_node(&st, o.nodes[i])) {
-			err = fail(-ENOENT, "no node \"%s\" in fabric \"%s\"", o.nodes[i], o.fabric);
+			err = fail_msg(-ENOENT, "no node \"%s\" in fabric \"%s\"", o.nodes[i], o.fabric);
 			goto out_state;
 		}
 	}
