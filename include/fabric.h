@@ -29,13 +29,14 @@ struct add_result {
 typedef void (*fabric_progress_cb)(size_t done, size_t total, void *data);
 
 /**
- * fabric_create() - make fabric @name: bridge (up, gateway address, STP
- * off), BPF program pinned, state record written. @subnet NULL picks a free
+ * fabric_create() - make fabric @name: its first cell (bridge up, STP off;
+ * the gateway address, or with several cells the router namespace and its
+ * leg), BPF program pinned, state record written. @cell_size 0 = one cell. @subnet NULL picks a free
  * 10.x.0.0/16. Takes the global lock itself. On failure nothing is left.
  * @st: out, the new fabric's record (state_free() it).
  */
 int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
-		  struct fabric_state *st);
+		  uint32_t cell_size, struct fabric_state *st);
 
 /**
  * fabric_destroy() - remove everything fabric @name made: links (by group,
@@ -68,7 +69,5 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 void node_mac(uint8_t mac[6], uint32_t addr);
 void host_mac(uint8_t mac[6], uint32_t addr);
 
-/* Host ifindex of the fabric's bridge (checking it is ours): >0 or -errno. */
-int fabric_bridge_ifindex(const struct fabric_state *st);
 
 #endif

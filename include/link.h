@@ -73,8 +73,11 @@ uint32_t nl_addr_add(struct nl_sock *s, int ifindex, uint32_t addr, unsigned int
 uint32_t nl_addr_dump(struct nl_sock *s);
 /* RTM_GETROUTE dump of IPv4 routes. */
 uint32_t nl_route_dump(struct nl_sock *s);
-/* RTM_NEWROUTE: default via @gateway in the main table. */
-uint32_t nl_route_add_default(struct nl_sock *s, uint32_t gateway);
+/* RTM_NEWROUTE: @dst/@dst_len (0/0: default) via @gateway in the main table. */
+uint32_t nl_route_add(struct nl_sock *s, uint32_t dst, unsigned int dst_len, uint32_t gateway);
+
+/* Read one link by name now: 0, -ENODEV, or -errno. */
+int link_get_one(struct nl_sock *s, const char *name, struct link_info *info);
 
 /* Parse an RTM_NEWLINK message; 0 or -EINVAL. */
 int link_info_parse(const struct nlmsghdr *nlh, struct link_info *out);

@@ -8,6 +8,7 @@
 #define FABRICCTL_NAMES_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,9 +23,20 @@ int node_name_validate(const char *name);
 
 /* Bridge of cell @cell: "<fabric>-c<cell>". */
 void bridge_name(char buf[IFNAMSIZ], const char *fabric, unsigned int cell);
+/* Host end of the router's leg into cell @cell: "<fabric>-r<cell>". */
+void router_leg_name(char buf[IFNAMSIZ], const char *fabric, unsigned int cell);
+/* The router's end of that leg, inside the router namespace: "c<cell>". */
+void router_if_name(char buf[IFNAMSIZ], unsigned int cell);
+/*
+ * The fabric's router namespace (fabrics of several cells): ".fabricctl-<fabric>".
+ * Node names cannot start with '.', so it never collides with a node.
+ */
+void router_netns_name(char *buf, size_t size, const char *fabric);
 /* Host end of a node's veth: "<fabric>-<slot>". */
 void host_veth_name(char buf[IFNAMSIZ], const char *fabric, uint32_t slot);
 /* ifalias tag: "fabricctl:<fabric>" or "fabricctl:<fabric>:<node>". */
 void alias_tag(char *buf, size_t size, const char *fabric, const char *node);
+/* Is @alias one of fabric @fabric's tags? */
+bool alias_is_ours(const char *alias, const char *fabric);
 
 #endif

@@ -32,6 +32,9 @@ int netns_delete(const char *name);
 /* Does /run/netns/@name exist? */
 int netns_exists(const char *name);
 
+/* An rtnetlink socket bound inside the namespace @netns_fd. */
+int netns_socket(int netns_fd, struct nl_sock *nl);
+
 /* Open an existing named namespace: fd or -errno. */
 int netns_open(const char *name);
 

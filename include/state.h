@@ -27,6 +27,7 @@ struct fabric_state {
 	struct ipv4_prefix subnet;
 	unsigned int mtu;
 	uint32_t group;       /* IFLA_GROUP of the fabric's host-side links */
+	uint32_t cell_size;   /* slots per cell (one bridge each); see ipam.h */
 	struct ipam ipam;
 	struct fabric_node *nodes; /* in slot order after state_load() */
 	size_t n_nodes, cap_nodes;
@@ -54,7 +55,7 @@ void state_unlock(struct state_lock *lock);
 int state_lock_global(struct state_lock *lock);
 
 int state_init(struct fabric_state *st, const char *fabric, const struct ipv4_prefix *subnet,
-	       unsigned int mtu, uint32_t group);
+	       unsigned int mtu, uint32_t group, uint32_t cell_size);
 int state_load(const char *fabric, struct fabric_state *st);
 /* Parse a record from a stream (used by state_load and the fuzzer). */
 int state_parse(FILE *in, const char *fabric, struct fabric_state *st);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "cell.h"
 #include "errors.h"
 #include "fabric.h"
 #include "link.h"
@@ -15,12 +16,22 @@
 #include "state.h"
 
 static const char create_help[] =
-	"Usage: fabricctl create FABRIC [--subnet CIDR] [--mtu N]\n"
+	"Usage: fabricctl create FABRIC [--subnet CIDR] [--mtu N] [--cell-size N]\n"
 	"\n"
-	"Make fabric FABRIC: a bridge FABRIC-c0 (up, STP off, no forward delay) holding\n"
-	"the subnet's first address as the nodes' gateway, the eBPF counting program\n"
-	"loaded once and pinned under /sys/fs/bpf/fabricctl/FABRIC, and the fabric's\n"
-	"record in /run/fabricctl/FABRIC. Nothing is left behind if any step fails.\n"
+	"Make fabric FABRIC: a bridge FABRIC-c0 (up, STP off, no forward delay), the\n"
+	"eBPF counting program loaded once and pinned under /sys/fs/bpf/fabricctl/FABRIC,\n"
+	"and the fabric's record in /run/fabricctl/FABRIC. Nothing is left behind if\n"
+	"any step fails.\n"
+	"\n"
+	"Nodes fill cells of --cell-size addresses in order, one bridge FABRIC-c<N> per\n"
+	"cell, so that a broadcast never floods more ports than the kernel's backlog\n"
+	"takes (net.core.netdev_max_backlog, 1000 by default) and no bridge nears its\n"
+	"1024-port limit. A subnet no larger than one cell is one plain bridge whose\n"
+	"address (the subnet's first) is the nodes' gateway. With several cells, each\n"
+	"cell is its own slice of the subnet, the router namespace .fabricctl-FABRIC\n"
+	"(IP forwarding on there only; never on the host) holds every cell's gateway\n"
+	"(the slice's first address), and the host keeps the subnet's third address on\n"
+	"FABRIC-c0 with a route to the whole subnet through the router.\n"
 	"\n"
 	"  FABRIC         1-8 characters: letters, digits, '_' or '-', starting with a\n"
 	"                 letter or digit (links are named FABRIC-c0, FABRIC-<slot>)\n"
@@ -28,6 +39,8 @@ static const char create_help[] =
 	"                 not overlap another fabric or an address or route of the host.\n"
 	"                 Default: a free 10.x.0.0/16 chosen from the fabric's name.\n"
 	"  --mtu N        MTU of the bridge and every veth (68-65535, default 1500)\n"
+	"  --cell-size N  addresses per cell: a power of two from 64 to 1024\n"
+	"                 (default 512: 509 nodes per bridge)\n"
 	"\n"
 	"Example: fabricctl create lab --subnet 10.42.0.0/16\n";
 
@@ -93,6 +106,17 @@ int cmd_open_fabric(const char *fabric, struct state_lock *lock, struct fabric_s
 	return 0;
 }
 
+/* Cells holding nodes (cell 0 always exists). */
+static uint32_t fabric_cells_in_use(const struct fabric_state *st)
+{
+	uint32_t cells = 1;
+
+	for (size_t i = 0; i < st->n_nodes; i++)
+		if (ipam_cell_of(&st->ipam, st->nodes[i].slot) + 1 > cells)
+			cells = ipam_cell_of(&st->ipam, st->nodes[i].slot) + 1;
+	return cells;
+}
+
 static void print_fabric_fields(struct json_writer *w, const struct fabric_state *st)
 {
 	char cidr[32], gw[INET_ADDRSTRLEN], br[IFNAMSIZ];
@@ -103,6 +127,8 @@ static void print_fabric_fields(struct json_writer *w, const struct fabric_state
 	json_kv_string(w, "gateway", ipv4_addr_format(ipam_addr_of(&st->ipam, IPAM_GATEWAY_SLOT), gw));
 	json_kv_string(w, "bridge", br);
 	json_kv_uint(w, "mtu", st->mtu);
+	json_kv_uint(w, "cell_size", st->cell_size);
+	json_kv_uint(w, "cells", fabric_cells_in_use(st));
 }
 
 int cmd_create(int argc, char **argv)
@@ -110,9 +136,11 @@ int cmd_create(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "subnet", required_argument, NULL, 's' },
 		{ "mtu", required_argument, NULL, 'm' },
+		{ "cell-size", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	unsigned long cell_size = CELL_DEFAULT_SIZE;
 	struct ipv4_prefix subnet;
 	bool have_subnet = false;
 	unsigned long mtu = FABRIC_DEFAULT_MTU;
@@ -137,6 +165,15 @@ int cmd_create(int argc, char **argv)
 			    mtu > 65535)
 				return fail_usage("invalid MTU \"%s\": expected 68-65535", optarg);
 			break;
+		case 'c':
+			errno = 0;
+			cell_size = strtoul(optarg, &end, 10);
+			if (errno || *end || optarg[0] < '0' || optarg[0] > '9' ||
+			    cell_size < IPAM_MIN_CELL || cell_size > 1024 ||
+			    (cell_size & (cell_size - 1)))
+				return fail_usage("invalid --cell-size \"%s\": expected a power of two from %d to 1024",
+						  optarg, IPAM_MIN_CELL);
+			break;
 		case 'h':
 			fputs(create_help, stdout);
 			return 0;
@@ -152,7 +189,8 @@ int cmd_create(int argc, char **argv)
 	if (err)
 		return err;
 	cmd_context("create", argv[optind]);
-	err = fabric_create(argv[optind], have_subnet ? &subnet : NULL, (unsigned int)mtu, &st);
+	err = fabric_create(argv[optind], have_subnet ? &subnet : NULL, (unsigned int)mtu,
+			    (uint32_t)cell_size, &st);
 	if (err)
 		return err;
 	if (json_output) {
@@ -164,13 +202,20 @@ int cmd_create(int argc, char **argv)
 		json_object_end(&w);
 		json_finish(&w);
 	} else if (!quiet_output) {
-		char cidr[32], gw[INET_ADDRSTRLEN], br[IFNAMSIZ];
+		char cidr[32], gw[INET_ADDRSTRLEN], br[IFNAMSIZ], router[64];
 
 		bridge_name(br, st.name, 0);
-		printf("created fabric %s: subnet %s, gateway %s on bridge %s, room for %u nodes\n",
-		       st.name, ipv4_prefix_format(&st.subnet, cidr),
-		       ipv4_addr_format(ipam_addr_of(&st.ipam, IPAM_GATEWAY_SLOT), gw), br,
-		       ipam_capacity(&st.ipam));
+		router_netns_name(router, sizeof(router), st.name);
+		ipv4_prefix_format(&st.subnet, cidr);
+		ipv4_addr_format(ipam_addr_of(&st.ipam, IPAM_GATEWAY_SLOT), gw);
+		if (ipam_multi_cell(&st.ipam))
+			printf("created fabric %s: subnet %s in %u cells of %u addresses, gateways on "
+			       "router %s (%s for cell 0), room for %u nodes\n",
+			       st.name, cidr, ipam_n_cells(&st.ipam), st.cell_size, router, gw,
+			       ipam_capacity(&st.ipam));
+		else
+			printf("created fabric %s: subnet %s, gateway %s on bridge %s, room for %u nodes\n",
+			       st.name, cidr, gw, br, ipam_capacity(&st.ipam));
 	}
 	state_free(&st);
 	return 0;
@@ -353,16 +398,16 @@ int cmd_show(int argc, char **argv)
 		json_key(&w, "nodes");
 		json_array_start(&w);
 	} else {
-		char cidr[32], gw[INET_ADDRSTRLEN], br[IFNAMSIZ];
+		char cidr[32], gw[INET_ADDRSTRLEN];
 
-		bridge_name(br, st.name, 0);
-		printf("fabric %s: subnet %s, gateway %s on %s, mtu %u, %zu node%s\n", st.name,
-		       ipv4_prefix_format(&st.subnet, cidr),
-		       ipv4_addr_format(ipam_addr_of(&st.ipam, IPAM_GATEWAY_SLOT), gw), br, st.mtu,
-		       st.n_nodes, st.n_nodes == 1 ? "" : "s");
+		printf("fabric %s: subnet %s, gateway %s, mtu %u, %zu node%s in %u cell%s of %u addresses\n",
+		       st.name, ipv4_prefix_format(&st.subnet, cidr),
+		       ipv4_addr_format(ipam_addr_of(&st.ipam, IPAM_GATEWAY_SLOT), gw), st.mtu,
+		       st.n_nodes, st.n_nodes == 1 ? "" : "s", fabric_cells_in_use(&st),
+		       fabric_cells_in_use(&st) == 1 ? "" : "s", st.cell_size);
 		if (st.n_nodes)
-			printf("%-20s %-18s %-17s %-14s %7s %s\n", "NODE", "ADDRESS", "MAC",
-			       "HOST-VETH", "IFINDEX", "STATE");
+			printf("%-20s %-18s %-17s %4s %-14s %7s %s\n", "NODE", "ADDRESS", "MAC",
+			       "CELL", "HOST-VETH", "IFINDEX", "STATE");
 	}
 	for (size_t i = 0; i < st.n_nodes; i++) {
 		const struct fabric_node *node = &st.nodes[i];
@@ -371,7 +416,7 @@ int cmd_show(int argc, char **argv)
 		/* Leased but still being made by a running add-node: not a node yet. */
 		if (node->ifindex <= 0)
 			continue;
-		char a[INET_ADDRSTRLEN], mac_text[18], veth[IFNAMSIZ], cidr[40];
+		char a[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], mac_text[18], veth[IFNAMSIZ], cidr[40];
 		uint8_t mac[6];
 
 		node_mac(mac, addr);
@@ -383,16 +428,19 @@ int cmd_show(int argc, char **argv)
 			json_object_start(&w);
 			json_kv_string(&w, "name", node->name);
 			json_kv_string(&w, "address", a);
-			json_kv_uint(&w, "prefix_len", st.subnet.len);
+			json_kv_uint(&w, "prefix_len", ipam_cell_prefix_len(&st.ipam));
+			json_kv_uint(&w, "cell", ipam_cell_of(&st.ipam, node->slot));
+			json_kv_string(&w, "gateway", ipv4_addr_format(cell_gateway_of(&st, node->slot), gw));
 			json_kv_string(&w, "mac", mac_text);
 			json_kv_string(&w, "host_veth", veth);
 			json_kv_int(&w, "ifindex", node->ifindex);
 			json_kv_string(&w, "state", node_link_state(&links, &st, node));
 			json_object_end(&w);
 		} else {
-			snprintf(cidr, sizeof(cidr), "%s/%u", a, st.subnet.len);
-			printf("%-20s %-18s %-17s %-14s %7d %s\n", node->name, cidr, mac_text, veth,
-			       node->ifindex, node_link_state(&links, &st, node));
+			snprintf(cidr, sizeof(cidr), "%s/%u", a, ipam_cell_prefix_len(&st.ipam));
+			printf("%-20s %-18s %-17s %4u %-14s %7d %s\n", node->name, cidr, mac_text,
+			       ipam_cell_of(&st.ipam, node->slot), veth, node->ifindex,
+			       node_link_state(&links, &st, node));
 		}
 	}
 	if (json_output) {

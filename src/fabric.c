@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bpf_loader.h"
+#include "cell.h"
 #include "errors.h"
 #include "fabric.h"
 #include "link.h"
@@ -48,16 +49,6 @@ static uint32_t doomed_group(const struct fabric_state *st)
 	return st->group + 1;
 }
 
-static bool alias_is_ours(const char *alias, const char *fabric)
-{
-	char tag[64];
-	size_t len;
-
-	alias_tag(tag, sizeof(tag), fabric, NULL);
-	len = strlen(tag);
-	return !strncmp(alias, tag, len) && (alias[len] == '\0' || alias[len] == ':');
-}
-
 /* ---- reading links back ---------------------------------------------- */
 
 struct link_list {
@@ -88,42 +79,6 @@ static int dump_links(struct nl_sock *s, struct link_list *out)
 	memset(out, 0, sizeof(*out));
 	nl_link_dump(s);
 	return nl_dump(s, link_list_cb, out);
-}
-
-static int get_link_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return link_info_parse(nlh, data) ? -EINVAL : 0;
-}
-
-/* One link by name: 0, -ENODEV, or -errno. */
-static int get_link(struct nl_sock *s, const char *name, struct link_info *info)
-{
-	uint32_t seq = nl_link_get(s, name);
-	struct nl_ack ack;
-
-	memset(info, 0, sizeof(*info));
-	nl_flush(s, seq, &ack, get_link_cb, info);
-	return ack.err;
-}
-
-int fabric_bridge_ifindex(const struct fabric_state *st)
-{
-	char br[IFNAMSIZ];
-	struct link_info info;
-	struct nl_sock s;
-	int err;
-
-	bridge_name(br, st->name, 0);
-	err = nl_open(&s);
-	if (err)
-		return err;
-	err = get_link(&s, br, &info);
-	nl_close(&s);
-	if (err)
-		return fail(err, "cannot find bridge \"%s\"", br);
-	if (strcmp(info.kind, "bridge") || !alias_is_ours(info.alias, st->name))
-		return fail_msg(-EPERM, "\"%s\" is not the bridge of fabric \"%s\"", br, st->name);
-	return info.ifindex;
 }
 
 /* ---- create ------------------------------------------------------------ */
@@ -271,40 +226,11 @@ static uint32_t choose_group(const char *name, const uint32_t *groups, size_t n_
 	return g;
 }
 
-static int create_bridge(struct nl_sock *s, const struct fabric_state *st, int *ifindex)
-{
-	char br[IFNAMSIZ], tag[64], cidr[32];
-	uint32_t gw = ipam_addr_of(&st->ipam, IPAM_GATEWAY_SLOT);
-	uint8_t mac[6];
-	struct link_info info;
-	struct link_spec spec = { .name = br, .mac = mac, .mtu = st->mtu, .group = st->group,
-				  .up = true };
-	uint32_t seq;
-	int err;
-
-	bridge_name(br, st->name, 0);
-	alias_tag(tag, sizeof(tag), st->name, NULL);
-	node_mac(mac, gw);
-	seq = nl_bridge_create(s, &spec);
-	err = nl_flush(s, seq, NULL, NULL, NULL);
-	if (err)
-		return fail(err, "cannot create bridge \"%s\"", br);
-	err = get_link(s, br, &info);
-	if (err)
-		return fail(err, "cannot read back bridge \"%s\"", br);
-	*ifindex = info.ifindex;
-	seq = nl_link_tag(s, info.ifindex, tag, false);
-	nl_addr_add(s, info.ifindex, gw, st->subnet.len);
-	err = nl_flush(s, seq, NULL, NULL, NULL);
-	if (err)
-		return fail(err, "cannot add gateway address to \"%s\" (subnet %s)", br,
-			    ipv4_prefix_format(&st->subnet, cidr));
-	return 0;
-}
-
 int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
-		  struct fabric_state *st)
+		  uint32_t cell_size, struct fabric_state *st)
 {
+	struct cell_set cells = { 0 };
+	bool router_made = false;
 	struct state_lock global, lock = { -1 };
 	struct prefix_list *used = NULL;
 	struct link_list links = { 0 };
@@ -312,7 +238,6 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 	size_t n_groups;
 	struct ipv4_prefix chosen;
 	struct nl_sock s;
-	int br_ifindex = 0;
 	bool pinned = false;
 	int err;
 
@@ -357,11 +282,21 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 	err = state_lock(name, true, &lock);
 	if (err)
 		goto out_nl;
-	err = state_init(st, name, &chosen, mtu, choose_group(name, groups, n_groups, &links));
+	err = state_init(st, name, &chosen, mtu, choose_group(name, groups, n_groups, &links),
+			 cell_size);
 	if (err)
 		goto out_lock;
-	err = create_bridge(&s, st, &br_ifindex);
+	if (ipam_multi_cell(&st->ipam)) {
+		err = cells_create_router(st);
+		if (err)
+			goto undo;
+		router_made = true;
+	}
+	err = cells_init(&cells, st, &s);
 	if (err)
+		goto undo;
+	err = cells_bridge(&cells, 0);
+	if (err < 0)
 		goto undo;
 	err = fabric_bpf_create(name, ipam_capacity(&st->ipam));
 	if (err)
@@ -374,15 +309,19 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 undo:
 	if (pinned)
 		fabric_bpf_remove(name);
-	if (br_ifindex > 0) {
-		uint32_t seq = nl_link_del(&s, br_ifindex);
+	if (cells.bridge_ifindex && cells.bridge_ifindex[0] > 0) {
+		/* The bridge and the router's leg: everything is in the group. */
+		uint32_t seq = nl_link_del_group(&s, st->group);
 		struct nl_ack ack;
 
 		nl_flush(&s, seq, &ack, NULL, NULL);
 	}
+	if (router_made)
+		cells_delete_router(name);
 	state_remove(name);
 	state_free(st);
 out_lock:
+	cells_close(&cells);
 	state_unlock(&lock);
 out_nl:
 	free(links.links);
@@ -407,6 +346,7 @@ struct pending_node {
 	bool veth_made;
 	struct link_info host;  /* read back after creation */
 	uint32_t get_seq;
+	int br_ifindex;         /* its cell's bridge */
 };
 
 struct batch_replies {
@@ -496,15 +436,15 @@ static void close_batch(struct pending_node *p, size_t n)
 /* Inside the node: lo up, eth0 up, its address, default route via the gateway. */
 static int configure_inside(struct pending_node *p, const struct fabric_state *st)
 {
-	uint32_t gw = ipam_addr_of(&st->ipam, IPAM_GATEWAY_SLOT);
+	uint32_t gw = cell_gateway_of(st, p->slot);
 	uint32_t first = nl_next_seq(&p->ns_nl);
 	char a[INET_ADDRSTRLEN];
 	struct nl_ack acks[4];
 
 	nl_link_set_up(&p->ns_nl, 1); /* lo is always ifindex 1 */
 	nl_link_set_up(&p->ns_nl, p->host.peer_ifindex);
-	nl_addr_add(&p->ns_nl, p->host.peer_ifindex, p->addr, st->subnet.len);
-	nl_route_add_default(&p->ns_nl, gw);
+	nl_addr_add(&p->ns_nl, p->host.peer_ifindex, p->addr, ipam_cell_prefix_len(&st->ipam));
+	nl_route_add(&p->ns_nl, 0, 0, gw);
 	memset(acks, 0, sizeof(acks));
 	int err = nl_flush(&p->ns_nl, first, acks, NULL, NULL);
 	if (err)
@@ -558,8 +498,8 @@ static int ack_error(const struct nl_ack *a)
  * On the first failure, that node and the later ones of the batch are
  * rolled back; *done counts the nodes completed before it.
  */
-static int add_batch(struct nl_sock *s, struct fabric_state *st, int br_ifindex,
-		     struct fabric_bpf *fb, struct pending_node *p, size_t n, size_t *done)
+static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_bpf *fb,
+		     struct pending_node *p, size_t n, size_t *done)
 {
 	char tag[128];
 	uint8_t hmac[6], nmac[6];
@@ -586,7 +526,7 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, int br_ifindex,
 	first = nl_next_seq(s);
 	for (size_t i = 0; i < made; i++) {
 		struct link_spec host = { .name = p[i].host_if, .mac = hmac, .mtu = st->mtu,
-					  .group = st->group, .master = br_ifindex };
+					  .group = st->group, .master = p[i].br_ifindex };
 		struct link_spec peer = { .name = NODE_IFNAME, .mac = nmac, .mtu = st->mtu };
 
 		host_mac(hmac, p[i].addr);
@@ -742,7 +682,8 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 	struct nl_sock s = { 0 };
 	char cidr[32], a[INET_ADDRSTRLEN];
 	size_t first_new = st->n_nodes;
-	int br_ifindex, err;
+	struct cell_set cells = { 0 };
+	int err;
 
 	memset(res, 0, sizeof(*res));
 	for (size_t i = 0; i < n; i++)
@@ -758,15 +699,12 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 
 		if (ipam_slot_of(&st->ipam, addr, &slot) < 0 || !ipam_slot_is_node(&st->ipam, slot))
 			return fail_usage("address %s is not a node address of subnet %s "
-					  "(not the network, gateway or broadcast address)",
+					  "(not a network, gateway, broadcast or host address)",
 					  ipv4_addr_format(addr, a), ipv4_prefix_format(&st->subnet, cidr));
 		if (ipam_slot_used(&st->ipam, slot))
 			return fail_msg(-EADDRINUSE, "address %s is already in use",
 				    ipv4_addr_format(addr, a));
 	}
-	br_ifindex = fabric_bridge_ifindex(st);
-	if (br_ifindex < 0)
-		return br_ifindex;
 	err = fabric_bpf_open(st->name, &fb);
 	if (err)
 		return fail(err, "cannot open the BPF program of fabric \"%s\"", st->name);
@@ -774,6 +712,9 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 	if (err)
 		goto out;
 	err = nl_open(&s);
+	if (err)
+		goto out;
+	err = cells_init(&cells, st, &s);
 	if (err)
 		goto out;
 	p = calloc(ADD_BATCH, sizeof(*p));
@@ -810,8 +751,17 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 			p[i].slot = node->slot;
 			p[i].addr = ipam_addr_of(&st->ipam, node->slot);
 			host_veth_name(p[i].host_if, st->name, node->slot);
+			/* The first node of a cell makes the cell. */
+			p[i].br_ifindex = cells_bridge(&cells, ipam_cell_of(&st->ipam, node->slot));
+			if (p[i].br_ifindex < 0) {
+				err = p[i].br_ifindex;
+				m = i; /* the nodes before it still go in */
+				break;
+			}
 		}
-		err = add_batch(&s, st, br_ifindex, fb, p, m, &done);
+		int batch_err = m ? add_batch(&s, st, fb, p, m, &done) : (done = 0, 0);
+		if (!err)
+			err = batch_err;
 		for (size_t i = 0; i < done; i++) {
 			struct fabric_node *node = &st->nodes[first_new + off + i];
 
@@ -842,6 +792,7 @@ drop_leases:
 		res->links_up = wait_links_up(&s, st, res->nodes, res->n_nodes);
 out:
 	free(p);
+	cells_close(&cells);
 	nl_close(&s);
 	fabric_bpf_close(fb);
 	return err;
@@ -1005,6 +956,7 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes)
 			nl_flush(&s, first, acks, NULL, NULL);
 		free(acks);
 	}
+	cells_delete_router(name);
 	if (have_state) {
 		for (size_t i = 0; i < st.n_nodes; i++) {
 			int e = netns_delete(st.nodes[i].name);

@@ -94,16 +94,44 @@ bool ipv4_prefix_contains(const struct ipv4_prefix *p, uint32_t addr)
 	return (addr & prefix_mask(p->len)) == p->addr;
 }
 
-int ipam_init(struct ipam *ipam, const struct ipv4_prefix *subnet)
+int ipam_init(struct ipam *ipam, const struct ipv4_prefix *subnet, uint32_t cell_size)
 {
 	memset(ipam, 0, sizeof(*ipam));
 	if (subnet->len < IPAM_MIN_PREFIX || subnet->len > IPAM_MAX_PREFIX)
 		return -EINVAL;
 	ipam->subnet = *subnet;
 	ipam->n_slots = 1u << (32 - subnet->len);
-	ipam->cursor = IPAM_GATEWAY_SLOT + 1;
+	if (cell_size == 0 || cell_size >= ipam->n_slots)
+		cell_size = ipam->n_slots;
+	if (cell_size & (cell_size - 1) || cell_size < 4)
+		return -EINVAL;
+	ipam->cell_size = cell_size;
+	ipam->cursor = 0;
 	ipam->bitmap = calloc((ipam->n_slots + 63) / 64, sizeof(uint64_t));
-	return ipam->bitmap ? 0 : -ENOMEM;
+	if (!ipam->bitmap)
+		return -ENOMEM;
+	/* Reserved slots are marked taken (not counted in used): the search
+	 * then only ever stops at slots it can hand out. */
+	for (uint32_t c = 0; c < ipam_n_cells(ipam); c++) {
+		uint32_t base = c * cell_size;
+
+		ipam->bitmap[base / 64] |= 1ull << (base % 64);
+		ipam->bitmap[(base + 1) / 64] |= 1ull << ((base + 1) % 64);
+		ipam->bitmap[(base + cell_size - 1) / 64] |= 1ull << ((base + cell_size - 1) % 64);
+	}
+	if (ipam_multi_cell(ipam))
+		ipam->bitmap[0] |= 1ull << IPAM_HOST_SLOT;
+	return 0;
+}
+
+unsigned int ipam_cell_prefix_len(const struct ipam *ipam)
+{
+	return 32 - (unsigned int)__builtin_ctz(ipam->cell_size);
+}
+
+uint32_t ipam_cell_gateway_slot(const struct ipam *ipam, uint32_t cell)
+{
+	return cell * ipam->cell_size + IPAM_GATEWAY_SLOT;
 }
 
 void ipam_free(struct ipam *ipam)
@@ -114,7 +142,8 @@ void ipam_free(struct ipam *ipam)
 
 uint32_t ipam_capacity(const struct ipam *ipam)
 {
-	return ipam->n_slots - 3; /* network, gateway, broadcast */
+	/* network, gateway, broadcast of every cell; the host's slot if several */
+	return ipam_n_cells(ipam) * (ipam->cell_size - 3) - (ipam_multi_cell(ipam) ? 1 : 0);
 }
 
 uint32_t ipam_free_count(const struct ipam *ipam)
@@ -124,12 +153,16 @@ uint32_t ipam_free_count(const struct ipam *ipam)
 
 bool ipam_slot_is_node(const struct ipam *ipam, uint32_t slot)
 {
-	return slot > IPAM_GATEWAY_SLOT && slot < ipam->n_slots - 1;
+	uint32_t off = slot & (ipam->cell_size - 1);
+
+	if (slot >= ipam->n_slots || off <= IPAM_GATEWAY_SLOT || off == ipam->cell_size - 1)
+		return false;
+	return !(ipam_multi_cell(ipam) && slot == IPAM_HOST_SLOT);
 }
 
 bool ipam_slot_used(const struct ipam *ipam, uint32_t slot)
 {
-	return slot < ipam->n_slots && (ipam->bitmap[slot / 64] >> (slot % 64)) & 1;
+	return ipam_slot_is_node(ipam, slot) && (ipam->bitmap[slot / 64] >> (slot % 64)) & 1;
 }
 
 static void ipam_mark(struct ipam *ipam, uint32_t slot)
@@ -164,16 +197,15 @@ int ipam_alloc_slot(struct ipam *ipam, uint32_t *slot)
 		uint32_t w = s / 64;
 		uint64_t free_bits = ~ipam->bitmap[w] & (~0ull << (s % 64));
 
-		while (free_bits) {
+		if (ipam->n_slots < 64)
+			free_bits &= (1ull << ipam->n_slots) - 1;
+		if (free_bits) {
 			uint32_t cand = w * 64 + (uint32_t)__builtin_ctzll(free_bits);
 
-			if (ipam_slot_is_node(ipam, cand)) {
-				ipam_mark(ipam, cand);
-				ipam->cursor = cand + 1 < ipam->n_slots ? cand + 1 : 0;
-				*slot = cand;
-				return 0;
-			}
-			free_bits &= free_bits - 1;
+			ipam_mark(ipam, cand);
+			ipam->cursor = cand + 1 < ipam->n_slots ? cand + 1 : 0;
+			*slot = cand;
+			return 0;
 		}
 		s = (w + 1) * 64;
 		if (s >= ipam->n_slots)
@@ -184,7 +216,7 @@ int ipam_alloc_slot(struct ipam *ipam, uint32_t *slot)
 
 void ipam_release_slot(struct ipam *ipam, uint32_t slot)
 {
-	if (!ipam_slot_used(ipam, slot))
+	if (!ipam_slot_used(ipam, slot)) /* never frees a reserved slot */
 		return;
 	ipam->bitmap[slot / 64] &= ~(1ull << (slot % 64));
 	ipam->used--;

@@ -205,13 +205,16 @@ uint32_t nl_route_dump(struct nl_sock *s)
 	return nlh->nlmsg_seq;
 }
 
-uint32_t nl_route_add_default(struct nl_sock *s, uint32_t gateway)
+uint32_t nl_route_add(struct nl_sock *s, uint32_t dst, unsigned int dst_len, uint32_t gateway)
 {
 	struct nlmsghdr *nlh = nl_msg(s, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL,
 				      sizeof(struct rtmsg));
 	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 
 	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = (uint8_t)dst_len;
+	if (dst_len)
+		mnl_attr_put_u32(nlh, RTA_DST, htonl(dst));
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_BOOT; /* what `ip route add` uses */
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
@@ -336,4 +339,20 @@ int route_reply_prefix(const struct nlmsghdr *nlh, uint32_t *addr, unsigned int 
 	if (tb[RTA_TABLE] && mnl_attr_validate(tb[RTA_TABLE], MNL_TYPE_U32) == 0)
 		*table = mnl_attr_get_u32(tb[RTA_TABLE]);
 	return 0;
+}
+
+static int get_one_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return link_info_parse(nlh, data) ? -EINVAL : 0;
+}
+
+int link_get_one(struct nl_sock *s, const char *name, struct link_info *info)
+{
+	uint32_t seq = nl_link_get(s, name);
+	struct nl_ack ack = { 0 };
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	err = nl_flush(s, seq, &ack, get_one_cb, info);
+	return err ? err : ack.err;
 }

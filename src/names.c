@@ -74,6 +74,21 @@ void bridge_name(char buf[IFNAMSIZ], const char *fabric, unsigned int cell)
 	snprintf(buf, IFNAMSIZ, "%s-c%u", fabric, cell);
 }
 
+void router_leg_name(char buf[IFNAMSIZ], const char *fabric, unsigned int cell)
+{
+	snprintf(buf, IFNAMSIZ, "%s-r%u", fabric, cell);
+}
+
+void router_if_name(char buf[IFNAMSIZ], unsigned int cell)
+{
+	snprintf(buf, IFNAMSIZ, "c%u", cell);
+}
+
+void router_netns_name(char *buf, size_t size, const char *fabric)
+{
+	snprintf(buf, size, ".fabricctl-%s", fabric);
+}
+
 void host_veth_name(char buf[IFNAMSIZ], const char *fabric, uint32_t slot)
 {
 	snprintf(buf, IFNAMSIZ, "%s-%u", fabric, slot);
@@ -85,4 +100,14 @@ void alias_tag(char *buf, size_t size, const char *fabric, const char *node)
 		snprintf(buf, size, ALIAS_PREFIX "%s:%s", fabric, node);
 	else
 		snprintf(buf, size, ALIAS_PREFIX "%s", fabric);
+}
+
+bool alias_is_ours(const char *alias, const char *fabric)
+{
+	char tag[64];
+	size_t len;
+
+	alias_tag(tag, sizeof(tag), fabric, NULL);
+	len = strlen(tag);
+	return !strncmp(alias, tag, len) && (alias[len] == '\0' || alias[len] == ':');
 }

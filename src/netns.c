@@ -100,6 +100,23 @@ undo:
 	return err;
 }
 
+int netns_socket(int netns_fd, struct nl_sock *nl)
+{
+	int err;
+
+	if (netns_prepare_dir() < 0)
+		return -EIO;
+	if (setns(netns_fd, CLONE_NEWNET) < 0)
+		return -errno;
+	err = nl_open(nl);
+	if (back_to_host() < 0) {
+		if (!err)
+			nl_close(nl);
+		return fail(-errno, "cannot return to the host network namespace");
+	}
+	return err;
+}
+
 int netns_delete(const char *name)
 {
 	char path[sizeof(NETNS_RUN_DIR) + 256];

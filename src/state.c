@@ -7,6 +7,7 @@
  *   subnet 10.42.0.0/16
  *   mtu 1500
  *   group 1178730496
+ *   cell_size 512
  *   node <slot> <name> <host ifindex>
  */
 #include <dirent.h>
@@ -181,14 +182,17 @@ void state_unlock(struct state_lock *lock)
 }
 
 int state_init(struct fabric_state *st, const char *fabric, const struct ipv4_prefix *subnet,
-	       unsigned int mtu, uint32_t group)
+	       unsigned int mtu, uint32_t group, uint32_t cell_size)
 {
 	memset(st, 0, sizeof(*st));
 	snprintf(st->name, sizeof(st->name), "%s", fabric);
 	st->subnet = *subnet;
 	st->mtu = mtu;
 	st->group = group;
-	return ipam_init(&st->ipam, subnet);
+	if (ipam_init(&st->ipam, subnet, cell_size) < 0)
+		return -EINVAL;
+	st->cell_size = st->ipam.cell_size;
+	return 0;
 }
 
 void state_free(struct fabric_state *st)
@@ -342,11 +346,11 @@ static int split_fields(char *line, char **fields, int max)
  */
 int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 {
-	static const char *const header[] = { "subnet", "mtu", "group" };
+	static const char *const header[] = { "subnet", "mtu", "group", "cell_size" };
 	char line[256];
 	unsigned int lineno = 0;
 	struct ipv4_prefix subnet = { 0 };
-	uint32_t mtu = 0, group = 0;
+	uint32_t mtu = 0, group = 0, cell_size = 0;
 	int err = 0;
 
 	memset(st, 0, sizeof(*st));
@@ -366,8 +370,8 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 		nf = split_fields(line, f, 4);
 		if (nf < 2)
 			goto corrupt;
-		if (lineno <= 4) {
-			/* Header lines 2-4: subnet, mtu, group. */
+		if (lineno <= 5) {
+			/* Header lines 2-5: subnet, mtu, group, cell_size. */
 			if (nf != 2 || strcmp(f[0], header[lineno - 2]))
 				goto corrupt;
 			if (lineno == 2) {
@@ -378,12 +382,14 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 			} else if (lineno == 3) {
 				if (parse_u32(f[1], 65535, &mtu) || mtu < 68)
 					goto corrupt;
-			} else {
+			} else if (lineno == 4) {
 				if (parse_u32(f[1], UINT32_MAX, &group) || group == 0)
 					goto corrupt;
-				err = state_init(st, fabric, &subnet, mtu, group);
-				if (err)
-					goto out;
+			} else {
+				if (parse_u32(f[1], UINT32_MAX, &cell_size) ||
+				    state_init(st, fabric, &subnet, mtu, group, cell_size) < 0 ||
+				    st->cell_size != cell_size)
+					goto corrupt;
 			}
 			continue;
 		}
@@ -402,7 +408,7 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 		if (err)
 			goto out;
 	}
-	if (lineno < 4)
+	if (lineno < 5)
 		goto corrupt;
 	if (st->n_nodes)
 		qsort(st->nodes, st->n_nodes, sizeof(*st->nodes), slot_cmp);
@@ -455,8 +461,8 @@ int state_save(const struct fabric_state *st)
 		unlink(tmp);
 		return -ENOMEM;
 	}
-	fprintf(out, STATE_MAGIC "\nsubnet %s\nmtu %u\ngroup %" PRIu32 "\n",
-		ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group);
+	fprintf(out, STATE_MAGIC "\nsubnet %s\nmtu %u\ngroup %" PRIu32 "\ncell_size %" PRIu32 "\n",
+		ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group, st->cell_size);
 	/* Sorted by slot so the record reads like `show`. */
 	struct fabric_node *sorted = malloc(st->n_nodes * sizeof(*sorted) + 1);
 	if (!sorted) {

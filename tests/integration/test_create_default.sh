@@ -15,7 +15,11 @@ fab_ok -j create "$F1"
 s1=$(echo "$FAB_OUT" | jq -r .subnet)
 assert_match "$s1" '^10\.[0-9]+\.0\.0/16$' "default subnet"
 addr=$(ip -j addr show dev "$F1-c0" | jq -r '.[0].addr_info[] | select(.family == "inet") | "\(.local)/\(.prefixlen)"')
-assert_eq "$addr" "${s1%.0/16}.1/16" "gateway on $F1-c0"
+# A /16 is several cells of 512: the host has the third address on c0, the
+# gateway (the first) is the router namespace's leg into cell 0.
+assert_eq "$addr" "${s1%.0/16}.2/23" "host address on $F1-c0"
+gwaddr=$(ip -n ".fabricctl-$F1" -j addr show dev c0 | jq -r '.[0].addr_info[] | select(.family == "inet") | "\(.local)/\(.prefixlen)"')
+assert_eq "$gwaddr" "${s1%.0/16}.1/23" "gateway in the router namespace"
 # It did not take a subnet a route already covered.
 for r in $routes_before; do
 	[[ $r =~ ^[0-9.]+(/[0-9]+)?$ ]] || continue

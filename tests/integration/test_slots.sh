@@ -15,10 +15,11 @@ cleanup_fabric "$F"
 fab_ok -j create "$F" --subnet 10.211.0.0/16
 assert_eq "$(echo "$FAB_OUT" | jq -r .gateway)" 10.211.0.1 "gateway of a /16"
 fab_ok add-node "$F" "${F}a" --ip 10.211.3.7
-assert_eq "$(node_inet "${F}a")" 10.211.3.7/16 "address of ${F}a"
+# Cells of 512 addresses: nodes see their cell's /23.
+assert_eq "$(node_inet "${F}a")" 10.211.3.7/23 "address of ${F}a"
 assert_eq "$(ip -n "${F}a" -j link show dev eth0 | jq -r '.[0].address')" 0e:fb:0a:d3:03:07 "MAC of ${F}a"
 link_exists "$F-775" || fail "no host veth $F-775: $(leftovers "$F" | tr '\n' ' ')"
-assert_eq "$(master_of "$F-775")" "$F-c0" "master of $F-775"
+assert_eq "$(master_of "$F-775")" "$F-c1" "master of $F-775 (slot 775 is in cell 1)"
 fab_ok add-node "$F" "${F}b" --ip 10.211.255.254
 link_exists "$F-65534" || fail "no host veth $F-65534"
 ping_ok "${F}a" 10.211.255.254
@@ -45,11 +46,14 @@ fab_ok add-node "$G" "${G}z" --ip 10.$L.255.254
 V=$G-524286
 assert_eq "${#V}" 15 "length of $V"
 link_exists "$V" || fail "no host veth $V: $(leftovers "$G" | tr '\n' ' ')"
-assert_eq "$(master_of "$V")" "$G-c0" "master of $V"
-assert_eq "$(node_inet "${G}z")" 10.$L.255.254/13 "address of ${G}z"
+# The last of 1024 cells of 512: the longest bridge name, "<8 chars>-c1023".
+assert_eq "$(master_of "$V")" "$G-c1023" "master of $V"
+assert_eq "$(node_inet "${G}z")" 10.$L.255.254/23 "address of ${G}z"
+ping_ok "${G}z" 10.$L.254.1
 ping_ok "${G}z" 10.$B.0.1
 fab_ok add-node "$G" "${G}y"
-assert_eq "$(node_inet "${G}y")" 10.$B.0.2/13 "first ordinary address of a /13"
+# Slot 2 of cell 0 is the host's address when there are several cells.
+assert_eq "$(node_inet "${G}y")" 10.$B.0.3/23 "first ordinary address of a /13"
 fab add-node "$G" "${G}x" --ip 10.$L.255.255
 [[ $FAB_RC -ne 0 ]] || fail "--ip of the broadcast address of a /13 accepted"
 netns_exists "${G}x" && fail "refused --ip made netns ${G}x"

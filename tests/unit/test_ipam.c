@@ -35,7 +35,7 @@ static void test_init(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ipv4_prefix p = prefix(cases[i].subnet);
 
-		CHECK_EQ_INT(ipam_init(&ipam, &p), 0);
+		CHECK_EQ_INT(ipam_init(&ipam, &p, 0), 0);
 		CHECK_EQ_INT(ipam.n_slots, cases[i].n_slots);
 		CHECK_EQ_INT(ipam_capacity(&ipam), cases[i].capacity);
 		CHECK_EQ_INT(ipam_free_count(&ipam), cases[i].capacity);
@@ -54,11 +54,11 @@ static void test_init(void)
 
 	struct ipv4_prefix bad = { 0x0a000000, 12 };
 
-	CHECK_EQ_INT(ipam_init(&ipam, &bad), -EINVAL);
+	CHECK_EQ_INT(ipam_init(&ipam, &bad, 0), -EINVAL);
 	bad.len = 31;
-	CHECK_EQ_INT(ipam_init(&ipam, &bad), -EINVAL);
+	CHECK_EQ_INT(ipam_init(&ipam, &bad, 0), -EINVAL);
 	bad.len = 0;
-	CHECK_EQ_INT(ipam_init(&ipam, &bad), -EINVAL);
+	CHECK_EQ_INT(ipam_init(&ipam, &bad, 0), -EINVAL);
 }
 
 static void test_slash30(void)
@@ -67,7 +67,7 @@ static void test_slash30(void)
 	struct ipam ipam;
 	uint32_t slot = 99;
 
-	CHECK_EQ_INT(ipam_init(&ipam, &p), 0);
+	CHECK_EQ_INT(ipam_init(&ipam, &p, 0), 0);
 	CHECK_EQ_INT(ipam_alloc_slot(&ipam, &slot), 0);
 	CHECK_EQ_INT(slot, 2);
 	CHECK_EQ_INT(ipam_addr_of(&ipam, slot), 0xc0a80106); /* 192.168.1.6 */
@@ -88,7 +88,7 @@ static void test_slash29(void)
 	struct ipam ipam;
 	uint32_t slot;
 
-	CHECK_EQ_INT(ipam_init(&ipam, &p), 0);
+	CHECK_EQ_INT(ipam_init(&ipam, &p, 0), 0);
 	for (uint32_t want = 2; want <= 6; want++) {
 		CHECK_EQ_INT(ipam_alloc_slot(&ipam, &slot), 0);
 		CHECK_EQ_INT(slot, want); /* in order, from the first node slot */
@@ -161,7 +161,7 @@ static void test_cursor(void)
 	struct ipam ipam;
 	uint32_t slot;
 
-	CHECK_EQ_INT(ipam_init(&ipam, &p), 0);
+	CHECK_EQ_INT(ipam_init(&ipam, &p, 0), 0);
 	CHECK_EQ_INT(ipam_alloc_slot(&ipam, &slot), 0);
 	CHECK_EQ_INT(slot, 2);
 	CHECK_EQ_INT(ipam_alloc_slot(&ipam, &slot), 0);
@@ -204,7 +204,7 @@ static void test_slash16_full(void)
 	CHECK(seen != NULL);
 	if (!seen)
 		return;
-	CHECK_EQ_INT(ipam_init(&ipam, &p), 0);
+	CHECK_EQ_INT(ipam_init(&ipam, &p, 0), 0);
 	for (uint32_t i = 0; i < 65533; i++) {
 		if (ipam_alloc_slot(&ipam, &slot) < 0 || !ipam_slot_is_node(&ipam, slot)) {
 			bad++;
@@ -263,7 +263,7 @@ static void model_check(const char *subnet, unsigned int ops)
 	uint32_t n, n_used = 0, mismatches = 0, slot;
 	unsigned int allocs = 0, full = 0, claims = 0, releases = 0;
 
-	CHECK_EQ_INT(ipam_init(&ipam, &p), 0);
+	CHECK_EQ_INT(ipam_init(&ipam, &p, 0), 0);
 	n = ipam.n_slots;
 	used = calloc(n, sizeof(*used));
 	CHECK(used != NULL);

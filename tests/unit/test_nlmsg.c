@@ -134,7 +134,7 @@ static void test_builders(void)
 	seq[0] = nl_bridge_create(&s, &br);
 	seq[1] = nl_veth_create(&s, &host, &node, 9);
 	seq[2] = nl_addr_add(&s, 3, 0x0a2a0005, 16);
-	seq[3] = nl_route_add_default(&s, 0x0a2a0001);
+	seq[3] = nl_route_add(&s, 0, 0, 0x0a2a0001);
 	seq[4] = nl_link_tag(&s, 5, "fabricctl:lab:n1", true);
 	seq[5] = nl_link_tag(&s, 4, "fabricctl:lab", false);
 	seq[6] = nl_link_del_group(&s, 77);

@@ -10,7 +10,7 @@
 #include "state.h"
 #include "unit.h"
 
-#define HEAD "fabricctl-state 1\nsubnet 10.42.0.0/16\nmtu 1500\ngroup 1178730496\n"
+#define HEAD "fabricctl-state 1\nsubnet 10.42.0.0/16\nmtu 1500\ngroup 1178730496\ncell_size 65536\n"
 
 static int parse_text(const char *text, struct fabric_state *st)
 {
@@ -44,6 +44,7 @@ static void test_parse_valid(void)
 				"subnet 10.42.0.0/16\n"
 				"mtu 1400\n"
 				"group 1178730496\n"
+				"cell_size 65536\n"
 				"node 5 n5 12\n"
 				"node 2 n2 10\n"
 				"node 3 web.1 0\n"
@@ -90,7 +91,7 @@ static void test_parse_valid(void)
 	CHECK(st.nodes == NULL && st.ipam.bitmap == NULL && st.n_nodes == 0);
 
 	/* No nodes and no final newline is a valid record. */
-	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 192.168.1.0/30\nmtu 1500\ngroup 7", &st), 0);
+	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 192.168.1.0/30\nmtu 1500\ngroup 7\ncell_size 4", &st), 0);
 	CHECK_EQ_INT(st.n_nodes, 0);
 	CHECK_EQ_INT(st.mtu, 1500);
 	CHECK_EQ_INT(st.group, 7);
@@ -116,13 +117,13 @@ static void test_parse_valid(void)
 
 	memset(name, 'x', NODE_NAME_MAX);
 	name[NODE_NAME_MAX] = '\0';
-	snprintf(text, sizeof(text), "fabricctl-state 1\nsubnet 10.0.0.0/13\nmtu 68\ngroup 1\n"
+	snprintf(text, sizeof(text), "fabricctl-state 1\nsubnet 10.0.0.0/13\nmtu 68\ngroup 1\ncell_size 524288\n"
 		 "node 524286 %s 1\n", name);
 	CHECK_EQ_INT(parse_text(text, &st), 0);
 	CHECK_EQ_INT(st.mtu, 68);
 	CHECK(state_find_node(&st, name) != NULL);
 	state_free(&st);
-	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 10.0.0.0/16\nmtu 65535\ngroup 1\n",
+	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 10.0.0.0/16\nmtu 65535\ngroup 1\ncell_size 512\n",
 				&st),
 		     0);
 	CHECK_EQ_INT(st.mtu, 65535);
@@ -216,7 +217,7 @@ static void test_parse_corrupt(void)
 
 	/* The line number points at the bad line. */
 	CHECK_EQ_INT(parse_text(HEAD "node 2 a 0\nnode 3 a/b 0\n", &st), -EBADMSG);
-	CHECK(msg_has("corrupt at line 6"));
+	CHECK(msg_has("corrupt at line 7"));
 	CHECK_EQ_INT(parse_text("fabricctl-state 2\n", &st), -EBADMSG);
 	CHECK(msg_has("corrupt at line 1"));
 	fail_clear();
@@ -266,7 +267,7 @@ static void test_node_table(void)
 	char name[32];
 	uint32_t bad = 0;
 
-	CHECK_EQ_INT(state_init(&st, "lab", &p, 1500, 42), 0);
+	CHECK_EQ_INT(state_init(&st, "lab", &p, 1500, 42, 0), 0);
 	CHECK_EQ_STR(st.name, "lab");
 	CHECK_EQ_INT(st.mtu, 1500);
 	CHECK_EQ_INT(st.group, 42);
@@ -363,7 +364,7 @@ static void test_save_load(void)
 	CHECK(!state_exists(fabric));
 	CHECK_EQ_INT(state_lock(fabric, false, &lock), -ENOENT);
 	CHECK_EQ_INT(state_lock(fabric, true, &lock), 0);
-	CHECK_EQ_INT(state_init(&st, fabric, &p, 1400, 0x4641b000), 0);
+	CHECK_EQ_INT(state_init(&st, fabric, &p, 1400, 0x4641b000, 0), 0);
 	static const struct {
 		const char *name;
 		uint32_t slot;
@@ -423,7 +424,7 @@ static void test_save_load(void)
 	state_free(&st);
 
 	/* A fabric with no nodes (as `create` saves it) round-trips too. */
-	CHECK_EQ_INT(state_init(&st, fabric, &p, 1500, 5), 0);
+	CHECK_EQ_INT(state_init(&st, fabric, &p, 1500, 5, 0), 0);
 	CHECK_EQ_INT(state_save(&st), 0);
 	state_free(&st);
 	CHECK_EQ_INT(state_load(fabric, &back), 0);
