@@ -116,6 +116,20 @@ int limits_read_facts(struct host_facts *f);
 void limits_judge(const struct host_facts *f, uint64_t n_nodes, uint32_t cell_size,
 		  struct limit_report *r);
 
+/**
+ * limits_check_adding() - limits_check() for the nodes of every existing
+ * fabric plus @n_new more (what add-node is about to make); *@n_total
+ * (may be NULL) gets that total.
+ */
+int limits_check_adding(uint64_t n_new, uint32_t cell_size, struct limit_report *r,
+			uint64_t *n_total);
+
+/**
+ * limits_refuse() - record why @n_total nodes are refused: every failing
+ * item with its fix, one line. Returns -ERANGE for "return limits_refuse()".
+ */
+int limits_refuse(const struct limit_report *r, uint64_t n_total);
+
 /* The report's item called @name, or NULL. */
 const struct host_limit *limits_find(const struct limit_report *r, const char *name);
 

@@ -701,6 +701,42 @@ int limits_check(uint64_t n_nodes, uint32_t cell_size, struct limit_report *r)
 	return 0;
 }
 
+int limits_check_adding(uint64_t n_new, uint32_t cell_size, struct limit_report *r,
+			uint64_t *n_total)
+{
+	struct host_facts f;
+	int err = limits_read_facts(&f);
+
+	if (err)
+		return err;
+	if (n_total)
+		*n_total = f.fabric_nodes + n_new;
+	limits_judge(&f, f.fabric_nodes + n_new, cell_size, r);
+	return 0;
+}
+
+int limits_refuse(const struct limit_report *r, uint64_t n_total)
+{
+	char text[1200];
+	size_t len = 0;
+
+	for (size_t i = 0; i < r->n && len < sizeof(text); i++) {
+		const struct host_limit *l = &r->items[i];
+
+		if (l->severity != LIMIT_FAIL)
+			continue;
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"%s%s is %" PRIu64 ", needs %" PRIu64 " (`%s`)",
+					len ? "; " : "", l->name, l->current, l->needed,
+					l->fix[0] ? l->fix : "no fix");
+	}
+	return fail_msg(-ERANGE,
+			"%" PRIu64 " nodes in all would overrun this host's limits: %s; create "
+			"the fabric with --tune to raise the sysctls, or see `fabricctl doctor "
+			"--nodes %" PRIu64 "`",
+			n_total, text, n_total);
+}
+
 bool limits_failed(const struct limit_report *r)
 {
 	for (size_t i = 0; i < r->n; i++)
