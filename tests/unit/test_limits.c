@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdint.h>
 
+#include "errors.h"
 #include "limits.h"
 #include "unit.h"
 
@@ -274,6 +275,24 @@ static void test_unreadable_sysctl(void)
 	CHECK_EQ_STR(limit_severity_name(LIMIT_WARN), "warn");
 }
 
+static void test_refusal_message(void)
+{
+	struct host_facts f;
+	struct limit_report r;
+
+	default_host(&f);
+	limits_judge(&f, 1000, 512, &r);
+	fail_clear();
+	CHECK_EQ_INT(limits_refuse(&r, 1000), -ERANGE);
+	CHECK(fail_message() != NULL);
+	CHECK(fail_message() && strstr(fail_message(), "net.ipv4.neigh.default.gc_thresh3 is 1024, "
+				       "needs 2256 (`sysctl -w "
+				       "net.ipv4.neigh.default.gc_thresh3=2256`)"));
+	/* Warnings are not reasons to refuse. */
+	CHECK(fail_message() && !strstr(fail_message(), "gc_thresh2"));
+	fail_clear();
+}
+
 int main(void)
 {
 	test_small_fabric_passes();
@@ -284,5 +303,6 @@ int main(void)
 	test_bpf_and_files();
 	test_forward_policy();
 	test_unreadable_sysctl();
+	test_refusal_message();
 	return unit_summary("test_limits");
 }
