@@ -131,9 +131,8 @@ static __always_inline void count_l3(struct __sk_buff *skb, struct fabric_dir_co
 		__u8 nexthdr = l4_linear, l4;
 
 		c->proto[FABRIC_PROTO_IPV6]++;
-		if (!have_l4 &&
-		    load(skb, off + __builtin_offsetof(struct ipv6hdr, nexthdr), &nexthdr,
-			 sizeof(nexthdr)))
+		if (!have_l4 && load(skb, off + __builtin_offsetof(struct ipv6hdr, nexthdr),
+				     &nexthdr, sizeof(nexthdr)))
 			break;
 		l4 = ipv6_upper_proto(skb, off + sizeof(struct ipv6hdr), nexthdr);
 		if (l4 != IPPROTO_ICMP)

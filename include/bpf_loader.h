@@ -46,9 +46,9 @@ struct fabric_counters;
 
 /* One whole read of the counters map: per-CPU values already summed. */
 struct fabric_bpf_reading {
-	size_t n;                          /* entries read */
-	unsigned int *ifindex;             /* key of entry i: host veth ifindex */
-	struct fabric_counters *counters;  /* value of entry i */
+	size_t n; /* entries read */
+	unsigned int *ifindex; /* key of entry i: host veth ifindex */
+	struct fabric_counters *counters; /* value of entry i */
 	size_t cap;
 };
 

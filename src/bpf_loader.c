@@ -52,14 +52,14 @@ struct fabric_bpf {
 	unsigned int max_entries;
 	int ncpus;
 	struct fabric_counters *percpu; /* one value per possible CPU */
-	bool no_batch;                  /* the kernel has no batch lookup for this map */
-	__u32 *keys;                    /* batch buffers, chunk entries */
-	struct fabric_counters *vals;   /* chunk * ncpus */
+	bool no_batch; /* the kernel has no batch lookup for this map */
+	__u32 *keys; /* batch buffers, chunk entries */
+	struct fabric_counters *vals; /* chunk * ncpus */
 	__u32 chunk;
 };
 
 __attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_level level,
-							       const char *fmt, va_list ap)
+							      const char *fmt, va_list ap)
 {
 	(void)level;
 	return vfprintf(stderr, fmt, ap);
@@ -108,7 +108,8 @@ static int bpffs_ensure(void)
 	if (statfs(BPFFS_MOUNT, &sfs)) {
 		if (errno == ENOENT)
 			return fail(-ENOENT,
-				    "no BPF filesystem mount point \"%s\" (is sysfs mounted, is the kernel built with CONFIG_BPF_SYSCALL?)",
+				    "no BPF filesystem mount point \"%s\" (is sysfs mounted, is "
+				    "the kernel built with CONFIG_BPF_SYSCALL?)",
 				    BPFFS_MOUNT);
 		return fail(-errno, "cannot stat \"%s\"", BPFFS_MOUNT);
 	}
@@ -117,7 +118,8 @@ static int bpffs_ensure(void)
 	if (mount("bpf", BPFFS_MOUNT, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700")) {
 		if (errno == ENODEV)
 			return fail(-ENODEV,
-				    "cannot mount the BPF filesystem on \"%s\": the kernel has no bpffs (CONFIG_BPF_SYSCALL)",
+				    "cannot mount the BPF filesystem on \"%s\": the kernel has no "
+				    "bpffs (CONFIG_BPF_SYSCALL)",
 				    BPFFS_MOUNT);
 		return fail(-errno, "cannot mount the BPF filesystem on \"%s\"", BPFFS_MOUNT);
 	}
@@ -144,27 +146,37 @@ static int load_failure(int err, const char *fabric)
 {
 	switch (-err) {
 	case ENOSYS:
-		return fail(err, "cannot load the BPF program of fabric \"%s\": the kernel has no bpf() system call (CONFIG_BPF_SYSCALL)",
+		return fail(err,
+			    "cannot load the BPF program of fabric \"%s\": the kernel has no bpf() "
+			    "system call (CONFIG_BPF_SYSCALL)",
 			    fabric);
 	case EPERM:
 	case EACCES:
-		return fail(err, "cannot load the BPF program of fabric \"%s\": not permitted (needs root, or CAP_BPF and CAP_NET_ADMIN; run with FABRICCTL_DEBUG=1 for the verifier's log)",
+		return fail(err,
+			    "cannot load the BPF program of fabric \"%s\": not permitted (needs "
+			    "root, or CAP_BPF and CAP_NET_ADMIN; run with FABRICCTL_DEBUG=1 for "
+			    "the verifier's log)",
 			    fabric);
 	case EINVAL:
 	case EOPNOTSUPP:
 	case ENOTSUPP:
-		return fail(err, "cannot load the BPF program of fabric \"%s\": the kernel lacks tc BPF programs or per-CPU hash maps (CONFIG_NET_CLS_BPF, CONFIG_BPF_SYSCALL; FABRICCTL_DEBUG=1 shows libbpf's log)",
+		return fail(err,
+			    "cannot load the BPF program of fabric \"%s\": the kernel lacks tc BPF "
+			    "programs or per-CPU hash maps (CONFIG_NET_CLS_BPF, "
+			    "CONFIG_BPF_SYSCALL; FABRICCTL_DEBUG=1 shows libbpf's log)",
 			    fabric);
 	default:
-		return fail(err, "cannot load the BPF program of fabric \"%s\" (FABRICCTL_DEBUG=1 shows libbpf's log)",
+		return fail(err,
+			    "cannot load the BPF program of fabric \"%s\" (FABRICCTL_DEBUG=1 shows "
+			    "libbpf's log)",
 			    fabric);
 	}
 }
 
 static void unpin_all(const char *fabric)
 {
-	static const char *const names[] = { FABRIC_PIN_COUNTERS, FABRIC_PIN_PROG_INGRESS,
-					     FABRIC_PIN_PROG_EGRESS };
+	static const char *const names[] = {FABRIC_PIN_COUNTERS, FABRIC_PIN_PROG_INGRESS,
+					    FABRIC_PIN_PROG_EGRESS};
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -208,8 +220,8 @@ int fabric_bpf_create(const char *fabric, unsigned int max_nodes)
 	if (mkdir(dir, 0700)) {
 		if (errno != EEXIST || rmdir(dir) || mkdir(dir, 0700))
 			return fail(errno == ENOTEMPTY ? -EEXIST : -errno,
-				    "cannot create \"%s\" for the BPF objects of fabric \"%s\"", dir,
-				    fabric);
+				    "cannot create \"%s\" for the BPF objects of fabric \"%s\"",
+				    dir, fabric);
 	}
 
 	skel = fabric_bpf__open();
@@ -301,7 +313,8 @@ static int open_pinned(const char *fabric, const char *name, int *fd)
 	*fd = -1;
 	if (err == -ENOENT)
 		return fail_msg(-ENOENT,
-				"fabric \"%s\" has no pinned BPF object \"%s\" (bpffs not mounted, or pins removed by hand?)",
+				"fabric \"%s\" has no pinned BPF object \"%s\" (bpffs not mounted, "
+				"or pins removed by hand?)",
 				fabric, path);
 	if (err == -EPERM || err == -EACCES)
 		return fail(err, "cannot open \"%s\" (needs root)", path);
@@ -334,7 +347,8 @@ int fabric_bpf_open(const char *fabric, struct fabric_bpf **out)
 	if (info.type != BPF_MAP_TYPE_PERCPU_HASH || info.key_size != sizeof(__u32) ||
 	    info.value_size != sizeof(struct fabric_counters)) {
 		err = fail(-EPROTO,
-			   "the pinned counters map of fabric \"%s\" was made by another fabricctl version (type %u, key %u, value %u bytes; expected %u, %zu, %zu)",
+			   "the pinned counters map of fabric \"%s\" was made by another fabricctl "
+			   "version (type %u, key %u, value %u bytes; expected %u, %zu, %zu)",
 			   fabric, info.type, info.key_size, info.value_size,
 			   BPF_MAP_TYPE_PERCPU_HASH, sizeof(__u32), sizeof(struct fabric_counters));
 		goto err_close;
@@ -394,8 +408,8 @@ int fabric_bpf_node_attach(struct fabric_bpf *fb, int ifindex)
 		    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, ingress, .handle = 1, .priority = 1,
 		    .prog_fd = fb->prog_ingress_fd, .flags = BPF_TC_F_REPLACE);
-	LIBBPF_OPTS(bpf_tc_opts, egress, .handle = 1, .priority = 1,
-		    .prog_fd = fb->prog_egress_fd, .flags = BPF_TC_F_REPLACE);
+	LIBBPF_OPTS(bpf_tc_opts, egress, .handle = 1, .priority = 1, .prog_fd = fb->prog_egress_fd,
+		    .flags = BPF_TC_F_REPLACE);
 	char ifname[IF_NAMESIZE];
 	__u32 key = ifindex;
 	bool created;
@@ -408,16 +422,20 @@ int fabric_bpf_node_attach(struct fabric_bpf *fb, int ifindex)
 		return fail(-ENOSPC, "the counters map of fabric \"%s\" is full (%u nodes)",
 			    fb->fabric, fb->max_entries);
 	if (err)
-		return fail(err, "cannot create the counters of \"%s\"", ifname_of(ifindex, ifname));
+		return fail(err, "cannot create the counters of \"%s\"",
+			    ifname_of(ifindex, ifname));
 
 	err = bpf_tc_hook_create(&hook);
 	created = !err;
 	if (err && err != -EEXIST) {
 		if (err == -EOPNOTSUPP || err == -ENOENT)
-			fail(err, "cannot add a clsact qdisc to \"%s\": the kernel lacks it (CONFIG_NET_SCH_INGRESS)",
+			fail(err,
+			     "cannot add a clsact qdisc to \"%s\": the kernel lacks it "
+			     "(CONFIG_NET_SCH_INGRESS)",
 			     ifname_of(ifindex, ifname));
 		else
-			fail(err, "cannot add a clsact qdisc to \"%s\"", ifname_of(ifindex, ifname));
+			fail(err, "cannot add a clsact qdisc to \"%s\"",
+			     ifname_of(ifindex, ifname));
 		goto err_entry;
 	}
 
@@ -462,7 +480,8 @@ int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex)
 
 	err = bpf_map_delete_elem(fb->map_fd, &key);
 	if (err && err != -ENOENT)
-		return fail(err, "cannot delete the counters of \"%s\"", ifname_of(ifindex, ifname));
+		return fail(err, "cannot delete the counters of \"%s\"",
+			    ifname_of(ifindex, ifname));
 	return 0;
 }
 
@@ -560,7 +579,8 @@ static int read_batch(struct fabric_bpf *fb, struct fabric_bpf_reading *r)
 		if (err && err != -ENOENT)
 			return err;
 		for (__u32 i = 0; i < count; i++)
-			if (reading_add(r, fb->keys[i], &fb->vals[(size_t)i * fb->ncpus], fb->ncpus))
+			if (reading_add(r, fb->keys[i], &fb->vals[(size_t)i * fb->ncpus],
+					fb->ncpus))
 				return -ENOMEM;
 		if (err == -ENOENT)
 			return 0;

@@ -27,10 +27,10 @@
 #include "state.h"
 
 static const char *const proto_names[FABRIC_PROTO_MAX] = {
-	[FABRIC_PROTO_ARP] = "arp",   [FABRIC_PROTO_IPV4] = "ipv4",
-	[FABRIC_PROTO_IPV6] = "ipv6", [FABRIC_PROTO_ICMP] = "icmp",
+	[FABRIC_PROTO_ARP] = "arp",	  [FABRIC_PROTO_IPV4] = "ipv4",
+	[FABRIC_PROTO_IPV6] = "ipv6",	  [FABRIC_PROTO_ICMP] = "icmp",
 	[FABRIC_PROTO_ICMPV6] = "icmpv6", [FABRIC_PROTO_TCP] = "tcp",
-	[FABRIC_PROTO_UDP] = "udp",   [FABRIC_PROTO_OTHER] = "other",
+	[FABRIC_PROTO_UDP] = "udp",	  [FABRIC_PROTO_OTHER] = "other",
 };
 
 enum sort_field {
@@ -45,10 +45,10 @@ enum sort_field {
 };
 
 static const char *const sort_names[] = {
-	[SORT_ADDRESS] = "address",       [SORT_NAME] = "name",
+	[SORT_ADDRESS] = "address",	  [SORT_NAME] = "name",
 	[SORT_RX_PACKETS] = "rx_packets", [SORT_TX_PACKETS] = "tx_packets",
-	[SORT_RX_BYTES] = "rx_bytes",     [SORT_TX_BYTES] = "tx_bytes",
-	[SORT_PACKETS] = "packets",       [SORT_BYTES] = "bytes",
+	[SORT_RX_BYTES] = "rx_bytes",	  [SORT_TX_BYTES] = "tx_bytes",
+	[SORT_PACKETS] = "packets",	  [SORT_BYTES] = "bytes",
 };
 
 enum out_format { OUT_TABLE, OUT_JSON, OUT_PROMETHEUS };
@@ -62,7 +62,7 @@ struct stats_opts {
 	bool sort_set;
 	unsigned long top; /* 0: all */
 	bool watch;
-	double interval;     /* seconds */
+	double interval; /* seconds */
 	unsigned long count; /* intervals; 0: until interrupted */
 };
 
@@ -99,8 +99,10 @@ static void on_signal(int sig)
 
 static void print_help(void)
 {
-	fputs("Usage: fabricctl stats FABRIC [NODE...] [-j | --prometheus] [--sort FIELD] [--top N]\n"
-	      "       fabricctl stats FABRIC [NODE...] --watch [SECONDS] [--count N] [--sort FIELD] [--top N] [-j]\n"
+	fputs("Usage: fabricctl stats FABRIC [NODE...] [-j | --prometheus]\n"
+	      "                       [--sort FIELD] [--top N]\n"
+	      "       fabricctl stats FABRIC [NODE...] --watch [SECONDS] [--count N]\n"
+	      "                       [--sort FIELD] [--top N] [-j]\n"
 	      "\n"
 	      "Show the traffic of the nodes of FABRIC, as counted in the kernel by the\n"
 	      "fabric's eBPF program on the host end of every node's veth. Directions are\n"
@@ -200,7 +202,8 @@ static int parse_sort(const char *text, enum sort_field *out)
 			return 0;
 		}
 	}
-	return fail_usage("invalid --sort field \"%s\": expected address, name, rx_packets, tx_packets, rx_bytes, tx_bytes, packets or bytes",
+	return fail_usage("invalid --sort field \"%s\": expected address, name, rx_packets, "
+			  "tx_packets, rx_bytes, tx_bytes, packets or bytes",
 			  text);
 }
 
@@ -241,14 +244,14 @@ static char **join_watch_interval(int argc, char **argv, int *new_argc, char *bu
 static int parse_args(int argc, char **argv, struct stats_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "prometheus", no_argument, NULL, 'P' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "top", required_argument, NULL, 't' },
-		{ "watch", optional_argument, NULL, 'w' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
+		{"json", no_argument, NULL, 'j'},
+		{"pretty", no_argument, NULL, 'p'},
+		{"prometheus", no_argument, NULL, 'P'},
+		{"sort", required_argument, NULL, 's'},
+		{"top", required_argument, NULL, 't'},
+		{"watch", optional_argument, NULL, 'w'},
+		{"count", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
 		{},
 	};
 	bool count_set = false, prometheus = false;
@@ -280,7 +283,8 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 			if (err)
 				return err;
 			if (!o->top)
-				return fail_usage("invalid --top \"%s\": must be at least 1", optarg);
+				return fail_usage("invalid --top \"%s\": must be at least 1",
+						  optarg);
 			break;
 		case 'w':
 			o->watch = true;
@@ -295,15 +299,17 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 			if (err)
 				return err;
 			if (!o->count)
-				return fail_usage("invalid --count \"%s\": must be at least 1", optarg);
+				return fail_usage("invalid --count \"%s\": must be at least 1",
+						  optarg);
 			count_set = true;
 			break;
 		case 'h':
 			print_help();
 			return 1;
 		case ':':
-			return fail_usage("option \"%s\" needs an argument (see \"fabricctl stats --help\")",
-					  argv[optind - 1]);
+			return fail_usage(
+				"option \"%s\" needs an argument (see \"fabricctl stats --help\")",
+				argv[optind - 1]);
 		default:
 			return fail_usage("unknown option \"%s\" (see \"fabricctl stats --help\")",
 					  argv[optind - 1]);
@@ -354,14 +360,14 @@ static int snapshot_take(struct fabric_bpf *fb, struct snapshot *s)
 		s->idx_cap = s->r.n;
 	}
 	for (size_t i = 0; i < s->r.n; i++)
-		s->idx[i] = (struct entry_index){ s->r.ifindex[i], (uint32_t)i };
+		s->idx[i] = (struct entry_index){s->r.ifindex[i], (uint32_t)i};
 	qsort(s->idx, s->r.n, sizeof(*s->idx), cmp_entry);
 	return 0;
 }
 
 static const struct fabric_counters *snapshot_find(const struct snapshot *s, int ifindex)
 {
-	struct entry_index key = { (uint32_t)ifindex, 0 }, *e;
+	struct entry_index key = {(uint32_t)ifindex, 0}, *e;
 
 	if (ifindex <= 0 || !s->r.n)
 		return NULL;
@@ -392,8 +398,8 @@ static int rows_select(struct fabric_state *st, const struct stats_opts *o, stru
 			node = state_find_node(st, o->nodes[i]);
 			if (!node) {
 				free(r);
-				return fail_msg(-ENOENT, "no node \"%s\" in fabric \"%s\"", o->nodes[i],
-					    st->name);
+				return fail_msg(-ENOENT, "no node \"%s\" in fabric \"%s\"",
+						o->nodes[i], st->name);
 			}
 		} else {
 			node = &st->nodes[i];
@@ -511,7 +517,7 @@ static int cmp_row(const void *a, const void *b, void *arg)
 /* Sort, then cut to --top. Returns the number of rows to show. */
 static size_t rows_order(struct row *rows, size_t n, const struct stats_opts *o, bool rates)
 {
-	struct sort_ctx ctx = { o->sort, rates };
+	struct sort_ctx ctx = {o->sort, rates};
 
 	if (!o->sort_set && (o->watch || o->top))
 		ctx.field = SORT_BYTES;
@@ -665,30 +671,34 @@ static void print_prometheus(const struct fabric_state *st, const struct row *ro
 		const char *name, *help;
 		dir_getter get;
 	} metrics[] = {
-		{ "fabricctl_node_packets_total",
-		  "Packets on the node's veth; direction rx = received by the node, tx = sent by it.",
-		  get_packets },
-		{ "fabricctl_node_bytes_total",
-		  "Bytes on the node's veth, Ethernet header included; direction as seen by the node.",
-		  get_bytes },
-		{ "fabricctl_node_broadcast_packets_total",
-		  "Broadcast packets on the node's veth; direction as seen by the node.",
-		  get_broadcast },
-		{ "fabricctl_node_multicast_packets_total",
-		  "Multicast (not broadcast) packets on the node's veth; direction as seen by the node.",
-		  get_multicast },
+		{"fabricctl_node_packets_total",
+		 "Packets on the node's veth; direction rx = received by the node, tx = sent by "
+		 "it.",
+		 get_packets},
+		{"fabricctl_node_bytes_total",
+		 "Bytes on the node's veth, Ethernet header included; direction as seen by the "
+		 "node.",
+		 get_bytes},
+		{"fabricctl_node_broadcast_packets_total",
+		 "Broadcast packets on the node's veth; direction as seen by the node.",
+		 get_broadcast},
+		{"fabricctl_node_multicast_packets_total",
+		 "Multicast (not broadcast) packets on the node's veth; direction as seen by the "
+		 "node.",
+		 get_multicast},
 	};
 	char addr[INET_ADDRSTRLEN];
 
-	puts("# HELP fabricctl_node_info Nodes of the fabric: address and host veth index (value 1).");
+	puts("# HELP fabricctl_node_info Nodes of the fabric: address and host veth index (value "
+	     "1).");
 	puts("# TYPE fabricctl_node_info gauge");
 	for (size_t i = 0; i < n; i++) {
 		fputs("fabricctl_node_info{fabric=\"", stdout);
 		prom_label(st->name);
 		fputs("\",node=\"", stdout);
 		prom_label(rows[i].node->name);
-		printf("\",address=\"%s\",ifindex=\"%d\"} 1\n", ipv4_addr_format(rows[i].addr, addr),
-		       rows[i].node->ifindex);
+		printf("\",address=\"%s\",ifindex=\"%d\"} 1\n",
+		       ipv4_addr_format(rows[i].addr, addr), rows[i].node->ifindex);
 	}
 	for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++) {
 		printf("# HELP %s %s\n# TYPE %s counter\n", metrics[m].name, metrics[m].help,
@@ -702,7 +712,8 @@ static void print_prometheus(const struct fabric_state *st, const struct row *ro
 			printf("} %" PRIu64 "\n", metrics[m].get(&rows[i].c.tx));
 		}
 	}
-	puts("# HELP fabricctl_node_protocol_packets_total Packets on the node's veth by protocol: arp, ipv4, ipv6, other by ethertype; icmp, icmpv6, tcp, udp by IP protocol.");
+	puts("# HELP fabricctl_node_protocol_packets_total Packets on the node's veth by protocol: "
+	     "arp, ipv4, ipv6, other by ethertype; icmp, icmpv6, tcp, udp by IP protocol.");
 	puts("# TYPE fabricctl_node_protocol_packets_total counter");
 	for (size_t i = 0; i < n; i++) {
 		for (int d = 0; d < 2; d++) {
@@ -764,7 +775,7 @@ static void print_table(const struct row *rows, size_t n, size_t shown)
 /* "12.3 Mbit/s"-style rates (SI, as network rates are). */
 static char *format_rate(double v, const char *unit, char *buf, size_t size)
 {
-	static const char *const prefix[] = { "", "k", "M", "G", "T" };
+	static const char *const prefix[] = {"", "k", "M", "G", "T"};
 	int p = 0;
 
 	while (v >= 1000 && p < 4) {
@@ -798,7 +809,8 @@ static void print_rates(const struct fabric_state *st, const struct row *rows, s
 		       format_rate(r->tx_bps, "bit/s", d, sizeof(d)), eol);
 	}
 	printf("%-*s  %-15s  %12s  %12s  %14s  %14s%s", w, "TOTAL", "",
-	       format_rate(total.rx_pps, "", a, sizeof(a)), format_rate(total.tx_pps, "", b, sizeof(b)),
+	       format_rate(total.rx_pps, "", a, sizeof(a)),
+	       format_rate(total.tx_pps, "", b, sizeof(b)),
 	       format_rate(total.rx_bps, "bit/s", c, sizeof(c)),
 	       format_rate(total.tx_bps, "bit/s", d, sizeof(d)), eol);
 }
@@ -963,7 +975,8 @@ int cmd_stats(int argc, char **argv)
 	/* Unknown NODE arguments are reported before anything is read. */
 	for (int i = 0; i < o.n_nodes; i++) {
 		if (!state_find_node(&st, o.nodes[i])) {
-			err = fail_msg(-ENOENT, "no node \"%s\" in fabric \"%s\"", o.nodes[i], o.fabric);
+			err = fail_msg(-ENOENT, "no node \"%s\" in fabric \"%s\"", o.nodes[i],
+				       o.fabric);
 			goto out_state;
 		}
 	}
