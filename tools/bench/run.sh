@@ -52,7 +52,8 @@ the host is idle again (or 10 s have passed).
 
 Run as root. Nothing outside the names and subnets above is touched; an
 existing object with one of those names stops the run before anything is made.
-net.ipv4.ip_forward (set by the CNI bridge plugin) is restored on exit.
+net.ipv4.ip_forward, which the CNI bridge plugin sets to 1, is put back by
+cni.sh teardown (also when the run is interrupted).
 Examples:
   $prog build/fabricctl
   $prog --n 100 --n 1000 --with-cni build/fabricctl
@@ -136,8 +137,10 @@ declare -A prefix=([fabricctl]=bf [seed]=bs [ip-batch]=bb [cni]=bc [floor]=bl)
 declare -A base=([fabricctl]=10.220 [seed]=10.221 [ip-batch]=10.222 [cni]=10.223 [floor]=10.224)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fabricctl-bench.XXXXXX")
-ip_forward0=$(cat /proc/sys/net/ipv4/ip_forward)
 active=""   # method whose objects may exist right now
+done_runs=0
+# per METHOD/N: l_* lists of every run, r_* what the report shows
+declare -A r_setup r_teardown r_gone r_rss r_status r_idle l_setup l_teardown l_gone
 active_n=0
 
 # ---- cleanup, always -------------------------------------------------------
@@ -161,8 +164,12 @@ cleanup() {
 		"${tcmd[@]}" >/dev/null 2>&1 || echo "$prog: cleanup of $active failed; check ip netns list" >&2
 		wait_gone "$active" 60 || true
 	fi
-	echo "$ip_forward0" >/proc/sys/net/ipv4/ip_forward 2>/dev/null || true
 	rm -rf "$tmp"
+	if [ "$done_runs" = 0 ] && [ ${#l_setup[@]} -gt 0 ]; then
+		echo "$prog: interrupted; results so far:" >&2
+		summarize
+		report
+	fi
 	exit $rc
 }
 trap cleanup EXIT
@@ -235,7 +242,7 @@ settle() {
 		if [ "$idle" -ge 90 ]; then ok=$((ok + 1)); else ok=0; fi
 		tries=$((tries + 1))
 	done
-	last_idle=$idle
+	[ "${1:-}" = quiet ] || last_idle=$idle
 	[ $ok -ge 2 ] || [ "${1:-}" = quiet ] || echo "$prog: warning: host still busy (${idle}% idle) -- other work disturbs the numbers" >&2
 }
 
@@ -294,7 +301,6 @@ build_floor() {
 }
 
 # ---- one method at one N ---------------------------------------------------
-declare -A r_setup r_teardown r_gone r_rss r_status r_idle l_setup l_teardown l_gone
 
 verify() { # M N: count what was made; optionally ping between two nodes
 	local m=$1 n=$2
@@ -364,7 +370,7 @@ run_method() {
 	l_teardown[$key]+=" $((t_us / 1000))"
 	l_gone[$key]+=" ${gone_ms}"
 	[ "${r_rss[$key]:-0}" -ge "$rss" ] || r_rss[$key]=$rss
-	[ "${r_idle[$key]:-100}" -le "$last_idle" ] || r_idle[$key]=$last_idle
+	[ -n "${r_idle[$key]:-}" ] && [ "${r_idle[$key]}" -le "$last_idle" ] || r_idle[$key]=$last_idle
 	[ "${r_status[$key]:-1}" = 0 ] || r_status[$key]=$ok
 	echo "$prog:   setup $(ms_s $((s_us / 1000))) s, teardown $(ms_s $((t_us / 1000))) s, gone $(ms_s $((gone_ms < 0 ? 0 : gone_ms))) s (host ${last_idle}% idle before)" >&2
 	[ $ok -eq 1 ] || failed=1
@@ -374,6 +380,22 @@ median() { # NUMBERS... -> the median (lower middle for an even count)
 	local a
 	mapfile -t a < <(printf '%s\n' "$@" | sort -n)
 	echo "${a[$(((${#a[@]} - 1) / 2))]}"
+}
+
+summarize() {
+	local k
+	for k in "${!l_setup[@]}"; do
+		# shellcheck disable=SC2086 # lists of numbers
+		r_setup[$k]=$(median ${l_setup[$k]})
+		# shellcheck disable=SC2086
+		r_teardown[$k]=$(median ${l_teardown[$k]})
+		if [[ " ${l_gone[$k]} " == *" -1 "* ]]; then
+			r_gone[$k]=-1
+		else
+			# shellcheck disable=SC2086
+			r_gone[$k]=$(median ${l_gone[$k]})
+		fi
+	done
 }
 
 # ---- report ------------------------------------------------------------------
@@ -454,10 +476,7 @@ for n in "${n_list[@]}"; do
 		done
 	done
 done
-for k in "${!l_setup[@]}"; do
-	r_setup[$k]=$(median ${l_setup[$k]})
-	r_teardown[$k]=$(median ${l_teardown[$k]})
-	if [[ " ${l_gone[$k]} " == *" -1 "* ]]; then r_gone[$k]=-1; else r_gone[$k]=$(median ${l_gone[$k]}); fi
-done
+done_runs=1
+summarize
 report
 exit $failed
