@@ -328,9 +328,10 @@ verify() { # M N: count what was made; optionally ping between two nodes
 }
 
 run_method() {
-	local m=$1 n=$2 key="$1/$2" s_us=0 t_us=0 rss=0 ok=1 t0 tcmd gone_ms
+	local m=$1 n=$2 key="$1/$2" s_us=0 t_us=0 rss=0 ok=1 t0 tcmd gone_ms mounts_before
 	local p=${prefix[$m]} b=${base[$m]}
 	settle
+	mounts_before=$(wc -l </proc/self/mountinfo)
 	active=$m active_n=$n
 	case $m in
 	fabricctl)
@@ -372,7 +373,7 @@ run_method() {
 	[ "${r_rss[$key]:-0}" -ge "$rss" ] || r_rss[$key]=$rss
 	[ -n "${r_idle[$key]:-}" ] && [ "${r_idle[$key]}" -le "$last_idle" ] || r_idle[$key]=$last_idle
 	[ "${r_status[$key]:-1}" = 0 ] || r_status[$key]=$ok
-	echo "$prog:   setup $(ms_s $((s_us / 1000))) s, teardown $(ms_s $((t_us / 1000))) s, gone $(ms_s $((gone_ms < 0 ? 0 : gone_ms))) s (host ${last_idle}% idle before)" >&2
+	echo "$prog:   setup $(ms_s $((s_us / 1000))) s, teardown $(ms_s $((t_us / 1000))) s, gone $(ms_s $((gone_ms < 0 ? 0 : gone_ms))) s (before: host ${last_idle}% idle, $mounts_before mounts)" >&2
 	[ $ok -eq 1 ] || failed=1
 }
 
@@ -467,6 +468,8 @@ fi
 [ ${#methods[@]} -gt 0 ] || die "no method to run"
 failed=0
 echo "$prog: $(nproc) CPUs, kernel $(uname -r), $(ip -V | sed 's/ip utility, //; s/,.*//'), methods: ${methods[*]}, N: ${n_list[*]}" >&2
+other=$(($(find /run/netns -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)))
+[ "$other" -lt 50 ] || echo "$prog: note: $other namespaces already exist on this host; every \`ip -n\` copies the mount table ($(wc -l </proc/self/mountinfo) mounts), so the ip-based methods run slower than on an empty host" >&2
 last_idle=100
 for n in "${n_list[@]}"; do
 	for ((rep = 1; rep <= repeat; rep++)); do
