@@ -26,7 +26,7 @@ ifneq ($(SANITIZE),)
 CFLAGS    += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS   += -fsanitize=$(SANITIZE)
 endif
-LDLIBS    += $(PC_LIBS) -lz -lm
+LDLIBS    += $(PC_LIBS) -lz -lm -pthread
 
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude \
 	      $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))

@@ -14,6 +14,8 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 /* Returned (negated) by parsers when the user's input is wrong: exit 2. */
 #define EUSAGE 1000
+/* Returned (negated) when the command already reported the failure: exit 1, no message. */
+#define EREPORTED 1001
 
 /**
  * fail() - record what failed and why, return @err for "return fail(...)".

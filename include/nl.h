@@ -13,14 +13,21 @@
 #include <net/if.h>
 #include <stdint.h>
 
-#define NL_BATCH_BYTES (128 * 1024)
+/*
+ * Requests in flight at once. The kernel answers a sendmsg() before it
+ * returns, queueing every reply on our socket; more replies than the
+ * receive buffer holds are dropped (and their acks waited for forever).
+ * 256 GETLINK replies are ~300 KiB, far below the 8 MiB buffer.
+ */
+#define NL_CHUNK_MSGS 256
+#define NL_MSG_MAX 1024 /* the largest request we build (a veth with its peer) */
 
 struct nl_sock {
 	struct mnl_socket *mnl;
 	uint32_t portid;
 	uint32_t seq;       /* seq of the last queued message */
 	char *buf;          /* queued messages */
-	size_t len;
+	size_t len, cap;
 	size_t queued;      /* number of queued messages */
 };
 
@@ -41,13 +48,14 @@ typedef int (*nl_reply_cb)(const struct nlmsghdr *nlh, void *data);
 int nl_open(struct nl_sock *s);
 void nl_close(struct nl_sock *s);
 
-/* Queue a new message (NLM_F_REQUEST | NLM_F_ACK | @flags); flushes first when full. */
+/* Queue a new message (NLM_F_REQUEST | NLM_F_ACK | @flags); the queue grows as needed. */
 struct nlmsghdr *nl_msg(struct nl_sock *s, uint16_t type, uint16_t flags, size_t hdr_size);
 /* Account for the finished message (after its attributes are added). */
 void nl_msg_done(struct nl_sock *s, struct nlmsghdr *nlh);
 
 /**
- * nl_flush() - send every queued message and wait for their acks.
+ * nl_flush() - send every queued message, NL_CHUNK_MSGS at a time, and
+ * collect their acks (and replies) before sending the next chunk.
  * @acks: array indexed by (seq - first_seq) for seqs in [first_seq, s->seq],
  *        filled with each request's result; may be NULL to stop at the
  *        first error instead (its text is recorded with fail_reason()).

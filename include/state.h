@@ -2,7 +2,7 @@
 /*
  * The fabric's record under /run/fabricctl/<fabric>/: what the kernel
  * cannot tell us (subnet, slot leases, link group). Written atomically
- * (temp file + fsync + rename); one flock per fabric serialises writers.
+ * (temp file + rename); one flock per fabric serialises writers.
  */
 #ifndef FABRICCTL_STATE_H
 #define FABRICCTL_STATE_H

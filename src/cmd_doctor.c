@@ -9,7 +9,7 @@
 
 #include "commands.h"
 #include "errors.h"
-#include "limits.h"
+#include "host_limits.h"
 #include "output.h"
 
 #define DOCTOR_DEFAULT_NODES 1000
@@ -227,8 +227,11 @@ int cmd_doctor(int argc, char **argv)
 			       "(none that `fabricctl create --tune` can make)\n",
 			       nodes, fails, fails == 1 ? "" : "s");
 	}
-	if (fails)
-		return fail_msg(-ERANGE, "%" PRIu64 " nodes will fail on this host: %zu problem%s",
-				nodes, fails, fails == 1 ? "" : "s");
-	return 0;
+	if (!fails)
+		return 0;
+	/* With -j the report is the whole answer (one JSON document). */
+	if (json_output)
+		return -EREPORTED;
+	return fail_msg(-ERANGE, "%" PRIu64 " nodes will fail on this host: %zu problem%s", nodes,
+			fails, fails == 1 ? "" : "s");
 }

@@ -10,6 +10,7 @@
 #include "cell.h"
 #include "errors.h"
 #include "fabric.h"
+#include "host_limits.h"
 #include "link.h"
 #include "nl.h"
 #include "output.h"
@@ -41,6 +42,12 @@ static const char create_help[] =
 	"  --mtu N        MTU of the bridge and every veth (68-65535, default 1500)\n"
 	"  --cell-size N  addresses per cell: a power of two from 64 to 1024\n"
 	"                 (default 512: 509 nodes per bridge)\n"
+	"  --tune         let fabricctl raise the host limits this fabric outgrows\n"
+	"                 (neighbour table gc_thresh, netdev_max_backlog,\n"
+	"                 user.max_net_namespaces) as nodes are added; the previous\n"
+	"                 values are recorded and put back by destroy. Without it,\n"
+	"                 add-node refuses a size the host cannot serve and prints the\n"
+	"                 exact sysctl to change (see `fabricctl doctor`).\n"
 	"\n"
 	"Example: fabricctl create lab --subnet 10.42.0.0/16\n";
 
@@ -137,10 +144,12 @@ int cmd_create(int argc, char **argv)
 		{ "subnet", required_argument, NULL, 's' },
 		{ "mtu", required_argument, NULL, 'm' },
 		{ "cell-size", required_argument, NULL, 'c' },
+		{ "tune", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	unsigned long cell_size = CELL_DEFAULT_SIZE;
+	bool tune = false;
 	struct ipv4_prefix subnet;
 	bool have_subnet = false;
 	unsigned long mtu = FABRIC_DEFAULT_MTU;
@@ -174,6 +183,9 @@ int cmd_create(int argc, char **argv)
 				return fail_usage("invalid --cell-size \"%s\": expected a power of two from %d to 1024",
 						  optarg, IPAM_MIN_CELL);
 			break;
+		case 't':
+			tune = true;
+			break;
 		case 'h':
 			fputs(create_help, stdout);
 			return 0;
@@ -193,6 +205,14 @@ int cmd_create(int argc, char **argv)
 			    (uint32_t)cell_size, &st);
 	if (err)
 		return err;
+	if (tune && (err = tune_enable(st.name))) {
+		bool existed;
+		size_t n;
+
+		fabric_destroy(st.name, &existed, &n);
+		state_free(&st);
+		return err;
+	}
 	if (json_output) {
 		struct json_writer w;
 

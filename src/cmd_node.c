@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "errors.h"
 #include "fabric.h"
+#include "host_limits.h"
 #include "netns.h"
 #include "output.h"
 #include "state.h"
@@ -282,6 +283,21 @@ int cmd_add_node(int argc, char **argv)
 			goto out;
 		n_names = count;
 		names_owned = true;
+	}
+	/* The host's limits, judged for every fabric's nodes plus these: raised
+	 * when the fabric was created with --tune, otherwise a refusal naming
+	 * the sysctls to change -- before anything is made. */
+	{
+		struct limit_report lr;
+		uint64_t total;
+
+		err = limits_check_adding(n_names, st.cell_size, &lr, &total);
+		if (!err && tune_enabled(fabric))
+			err = tune_apply(fabric, &lr);
+		else if (!err && limits_failed(&lr))
+			err = limits_refuse(&lr, total);
+		if (err)
+			goto out;
 	}
 	prog.enabled = n_names > 64 && isatty(STDERR_FILENO) && !quiet_output && !json_output;
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);

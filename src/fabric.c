@@ -19,6 +19,7 @@
 #include "cell.h"
 #include "errors.h"
 #include "fabric.h"
+#include "host_limits.h"
 #include "link.h"
 #include "netns.h"
 #include "nl.h"
@@ -298,6 +299,8 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 	err = cells_bridge(&cells, 0);
 	if (err < 0)
 		goto undo;
+	/* Pins without a record are what a crashed create left: ours to clear. */
+	fabric_bpf_remove(name);
 	err = fabric_bpf_create(name, ipam_capacity(&st->ipam));
 	if (err)
 		goto undo;
@@ -433,15 +436,21 @@ static void close_batch(struct pending_node *p, size_t n)
 	}
 }
 
-/* Inside the node: lo up, eth0 up, its address, default route via the gateway. */
+/*
+ * Inside the node: lo up; eth0 tagged as ours with IPv6 address generation
+ * off (no link-local address: nothing for the bridge to flood), then up,
+ * its address, the default route via its cell's gateway. One sendmsg.
+ */
 static int configure_inside(struct pending_node *p, const struct fabric_state *st)
 {
 	uint32_t gw = cell_gateway_of(st, p->slot);
 	uint32_t first = nl_next_seq(&p->ns_nl);
-	char a[INET_ADDRSTRLEN];
-	struct nl_ack acks[4];
+	char a[INET_ADDRSTRLEN], tag[128];
+	struct nl_ack acks[5];
 
+	alias_tag(tag, sizeof(tag), st->name, p->name);
 	nl_link_set_up(&p->ns_nl, 1); /* lo is always ifindex 1 */
+	nl_link_tag(&p->ns_nl, p->host.peer_ifindex, tag, true);
 	nl_link_set_up(&p->ns_nl, p->host.peer_ifindex);
 	nl_addr_add(&p->ns_nl, p->host.peer_ifindex, p->addr, ipam_cell_prefix_len(&st->ipam));
 	nl_route_add(&p->ns_nl, 0, 0, gw);
@@ -449,15 +458,16 @@ static int configure_inside(struct pending_node *p, const struct fabric_state *s
 	int err = nl_flush(&p->ns_nl, first, acks, NULL, NULL);
 	if (err)
 		return err;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		if (!acks[i].err)
 			continue;
 		if (acks[i].msg[0])
 			fail_reason(acks[i].msg);
 		switch (i) {
 		case 0: return fail(acks[i].err, "cannot bring up lo");
-		case 1: return fail(acks[i].err, "cannot bring up " NODE_IFNAME);
-		case 2: return fail(acks[i].err, "cannot add address %s to " NODE_IFNAME,
+		case 1: return fail(acks[i].err, "cannot tag " NODE_IFNAME);
+		case 2: return fail(acks[i].err, "cannot bring up " NODE_IFNAME);
+		case 3: return fail(acks[i].err, "cannot add address %s to " NODE_IFNAME,
 				    ipv4_addr_format(p->addr, a));
 		default: return fail(acks[i].err, "cannot add default route via %s",
 				     ipv4_addr_format(gw, a));
@@ -466,15 +476,21 @@ static int configure_inside(struct pending_node *p, const struct fabric_state *s
 	return 0;
 }
 
-/* Inside a new node, before eth0 exists: no IPv6 link-local addresses. */
-static int node_sysctls_inside(void *unused)
+/*
+ * No IPv6 at all on a host end: it is a bridge port, it needs no address,
+ * and every IPv6-enabled device going up adds an ff00::/8 route to the
+ * host's table, where inserting it walks all the others (O(N) per node).
+ */
+static int host_end_no_ipv6(const char *ifname)
 {
-	(void)unused;
-	int fd = open("/proc/sys/net/ipv6/conf/default/addr_gen_mode", O_WRONLY | O_CLOEXEC);
+	char path[96];
+	int fd, ok;
 
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno; /* no IPv6: nothing to quiet */
-	int ok = write(fd, "1", 1) == 1;
+		return errno == ENOENT ? 0 : -errno; /* no IPv6 on this host */
+	ok = write(fd, "1", 1) == 1;
 	close(fd);
 	return ok ? 0 : -EIO;
 }
@@ -513,7 +529,7 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_b
 	for (size_t i = 0; i < n; i++)
 		p[i].netns_fd = -1;
 	for (size_t i = 0; i < n; i++) {
-		err = netns_create(p[i].name, &p[i].netns_fd, &p[i].ns_nl, node_sysctls_inside, NULL);
+		err = netns_create(p[i].name, &p[i].netns_fd, &p[i].ns_nl, NULL, NULL);
 		if (err == -EEXIST)
 			err = fail_msg(-EEXIST, "namespace \"%s\" already exists and is not a node of fabric \"%s\"",
 				   p[i].name, st->name);
@@ -557,6 +573,10 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_b
 			err = fail(e ? e : -ENODEV, "cannot read back veth \"%s\"", p[ok].host_if);
 			break;
 		}
+		if ((e = host_end_no_ipv6(p[ok].host_if))) {
+			err = fail(e, "cannot disable IPv6 on \"%s\"", p[ok].host_if);
+			break;
+		}
 		if (fb && (e = fabric_bpf_node_attach(fb, p[ok].host.ifindex))) {
 			err = fail(e, "cannot attach the counting program to \"%s\"", p[ok].host_if);
 			break;
@@ -567,7 +587,7 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_b
 	first = nl_next_seq(s);
 	for (size_t i = 0; i < ok; i++) {
 		alias_tag(tag, sizeof(tag), st->name, p[i].name);
-		nl_link_tag(s, p[i].host.ifindex, tag, true);
+		nl_link_tag(s, p[i].host.ifindex, tag, false);
 		nl_link_set_up(s, p[i].host.ifindex);
 	}
 	if (ok) {
@@ -654,8 +674,13 @@ static bool wait_links_up(struct nl_sock *s, const struct fabric_state *st,
 			host_veth_name(name, st->name, nodes[idx[k]].node.slot);
 			nl_link_get(s, name);
 		}
-		nl_flush(s, u.first_seq, acks, up_poll_cb, &u);
+		int err = nl_flush(s, u.first_seq, acks, up_poll_cb, &u);
+
 		free(acks);
+		if (err) {
+			fail_clear(); /* not fatal: the nodes exist; say they are not up yet */
+			break;
+		}
 		for (size_t k = 0; k < pending; k++)
 			if (!up[k])
 				idx[still++] = idx[k];
@@ -842,10 +867,17 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 	err = delete_host_links(&s, st, ifindexes, n_links);
 	if (err)
 		goto out_nl;
-	for (size_t i = 0; i < n; i++) {
-		int e = netns_delete(nodes[i]->name);
-		if (e && !err)
-			err = e;
+	{
+		const char **ns_names = malloc(n * sizeof(*ns_names));
+
+		if (!ns_names) {
+			err = -ENOMEM;
+			goto out_nl;
+		}
+		for (size_t i = 0; i < n; i++)
+			ns_names[i] = nodes[i]->name;
+		err = netns_delete_many(ns_names, n);
+		free(ns_names);
 	}
 	/* Names are copied: deleting shifts the array the pointers point into. */
 	for (size_t i = 0; i < n; i++)
@@ -957,14 +989,27 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes)
 		free(acks);
 	}
 	cells_delete_router(name);
-	if (have_state) {
-		for (size_t i = 0; i < st.n_nodes; i++) {
-			int e = netns_delete(st.nodes[i].name);
-			if (e && !err)
-				err = e;
+	if (have_state && st.n_nodes) {
+		const char **ns_names = malloc(st.n_nodes * sizeof(*ns_names));
+
+		if (!ns_names) {
+			err = -ENOMEM;
+			goto out_nl;
 		}
+		for (size_t i = 0; i < st.n_nodes; i++)
+			ns_names[i] = st.nodes[i].name;
+		err = netns_delete_many(ns_names, st.n_nodes);
+		free(ns_names);
 	}
 	if (!err && (have_state || access(STATE_ROOT, F_OK) == 0)) {
+		/* Host limits back as they were, before the record (and its
+		 * directory, which holds the tuning record) goes. */
+		int tune_err = tune_restore(name);
+
+		if (tune_err) {
+			err = tune_err;
+			goto out_nl;
+		}
 		err = state_remove(name);
 		if (err == -ENOENT)
 			err = 0;

@@ -201,6 +201,8 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (ret == 0)
 		return EXIT_OK;
+	if (ret == -EREPORTED)
+		return EXIT_FAIL;
 	print_error();
 	return fail_is_usage() || ret == -EUSAGE ? EXIT_USAGE : EXIT_FAIL;
 }

@@ -2,6 +2,8 @@
 /* Named network namespaces, made and removed the way iproute2 does. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,6 +128,58 @@ int netns_delete(const char *name)
 		return fail(-errno, "cannot unmount \"%s\"", path);
 	if (unlink(path) < 0 && errno != ENOENT)
 		return fail(-errno, "cannot remove \"%s\"", path);
+	return 0;
+}
+
+#define DELETE_THREADS 8
+
+struct delete_work {
+	const char *const *names;
+	size_t n;
+	atomic_size_t next;
+	atomic_int first_err;
+};
+
+static void *delete_worker(void *arg)
+{
+	struct delete_work *w = arg;
+	char path[sizeof(NETNS_RUN_DIR) + 256];
+
+	for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < w->n;) {
+		int err = 0;
+
+		netns_path(path, sizeof(path), w->names[i]);
+		if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+			err = -errno;
+		else if (unlink(path) < 0 && errno != ENOENT)
+			err = -errno;
+		if (err) {
+			int none = 0;
+			atomic_compare_exchange_strong(&w->first_err, &none, err);
+		}
+	}
+	return NULL;
+}
+
+int netns_delete_many(const char *const *names, size_t n)
+{
+	struct delete_work w = { .names = names, .n = n };
+	pthread_t threads[DELETE_THREADS];
+	size_t started = 0;
+
+	atomic_init(&w.next, 0);
+	atomic_init(&w.first_err, 0);
+	/* A handful of names is not worth a thread. */
+	for (size_t t = 0; t < DELETE_THREADS && t * 16 < n; t++) {
+		if (pthread_create(&threads[t], NULL, delete_worker, &w))
+			break;
+		started++;
+	}
+	delete_worker(&w); /* this thread works too, and finishes what is left */
+	for (size_t t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	if (atomic_load(&w.first_err))
+		return fail(atomic_load(&w.first_err), "cannot remove the nodes' namespaces");
 	return 0;
 }
 

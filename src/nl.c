@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "errors.h"
@@ -36,8 +37,11 @@ int nl_open(struct nl_sock *s)
 		return fail(err, "cannot bind a netlink socket");
 	}
 	s->portid = mnl_socket_get_portid(s->mnl);
-	s->seq = (uint32_t)getpid() << 12; /* distinct per process, for reading traces */
-	s->buf = malloc(NL_BATCH_BYTES);
+	/* A reply lost to a bug must not hang us: no answer in 60 s is an error. */
+	struct timeval tv = { .tv_sec = 60 };
+	setsockopt(mnl_socket_get_fd(s->mnl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	s->cap = 64 * 1024;
+	s->buf = malloc(s->cap);
 	if (!s->buf) {
 		nl_close(s);
 		return -ENOMEM;
@@ -53,12 +57,12 @@ void nl_close(struct nl_sock *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int nl_send_queued(struct nl_sock *s)
+static int nl_send(struct nl_sock *s, const char *buf, size_t len)
 {
 	size_t off = 0;
 
-	while (off < s->len) {
-		ssize_t n = mnl_socket_sendto(s->mnl, s->buf + off, s->len - off);
+	while (off < len) {
+		ssize_t n = mnl_socket_sendto(s->mnl, buf + off, len - off);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -67,9 +71,21 @@ static int nl_send_queued(struct nl_sock *s)
 		}
 		off += (size_t)n;
 	}
-	s->len = 0;
-	s->queued = 0;
 	return 0;
+}
+
+static int nl_recv(struct nl_sock *s, char *buf, size_t size, ssize_t *n)
+{
+	for (;;) {
+		*n = mnl_socket_recvfrom(s->mnl, buf, size);
+		if (*n >= 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN)
+			return fail(-ETIMEDOUT, "no answer from netlink in 60 s");
+		return fail(-errno, "cannot receive from netlink");
+	}
 }
 
 /* Pull the kernel's extended-ack message out of an NLMSG_ERROR. */
@@ -93,32 +109,23 @@ static void nl_ext_ack_text(const struct nlmsghdr *nlh, char *out, size_t size)
 	}
 }
 
-int nl_flush(struct nl_sock *s, uint32_t first_seq, struct nl_ack *acks, nl_reply_cb cb,
-	     void *data)
+/* Receive until every request in [lo, hi] is acked. */
+static int nl_collect(struct nl_sock *s, uint32_t first_seq, uint32_t lo, uint32_t hi,
+		      struct nl_ack *acks, nl_reply_cb cb, void *data, int *first_err)
 {
 	char rbuf[64 * 1024];
-	uint32_t last_seq = s->seq;
-	uint32_t pending;
-	int first_err = 0;
+	uint32_t pending = hi - lo + 1;
 	int err;
 
-	if (s->queued == 0 && s->len == 0)
-		return 0;
-	pending = last_seq - first_seq + 1;
-	err = nl_send_queued(s);
-	if (err)
-		return err;
 	while (pending > 0) {
-		ssize_t n = mnl_socket_recvfrom(s->mnl, rbuf, sizeof(rbuf));
+		ssize_t n;
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return fail(-errno, "cannot receive from netlink");
-		}
+		err = nl_recv(s, rbuf, sizeof(rbuf), &n);
+		if (err)
+			return err;
 		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, (int)n);
 		     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
-			if (nlh->nlmsg_seq < first_seq || nlh->nlmsg_seq > last_seq)
+			if (nlh->nlmsg_seq < lo || nlh->nlmsg_seq > hi)
 				continue; /* a stale reply from an earlier, failed batch */
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
@@ -126,19 +133,51 @@ int nl_flush(struct nl_sock *s, uint32_t first_seq, struct nl_ack *acks, nl_repl
 
 				ack->err = e->error;
 				nl_ext_ack_text(nlh, ack->msg, sizeof(ack->msg));
-				if (e->error && !first_err) {
-					first_err = e->error;
+				if (e->error && !*first_err) {
+					*first_err = e->error;
 					if (!acks)
 						fail_reason(ack->msg[0] ? ack->msg : NULL);
 				}
 				pending--;
 			} else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE && cb) {
 				err = cb(nlh, data);
-				if (err && !first_err)
-					first_err = err;
+				if (err && !*first_err)
+					*first_err = err;
 			}
 		}
 	}
+	return 0;
+}
+
+int nl_flush(struct nl_sock *s, uint32_t first_seq, struct nl_ack *acks, nl_reply_cb cb,
+	     void *data)
+{
+	const char *chunk = s->buf, *end = s->buf + s->len;
+	int first_err = 0;
+	int err = 0;
+
+	while (chunk < end) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)chunk;
+		uint32_t lo = nlh->nlmsg_seq, hi = lo;
+		const char *p = chunk;
+
+		/* At most NL_CHUNK_MSGS requests in flight: their replies fit. */
+		for (size_t k = 0; k < NL_CHUNK_MSGS && p < end; k++) {
+			nlh = (const struct nlmsghdr *)p;
+			hi = nlh->nlmsg_seq;
+			p += NLMSG_ALIGN(nlh->nlmsg_len);
+		}
+		err = nl_send(s, chunk, (size_t)(p - chunk));
+		if (!err)
+			err = nl_collect(s, first_seq, lo, hi, acks, cb, data, &first_err);
+		if (err)
+			break;
+		chunk = p;
+	}
+	s->len = 0;
+	s->queued = 0;
+	if (err)
+		return err;
 	return acks ? 0 : first_err;
 }
 
@@ -146,9 +185,14 @@ struct nlmsghdr *nl_msg(struct nl_sock *s, uint16_t type, uint16_t flags, size_t
 {
 	struct nlmsghdr *nlh;
 
-	/* Leave room for the largest message we build (a veth with its peer). */
-	if (s->len + 1024 > NL_BATCH_BYTES)
-		nl_send_queued(s);
+	if (s->len + NL_MSG_MAX > s->cap) {
+		char *grown = realloc(s->buf, s->cap * 2);
+
+		if (!grown)
+			abort(); /* a few KiB per node: out of memory is not recoverable here */
+		s->buf = grown;
+		s->cap *= 2;
+	}
 	nlh = mnl_nlmsg_put_header(s->buf + s->len);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
@@ -168,18 +212,18 @@ int nl_dump(struct nl_sock *s, nl_reply_cb cb, void *data)
 	char rbuf[64 * 1024];
 	uint32_t seq = s->seq;
 	int first_err = 0;
-	int err = nl_send_queued(s);
+	int err = nl_send(s, s->buf, s->len);
 
+	s->len = 0;
+	s->queued = 0;
 	if (err)
 		return err;
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(s->mnl, rbuf, sizeof(rbuf));
+		ssize_t n;
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return fail(-errno, "cannot receive from netlink");
-		}
+		err = nl_recv(s, rbuf, sizeof(rbuf), &n);
+		if (err)
+			return err;
 		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, (int)n);
 		     nlh = mnl_nlmsg_next(nlh, (int *)&n)) {
 			if (nlh->nlmsg_seq != seq)

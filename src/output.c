@@ -134,7 +134,7 @@ void json_double(struct json_writer *w, double v)
 {
 	json_before_value(w);
 	if (isfinite(v))
-		fprintf(w->out, "%.6g", v);
+		fprintf(w->out, "%.15g", v);
 	else
 		fputs("null", w->out);
 }

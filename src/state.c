@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The fabric record: a small text file, rewritten whole and atomically
- * (write temp, fsync, rename) under the fabric's flock.
+ * (write temp, rename) under the fabric's flock.
  *
  *   fabricctl-state 1
  *   subnet 10.42.0.0/16
@@ -477,7 +477,12 @@ int state_save(const struct fabric_state *st)
 	for (size_t i = 0; i < st->n_nodes; i++)
 		fprintf(out, "node %u %s %d\n", sorted[i].slot, sorted[i].name, sorted[i].ifindex);
 	free(sorted);
-	if (fflush(out) || fsync(fd) || ferror(out)) {
+	/*
+	 * No fsync: the record lives on a tmpfs with the fabric it describes;
+	 * the rename makes it atomic for every process (a kill -9 cannot leave
+	 * half a record), and a machine crash takes the namespaces with it.
+	 */
+	if (fflush(out) || ferror(out)) {
 		int err = -errno;
 		fclose(out);
 		unlink(tmp);

@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "errors.h"
-#include "limits.h"
+#include "host_limits.h"
 #include "unit.h"
 
 /* A Debian default host with plenty of memory and nothing in the way. */

@@ -25,17 +25,13 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <net/if.h>      /* glibc's before the linux/ headers, which defer to them */
 #include <netinet/in.h>
 #include <libmnl/libmnl.h>
 #include <linux/bpf.h>
-/* -Iinclude makes <limits.h> our own; linux/netfilter_ipv4.h wants these. */
-#ifndef INT_MIN
-#define INT_MIN (-__INT_MAX__ - 1)
-#define INT_MAX __INT_MAX__
-#endif
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -53,7 +49,7 @@
 #include <unistd.h>
 
 #include "errors.h"
-#include "limits.h"
+#include "host_limits.h"
 #include "state.h"
 
 #ifndef BPF_FS_MAGIC

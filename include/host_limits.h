@@ -5,8 +5,8 @@
  * and -- only when the user asked (create --tune) -- raised, recorded and
  * restored by destroy.
  */
-#ifndef FABRICCTL_LIMITS_H
-#define FABRICCTL_LIMITS_H
+#ifndef FABRICCTL_HOST_LIMITS_H
+#define FABRICCTL_HOST_LIMITS_H
 
 #include <stdbool.h>
 #include <stddef.h>
