@@ -34,6 +34,9 @@ Options:
   --no-floor     do not build and run the floor program
   --only LIST    comma-separated subset of: fabricctl,seed,ip-batch,cni,floor
                  (FABRICCTL may then be omitted if fabricctl is not listed)
+  --wait-quiet S on a shared host: before each run wait up to S seconds (default
+                 10, CPU only) for the CPUs to be idle AND the mount table to be
+                 back near its size at the start (others' namespaces gone)
   --ping         after each setup, ping once between two of the method's own
                  nodes (the only packets the benchmark ever sends)
   -h, --help     this text
@@ -67,7 +70,7 @@ die() {
 
 n_list=()
 methods_all=(fabricctl seed ip-batch cni floor)
-want_cni=0 want_floor=1 want_ping=0 only="" repeat=1
+want_cni=0 want_floor=1 want_ping=0 only="" repeat=1 wait_quiet=10 max_mounts=0
 fabricctl=""
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -88,6 +91,12 @@ while [ $# -gt 0 ]; do
 		;;
 	--no-floor) want_floor=0; shift ;;
 	--ping) want_ping=1; shift ;;
+	--wait-quiet)
+		[ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] ||
+			{ echo "$prog: --wait-quiet needs seconds" >&2; exit 2; }
+		wait_quiet=$2 max_mounts=-1
+		shift 2
+		;;
 	--only)
 		[ $# -ge 2 ] || { echo "$prog: --only needs a list" >&2; exit 2; }
 		only=$2
@@ -220,30 +229,27 @@ wait_gone() {
 	done
 }
 
-# settle: wait (at most ~10 s) until the CPUs are >= 90% idle over 0.3 s twice
-# in a row, so the kernel's deferred namespace cleanup of the previous method
-# does not run during the next one; says so when the host stays busy
-cpu_idle_pct() {
-	local a b
-	read -ra a </proc/stat
-	sleep 0.3
-	read -ra b </proc/stat
-	local ta=0 tb=0 i
-	for i in 1 2 3 4 5 6 7 8; do ta=$((ta + a[i])); tb=$((tb + b[i])); done
-	local dt=$((tb - ta)) di=$((b[4] + b[5] - a[4] - a[5]))
-	[ $dt -gt 0 ] || { echo 100; return; }
-	echo $((100 * di / dt))
-}
+# settle [quiet]: before a run, wait until the CPUs are >= 90% idle over 0.3 s
+# twice in a row (the kernel's deferred cleanup of the previous method done)
+# and, with --wait-quiet, until the host's mount table is back near its
+# size at the start (other work's namespaces gone: every `ip -n` copies it).
+# Gives up after --wait-quiet seconds (default 10) and says so.
 settle() {
-	local ok=0 tries=0
-	local idle=100
-	while [ $ok -lt 2 ] && [ $tries -lt 33 ]; do
+	local ok=0 idle=100 mounts deadline=$(($(now_us) + wait_quiet * 1000000))
+	while :; do
 		idle=$(cpu_idle_pct)
-		if [ "$idle" -ge 90 ]; then ok=$((ok + 1)); else ok=0; fi
-		tries=$((tries + 1))
+		mounts=$(wc -l </proc/self/mountinfo)
+		if [ "$idle" -ge 90 ] && { [ "$max_mounts" -eq 0 ] || [ "$mounts" -le "$max_mounts" ]; }; then
+			ok=$((ok + 1))
+		else
+			ok=0
+		fi
+		[ $ok -lt 2 ] || break
+		[ "$(now_us)" -lt "$deadline" ] || break
 	done
-	[ "${1:-}" = quiet ] || last_idle=$idle
-	[ $ok -ge 2 ] || [ "${1:-}" = quiet ] || echo "$prog: warning: host still busy (${idle}% idle) -- other work disturbs the numbers" >&2
+	[ "${1:-}" = quiet ] && return
+	last_idle=$idle
+	[ $ok -ge 2 ] || echo "$prog: warning: host still busy (${idle}% idle, $mounts mounts) -- other work disturbs the numbers" >&2
 }
 
 # timed VAR_US VAR_RSS CMD...: run CMD, add its wall time (us) to VAR_US and
@@ -471,6 +477,7 @@ echo "$prog: $(nproc) CPUs, kernel $(uname -r), $(ip -V | sed 's/ip utility, //;
 other=$(($(find /run/netns -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)))
 [ "$other" -lt 50 ] || echo "$prog: note: $other namespaces already exist on this host; every \`ip -n\` copies the mount table ($(wc -l </proc/self/mountinfo) mounts), so the ip-based methods run slower than on an empty host" >&2
 last_idle=100
+[ "$max_mounts" -ge 0 ] || max_mounts=$(($(wc -l </proc/self/mountinfo) + 20))
 for n in "${n_list[@]}"; do
 	for ((rep = 1; rep <= repeat; rep++)); do
 		for m in "${methods[@]}"; do
