@@ -50,7 +50,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all check unit integration demo bench install uninstall clean format deps
+.PHONY: all check unit integration demo bench install uninstall clean format deps fuzz fuzz-check
 
 all: $(BUILD)/fabricctl
 
@@ -98,6 +98,14 @@ demo: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/bench/run.sh $(BUILD)/fabricctl
+
+# libFuzzer harnesses (tools/fuzz), built with clang into $(BUILD)/fuzz.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(Q)FUZZ_BUILD=$(abspath $(BUILD))/fuzz tools/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-check:
+	$(Q)FUZZ_BUILD=$(abspath $(BUILD))/fuzz tools/fuzz/run.sh 30
 
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX)/sbin/fabricctl)
