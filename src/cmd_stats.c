@@ -69,6 +69,7 @@ struct stats_opts {
 struct row {
 	const struct fabric_node *node;
 	uint32_t addr;
+	uint32_t cell; /* the cell (bridge <fabric>-c<N>) the node is in */
 	bool counting; /* the node has a counters entry */
 	struct fabric_counters c;
 	/* --watch: per second over the last interval */
@@ -114,16 +115,18 @@ static void print_help(void)
 	      "With NODE arguments, only those nodes are shown (and totalled).\n"
 	      "\n"
 	      "Output:\n"
-	      "  (default)          a table: node, address, rx/tx packets, rx/tx bytes in\n"
-	      "                     human units, and a TOTAL row.\n"
-	      "  -j, --json         JSON with every counter, the per-protocol breakdown and\n"
-	      "                     the time of the reading (\"time\", RFC 3339 UTC, and\n"
-	      "                     \"timestamp_ms\", milliseconds since the epoch). -p\n"
-	      "                     pretty-prints.\n"
+	      "  (default)          a table: node, address, cell (the node's bridge is\n"
+	      "                     FABRIC-c<CELL>), rx/tx packets, rx/tx bytes in human\n"
+	      "                     units, and a TOTAL row.\n"
+	      "  -j, --json         JSON with every counter, the node's \"cell\", the\n"
+	      "                     per-protocol breakdown and the time of the reading\n"
+	      "                     (\"time\", RFC 3339 UTC, and \"timestamp_ms\",\n"
+	      "                     milliseconds since the epoch). -p pretty-prints.\n"
 	      "      --prometheus   Prometheus text exposition format, for node_exporter's\n"
 	      "                     textfile collector: counters fabricctl_node_*_total with\n"
 	      "                     labels fabric, node, direction (and protocol), bytes in\n"
-	      "                     bytes.\n"
+	      "                     bytes; fabricctl_node_info (value 1) adds each node's\n"
+	      "                     address, cell and ifindex as labels.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --sort FIELD   order of the rows: address (default), name, rx_packets,\n"
@@ -406,6 +409,7 @@ static int rows_select(struct fabric_state *st, const struct stats_opts *o, stru
 		}
 		r[i].node = node;
 		r[i].addr = ipam_addr_of(&st->ipam, node->slot);
+		r[i].cell = ipam_cell_of(&st->ipam, node->slot);
 	}
 	*rows = r;
 	*n_rows = n;
@@ -594,6 +598,7 @@ static void print_json(const struct fabric_state *st, const struct row *rows, si
 		json_object_start(&w);
 		json_kv_string(&w, "name", r->node->name);
 		json_kv_string(&w, "address", ipv4_addr_format(r->addr, addr));
+		json_kv_uint(&w, "cell", r->cell);
 		json_kv_int(&w, "ifindex", r->node->ifindex);
 		json_kv_bool(&w, "counting", r->counting);
 		if (interval > 0) {
@@ -689,16 +694,16 @@ static void print_prometheus(const struct fabric_state *st, const struct row *ro
 	};
 	char addr[INET_ADDRSTRLEN];
 
-	puts("# HELP fabricctl_node_info Nodes of the fabric: address and host veth index (value "
-	     "1).");
+	puts("# HELP fabricctl_node_info Nodes of the fabric: address, cell and host veth index "
+	     "(value 1).");
 	puts("# TYPE fabricctl_node_info gauge");
 	for (size_t i = 0; i < n; i++) {
 		fputs("fabricctl_node_info{fabric=\"", stdout);
 		prom_label(st->name);
 		fputs("\",node=\"", stdout);
 		prom_label(rows[i].node->name);
-		printf("\",address=\"%s\",ifindex=\"%d\"} 1\n",
-		       ipv4_addr_format(rows[i].addr, addr), rows[i].node->ifindex);
+		printf("\",address=\"%s\",cell=\"%" PRIu32 "\",ifindex=\"%d\"} 1\n",
+		       ipv4_addr_format(rows[i].addr, addr), rows[i].cell, rows[i].node->ifindex);
 	}
 	for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++) {
 		printf("# HELP %s %s\n# TYPE %s counter\n", metrics[m].name, metrics[m].help,
@@ -749,23 +754,25 @@ static void print_table(const struct row *rows, size_t n, size_t shown)
 	int w = name_width(rows, shown);
 	char addr[INET_ADDRSTRLEN], rb[32], tb[32];
 
-	printf("%-*s  %-15s  %12s  %12s  %10s  %10s\n", w, "NODE", "ADDRESS", "RX PACKETS",
-	       "TX PACKETS", "RX BYTES", "TX BYTES");
+	printf("%-*s  %-15s  %4s  %12s  %12s  %10s  %10s\n", w, "NODE", "ADDRESS", "CELL",
+	       "RX PACKETS", "TX PACKETS", "RX BYTES", "TX BYTES");
 	for (size_t i = 0; i < shown; i++) {
 		const struct row *r = &rows[i];
 
 		if (!r->counting) {
-			printf("%-*s  %-15s  %12s  %12s  %10s  %10s\n", w, r->node->name,
-			       ipv4_addr_format(r->addr, addr), "-", "-", "-", "-");
+			printf("%-*s  %-15s  %4" PRIu32 "  %12s  %12s  %10s  %10s\n", w,
+			       r->node->name, ipv4_addr_format(r->addr, addr), r->cell, "-", "-",
+			       "-", "-");
 			continue;
 		}
-		printf("%-*s  %-15s  %12" PRIu64 "  %12" PRIu64 "  %10s  %10s\n", w, r->node->name,
-		       ipv4_addr_format(r->addr, addr), (uint64_t)r->c.rx.packets,
-		       (uint64_t)r->c.tx.packets, format_bytes(r->c.rx.bytes, rb, sizeof(rb)),
+		printf("%-*s  %-15s  %4" PRIu32 "  %12" PRIu64 "  %12" PRIu64 "  %10s  %10s\n", w,
+		       r->node->name, ipv4_addr_format(r->addr, addr), r->cell,
+		       (uint64_t)r->c.rx.packets, (uint64_t)r->c.tx.packets,
+		       format_bytes(r->c.rx.bytes, rb, sizeof(rb)),
 		       format_bytes(r->c.tx.bytes, tb, sizeof(tb)));
 	}
 	snprintf(addr, sizeof(addr), "%zu node%s", n, n == 1 ? "" : "s");
-	printf("%-*s  %-15s  %12" PRIu64 "  %12" PRIu64 "  %10s  %10s\n", w, "TOTAL", addr,
+	printf("%-*s  %-15s  %4s  %12" PRIu64 "  %12" PRIu64 "  %10s  %10s\n", w, "TOTAL", addr, "",
 	       (uint64_t)total.c.rx.packets, (uint64_t)total.c.tx.packets,
 	       format_bytes(total.c.rx.bytes, rb, sizeof(rb)),
 	       format_bytes(total.c.tx.bytes, tb, sizeof(tb)));
@@ -797,18 +804,19 @@ static void print_rates(const struct fabric_state *st, const struct row *rows, s
 	format_time(&s->real, when, sizeof(when));
 	printf("fabric %s  %s  every %gs  %zu node%s%s", st->name, when, interval, n,
 	       n == 1 ? "" : "s", eol);
-	printf("%-*s  %-15s  %12s  %12s  %14s  %14s%s", w, "NODE", "ADDRESS", "RX PKT/S",
-	       "TX PKT/S", "RX BIT/S", "TX BIT/S", eol);
+	printf("%-*s  %-15s  %4s  %12s  %12s  %14s  %14s%s", w, "NODE", "ADDRESS", "CELL",
+	       "RX PKT/S", "TX PKT/S", "RX BIT/S", "TX BIT/S", eol);
 	for (size_t i = 0; i < shown; i++) {
 		const struct row *r = &rows[i];
 
-		printf("%-*s  %-15s  %12s  %12s  %14s  %14s%s", w, r->node->name,
-		       ipv4_addr_format(r->addr, addr), format_rate(r->rx_pps, "", a, sizeof(a)),
+		printf("%-*s  %-15s  %4" PRIu32 "  %12s  %12s  %14s  %14s%s", w, r->node->name,
+		       ipv4_addr_format(r->addr, addr), r->cell,
+		       format_rate(r->rx_pps, "", a, sizeof(a)),
 		       format_rate(r->tx_pps, "", b, sizeof(b)),
 		       format_rate(r->rx_bps, "bit/s", c, sizeof(c)),
 		       format_rate(r->tx_bps, "bit/s", d, sizeof(d)), eol);
 	}
-	printf("%-*s  %-15s  %12s  %12s  %14s  %14s%s", w, "TOTAL", "",
+	printf("%-*s  %-15s  %4s  %12s  %12s  %14s  %14s%s", w, "TOTAL", "", "",
 	       format_rate(total.rx_pps, "", a, sizeof(a)),
 	       format_rate(total.tx_pps, "", b, sizeof(b)),
 	       format_rate(total.rx_bps, "bit/s", c, sizeof(c)),

@@ -28,8 +28,8 @@ in_ns "$A" ping -n -q -c 20 -i 0.01 -s 1000 -W 2 $NET.3 >/dev/null || fail "ping
 # Table: a header, one row per node, TOTAL.
 fab_ok stats "$F"
 assert_eq "$(grep -c . <<<"$FAB_OUT")" 5 "table lines (header + 3 nodes + TOTAL)"
-assert_match "$(head -1 <<<"$FAB_OUT")" '^NODE +ADDRESS +RX PACKETS +TX PACKETS +RX BYTES +TX BYTES' "table header"
-assert_match "$(grep "^$A " <<<"$FAB_OUT")" "^$A +$NET\\.2 +[0-9]+ +[0-9]+ +[0-9.]+ [KMG]?i?B +[0-9.]+ [KMG]?i?B$" "row of $A"
+assert_match "$(head -1 <<<"$FAB_OUT")" '^NODE +ADDRESS +CELL +RX PACKETS +TX PACKETS +RX BYTES +TX BYTES' "table header"
+assert_match "$(grep "^$A " <<<"$FAB_OUT")" "^$A +$NET\\.2 +0 +[0-9]+ +[0-9]+ +[0-9.]+ [KMG]?i?B +[0-9.]+ [KMG]?i?B$" "row of $A"
 assert_match "$(tail -1 <<<"$FAB_OUT")" '^TOTAL +3 nodes ' "TOTAL row"
 
 # -j with a NODE filter keeps the order given; --sort/--top.
@@ -37,6 +37,7 @@ fab_ok stats "$F" "$B" "$A" -j
 assert_eq "$(jq -r '[.nodes[].name] | join(",")' <<<"$FAB_OUT")" "$B,$A" "stats $B $A order"
 assert_eq "$(jq -r '.fabric' <<<"$FAB_OUT")" "$F" "fabric in JSON"
 assert_eq "$(jq -r '.nodes[1].address' <<<"$FAB_OUT")" "$NET.2" "$A's address in JSON"
+assert_eq "$(jq -r '.nodes[1].cell' <<<"$FAB_OUT")" 0 "$A's cell in JSON (a /24 is one cell)"
 assert_eq "$(jq -r '.nodes[0].rx | keys | join(",")' <<<"$FAB_OUT")" \
 	"broadcast,bytes,multicast,packets,protocols" "counter keys"
 assert_eq "$(jq -r '.nodes[0].rx.protocols | keys | join(",")' <<<"$FAB_OUT")" \
