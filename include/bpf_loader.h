@@ -37,6 +37,12 @@ void fabric_bpf_close(struct fabric_bpf *fb);
  */
 int fabric_bpf_node_attach(struct fabric_bpf *fb, int ifindex);
 
+/*
+ * Is the fabric's program attached to tc ingress and egress of @ifindex?
+ * 1 yes (both), 0 no (either missing), or -errno.
+ */
+int fabric_bpf_node_attached(struct fabric_bpf *fb, int ifindex);
+
 /* Forget the node's counters (the filters go away with its veth). */
 int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex);
 

@@ -39,6 +39,9 @@ void cells_close(struct cell_set *c);
  */
 int cells_bridge(struct cell_set *c, uint32_t cell);
 
+/* The bridge of @cell if it exists and is ours: ifindex, 0 when missing, or -errno. */
+int cells_bridge_lookup(struct cell_set *c, uint32_t cell);
+
 /* Make the router namespace of a fabric of several cells. */
 int cells_create_router(const struct fabric_state *st);
 /* Remove it (0 when there is none). */

@@ -57,6 +57,8 @@ uint32_t nl_veth_create(struct nl_sock *s, const struct link_spec *host,
 uint32_t nl_link_tag(struct nl_sock *s, int ifindex, const char *alias, bool no_ipv6_ll);
 /* RTM_SETLINK by index: administratively up. */
 uint32_t nl_link_set_up(struct nl_sock *s, int ifindex);
+/* RTM_SETLINK by index: enslave to @master. */
+uint32_t nl_link_set_master(struct nl_sock *s, int ifindex, int master);
 /* RTM_SETLINK by index: move to interface group @group. */
 uint32_t nl_link_set_group(struct nl_sock *s, int ifindex, uint32_t group);
 /* RTM_GETLINK by name (reply goes to the flush callback). */
@@ -75,6 +77,15 @@ uint32_t nl_addr_dump(struct nl_sock *s);
 uint32_t nl_route_dump(struct nl_sock *s);
 /* RTM_NEWROUTE: @dst/@dst_len (0/0: default) via @gateway in the main table. */
 uint32_t nl_route_add(struct nl_sock *s, uint32_t dst, unsigned int dst_len, uint32_t gateway);
+
+/* Every link of the socket's namespace, from one dump. */
+struct link_list {
+	struct link_info *links;
+	size_t n, cap;
+};
+
+int link_dump_all(struct nl_sock *s, struct link_list *out);
+void link_list_free(struct link_list *l);
 
 /* Read one link by name now: 0, -ENODEV, or -errno. */
 int link_get_one(struct nl_sock *s, const char *name, struct link_info *info);

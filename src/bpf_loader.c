@@ -472,6 +472,43 @@ err_entry:
 	return err;
 }
 
+/* The program id attached at @point of @ifindex with our handle and priority: 0 when none. */
+static int attached_prog_id(int ifindex, enum bpf_tc_attach_point point, __u32 *id)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = point);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = 1, .priority = 1);
+	int err = bpf_tc_query(&hook, &opts);
+
+	*id = 0;
+	if (err == -ENOENT || err == -EINVAL)
+		return 0; /* no qdisc, or no such filter */
+	if (err)
+		return err;
+	*id = opts.prog_id;
+	return 0;
+}
+
+static __u32 prog_id_of(int fd)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+int fabric_bpf_node_attached(struct fabric_bpf *fb, int ifindex)
+{
+	__u32 in, out;
+	int err = attached_prog_id(ifindex, BPF_TC_INGRESS, &in);
+
+	if (!err)
+		err = attached_prog_id(ifindex, BPF_TC_EGRESS, &out);
+	if (err)
+		return err;
+	return in && in == prog_id_of(fb->prog_ingress_fd) && out &&
+	       out == prog_id_of(fb->prog_egress_fd);
+}
+
 int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex)
 {
 	char ifname[IF_NAMESIZE];

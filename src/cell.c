@@ -222,7 +222,7 @@ static int create_cell(struct cell_set *c, uint32_t cell, int *ifindex)
 	return 0;
 }
 
-int cells_bridge(struct cell_set *c, uint32_t cell)
+int cells_bridge_lookup(struct cell_set *c, uint32_t cell)
 {
 	char br[IFNAMSIZ];
 	struct link_info info;
@@ -234,15 +234,23 @@ int cells_bridge(struct cell_set *c, uint32_t cell)
 		return c->bridge_ifindex[cell];
 	bridge_name(br, c->st->name, cell);
 	err = link_get_one(c->host, br, &info);
-	if (err == 0) {
-		if (strcmp(info.kind, "bridge") || !alias_is_ours(info.alias, c->st->name))
-			return fail_msg(-EEXIST, "\"%s\" exists and is not a bridge of fabric \"%s\"",
-					br, c->st->name);
-		c->bridge_ifindex[cell] = info.ifindex;
-		return info.ifindex;
-	}
-	if (err != -ENODEV)
+	if (err == -ENODEV)
+		return 0;
+	if (err)
 		return fail(err, "cannot read bridge \"%s\"", br);
+	if (strcmp(info.kind, "bridge") || !alias_is_ours(info.alias, c->st->name))
+		return fail_msg(-EEXIST, "\"%s\" exists and is not a bridge of fabric \"%s\"", br,
+				c->st->name);
+	c->bridge_ifindex[cell] = info.ifindex;
+	return info.ifindex;
+}
+
+int cells_bridge(struct cell_set *c, uint32_t cell)
+{
+	int err = cells_bridge_lookup(c, cell);
+
+	if (err != 0)
+		return err; /* found (> 0) or failed (< 0) */
 	err = create_cell(c, cell, &c->bridge_ifindex[cell]);
 	if (err) {
 		/* A half-made cell goes: its links are in the fabric's group. */

@@ -331,29 +331,6 @@ int cmd_list(int argc, char **argv)
 	return 0;
 }
 
-struct links_by_index {
-	struct link_info *links;
-	size_t n, cap;
-};
-
-static int collect_link_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct links_by_index *l = data;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		void *grown = realloc(l->links, cap * sizeof(*l->links));
-
-		if (!grown)
-			return -ENOMEM;
-		l->links = grown;
-		l->cap = cap;
-	}
-	if (link_info_parse(nlh, &l->links[l->n]) == 0)
-		l->n++;
-	return 0;
-}
-
 static int link_cmp(const void *a, const void *b)
 {
 	const struct link_info *x = a, *y = b;
@@ -361,7 +338,7 @@ static int link_cmp(const void *a, const void *b)
 	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
 }
 
-static const char *node_link_state(const struct links_by_index *l, const struct fabric_state *st,
+static const char *node_link_state(const struct link_list *l, const struct fabric_state *st,
 				   const struct fabric_node *node)
 {
 	struct link_info key = { .ifindex = node->ifindex };
@@ -377,7 +354,7 @@ static const char *node_link_state(const struct links_by_index *l, const struct 
 
 int cmd_show(int argc, char **argv)
 {
-	struct links_by_index links = { 0 };
+	struct link_list links = { 0 };
 	struct fabric_state st;
 	struct json_writer w;
 	struct nl_sock s;
@@ -400,8 +377,7 @@ int cmd_show(int argc, char **argv)
 	/* One dump of the host's links tells every node's state. */
 	err = nl_open(&s);
 	if (!err) {
-		nl_link_dump(&s);
-		err = nl_dump(&s, collect_link_cb, &links);
+		err = link_dump_all(&s, &links);
 		nl_close(&s);
 	}
 	if (err) {

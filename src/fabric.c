@@ -50,38 +50,6 @@ static uint32_t doomed_group(const struct fabric_state *st)
 	return st->group + 1;
 }
 
-/* ---- reading links back ---------------------------------------------- */
-
-struct link_list {
-	struct link_info *links;
-	size_t n, cap;
-};
-
-static int link_list_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct link_list *l = data;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void *grown = realloc(l->links, cap * sizeof(*l->links));
-
-		if (!grown)
-			return -ENOMEM;
-		l->links = grown;
-		l->cap = cap;
-	}
-	if (link_info_parse(nlh, &l->links[l->n]) == 0)
-		l->n++;
-	return 0;
-}
-
-static int dump_links(struct nl_sock *s, struct link_list *out)
-{
-	memset(out, 0, sizeof(*out));
-	nl_link_dump(s);
-	return nl_dump(s, link_list_cb, out);
-}
-
 /* ---- create ------------------------------------------------------------ */
 
 struct prefix_list {
@@ -275,7 +243,7 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 		if (err)
 			goto out_nl;
 	}
-	err = dump_links(&s, &links);
+	err = link_dump_all(&s, &links);
 	if (err) {
 		err = fail(err, "cannot list the host's links");
 		goto out_nl;
@@ -935,7 +903,7 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes)
 		goto out_state;
 	/* One dump: find every link tagged as ours (even from a crashed
 	 * create with no record) and make sure the group holds nothing else. */
-	err = dump_links(&s, &links);
+	err = link_dump_all(&s, &links);
 	if (err) {
 		err = fail(err, "cannot list the host's links");
 		goto out_nl;

@@ -5,6 +5,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "link.h"
@@ -116,6 +117,15 @@ uint32_t nl_link_set_up(struct nl_sock *s, int ifindex)
 	struct nlmsghdr *nlh = link_msg(s, RTM_SETLINK, 0, ifindex, &ifm);
 
 	set_up_flag(ifm, true);
+	nl_msg_done(s, nlh);
+	return nlh->nlmsg_seq;
+}
+
+uint32_t nl_link_set_master(struct nl_sock *s, int ifindex, int master)
+{
+	struct nlmsghdr *nlh = link_msg(s, RTM_SETLINK, 0, ifindex, NULL);
+
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
 	nl_msg_done(s, nlh);
 	return nlh->nlmsg_seq;
 }
@@ -355,4 +365,35 @@ int link_get_one(struct nl_sock *s, const char *name, struct link_info *info)
 	memset(info, 0, sizeof(*info));
 	err = nl_flush(s, seq, &ack, get_one_cb, info);
 	return err ? err : ack.err;
+}
+
+static int link_list_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct link_list *l = data;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		void *grown = realloc(l->links, cap * sizeof(*l->links));
+
+		if (!grown)
+			return -ENOMEM;
+		l->links = grown;
+		l->cap = cap;
+	}
+	if (link_info_parse(nlh, &l->links[l->n]) == 0)
+		l->n++;
+	return 0;
+}
+
+int link_dump_all(struct nl_sock *s, struct link_list *out)
+{
+	memset(out, 0, sizeof(*out));
+	nl_link_dump(s);
+	return nl_dump(s, link_list_cb, out);
+}
+
+void link_list_free(struct link_list *l)
+{
+	free(l->links);
+	memset(l, 0, sizeof(*l));
 }

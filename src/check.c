@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fabric check: one link dump, one counters read, one look at /run/netns
+ * per node, then the differences, and with --repair the fixes.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf_loader.h"
+#include "cell.h"
+#include "check.h"
+#include "errors.h"
+#include "fabric.h"
+#include "link.h"
+#include "netns.h"
+
+static struct check_problem *add_problem(struct check_report *r, const char *kind,
+					 const char *node, const char *object, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static struct check_problem *add_problem(struct check_report *r, const char *kind,
+					 const char *node, const char *object, const char *fmt, ...)
+{
+	struct check_problem *p;
+	va_list ap;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		void *grown = realloc(r->items, cap * sizeof(*r->items));
+
+		if (!grown)
+			return NULL;
+		r->items = grown;
+		r->cap = cap;
+	}
+	p = &r->items[r->n++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->kind, sizeof(p->kind), "%s", kind);
+	snprintf(p->node, sizeof(p->node), "%s", node ? node : "");
+	snprintf(p->object, sizeof(p->object), "%s", object ? object : "");
+	va_start(ap, fmt);
+	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void check_report_free(struct check_report *r)
+{
+	free(r->items);
+	memset(r, 0, sizeof(*r));
+}
+
+size_t check_unrepaired(const struct check_report *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		n += !r->items[i].repaired;
+	return n;
+}
+
+/* A link is the fabric's when it carries its tag or sits in its groups. */
+static bool link_is_ours(const struct link_info *li, const struct fabric_state *st)
+{
+	return alias_is_ours(li->alias, st->name) || li->group == st->group ||
+	       li->group == st->group + 1;
+}
+
+static const struct link_info *find_link(const struct link_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->links[i].name, name))
+			return &l->links[i];
+	return NULL;
+}
+
+/* Is the namespace empty but for lo (what a crash before its veth leaves)? */
+static bool netns_is_empty(const char *name)
+{
+	struct link_list links;
+	struct nl_sock s;
+	bool empty = false;
+	int fd = netns_open(name);
+
+	if (fd < 0)
+		return false;
+	if (netns_socket(fd, &s) == 0) {
+		if (link_dump_all(&s, &links) == 0) {
+			empty = links.n == 1 && links.links[0].ifindex == 1;
+			link_list_free(&links);
+		}
+		nl_close(&s);
+	}
+	close(fd);
+	fail_clear();
+	return empty;
+}
+
+/* Which kind of fabric link a name is: node veth, bridge, router leg, or none. */
+enum link_role { ROLE_NONE, ROLE_NODE, ROLE_BRIDGE, ROLE_LEG };
+
+static enum link_role link_role(const struct fabric_state *st, const char *name, uint32_t *num)
+{
+	size_t len = strlen(st->name);
+	const char *p = name + len + 1;
+	char *end;
+
+	if (strncmp(name, st->name, len) || name[len] != '-')
+		return ROLE_NONE;
+	enum link_role role = ROLE_NODE;
+	if (*p == 'c' || *p == 'r') {
+		role = *p == 'c' ? ROLE_BRIDGE : ROLE_LEG;
+		p++;
+	}
+	if (*p < '0' || *p > '9')
+		return ROLE_NONE;
+	*num = (uint32_t)strtoul(p, &end, 10);
+	return *end ? ROLE_NONE : role;
+}
+
+int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
+{
+	struct link_list links = { 0 };
+	struct fabric_bpf_reading reading = { 0 };
+	struct fabric_bpf *fb = NULL;
+	struct cell_set cells = { 0 };
+	struct nl_sock s;
+	struct fabric_node **doomed = NULL;   /* nodes to remove whole */
+	char **lease_only = NULL;             /* nodes whose lease alone goes */
+	size_t n_doomed = 0, n_lease_only = 0;
+	bool *used_link = NULL, record_changed = false;
+	char router[64], name[IFNAMSIZ];
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	err = nl_open(&s);
+	if (err)
+		return err;
+	err = link_dump_all(&s, &links);
+	if (err) {
+		err = fail(err, "cannot list the host's links");
+		goto out;
+	}
+	used_link = calloc(links.n + 1, sizeof(*used_link));
+	doomed = calloc(st->n_nodes + 1, sizeof(*doomed));
+	lease_only = calloc(st->n_nodes + 1, sizeof(*lease_only));
+	if (!used_link || !doomed || !lease_only || cells_init(&cells, st, &s)) {
+		err = -ENOMEM;
+		goto out;
+	}
+
+	/* The counting program and its map. */
+	if (fabric_bpf_open(st->name, &fb) < 0) {
+		struct check_problem *p;
+
+		fail_clear();
+		p = add_problem(r, "missing_pins", NULL, BPF_PIN_ROOT, "the program and map of fabric \"%s\" are not pinned", st->name);
+		if (repair && p && fabric_bpf_create(st->name, ipam_capacity(&st->ipam)) == 0 &&
+		    fabric_bpf_open(st->name, &fb) == 0)
+			p->repaired = true; /* nodes get their attachments below */
+		fail_clear();
+	}
+	if (fb && fabric_bpf_read(fb, &reading) < 0) {
+		err = fail(-EIO, "cannot read the counters of fabric \"%s\"", st->name);
+		goto out;
+	}
+
+	/* Several cells need the router namespace. */
+	router_netns_name(router, sizeof(router), st->name);
+	if (ipam_multi_cell(&st->ipam) && !netns_exists(router))
+		add_problem(r, "missing_router", NULL, router,
+			    "the router namespace joining the cells is gone (destroy and re-create the fabric)");
+
+	for (size_t i = 0; i < st->n_nodes; i++) {
+		struct fabric_node *node = &st->nodes[i];
+		uint32_t cell = ipam_cell_of(&st->ipam, node->slot);
+		const struct link_info *li;
+		bool ns, ours;
+		struct check_problem *p;
+
+		host_veth_name(name, st->name, node->slot);
+		li = find_link(&links, name);
+		ours = li && link_is_ours(li, st);
+		if (li && ours)
+			used_link[li - links.links] = true;
+		ns = netns_exists(node->name);
+
+		if (node->ifindex <= 0 || !ours || !ns) {
+			const char *kind = node->ifindex <= 0 ? (ours || ns ? "half_made_node" : "lease_without_node")
+							      : !ours ? "missing_veth" : "missing_namespace";
+
+			p = add_problem(r, kind, node->name, ours ? name : ns ? node->name : "",
+					"%s%s%s", node->ifindex <= 0 ? "never completed (add-node was interrupted)" : "",
+					node->ifindex > 0 && !ours ? "its veth is gone" : "",
+					node->ifindex > 0 && ours && !ns ? "its namespace is gone" : "");
+			if (!repair || !p)
+				continue;
+			/* The namespace is ours if our veth is there or it holds nothing. */
+			if (ns && !ours && !netns_is_empty(node->name)) {
+				lease_only[n_lease_only++] = node->name;
+				snprintf(p->detail + strlen(p->detail), sizeof(p->detail) - strlen(p->detail),
+					 "; namespace \"%s\" is not empty and not ours: left alone", node->name);
+			} else {
+				node->ifindex = ours ? li->ifindex : 0;
+				doomed[n_doomed++] = node;
+			}
+			p->repaired = true;
+			continue;
+		}
+		if (li->ifindex != node->ifindex) {
+			p = add_problem(r, "stale_ifindex", node->name, name, "record says ifindex %d, kernel %d",
+					node->ifindex, li->ifindex);
+			if (repair && p) {
+				node->ifindex = li->ifindex;
+				record_changed = true;
+				p->repaired = true;
+			}
+		}
+		int br = cells_bridge_lookup(&cells, cell);
+		if (br <= 0) {
+			p = add_problem(r, "missing_bridge", NULL, "", "cell %u has no bridge", cell);
+			if (repair && p && (br = cells_bridge(&cells, cell)) > 0)
+				p->repaired = true;
+			fail_clear();
+		}
+		if (br > 0 && li->master != br) {
+			p = add_problem(r, "not_enslaved", node->name, name, "not a port of its cell's bridge");
+			if (repair && p) {
+				uint32_t seq = nl_link_set_master(&s, li->ifindex, br);
+				p->repaired = nl_flush(&s, seq, NULL, NULL, NULL) == 0;
+				fail_clear();
+			}
+		}
+		if (!(li->flags & IFF_UP)) {
+			p = add_problem(r, "link_down", node->name, name, "the host end is down");
+			if (repair && p) {
+				uint32_t seq = nl_link_set_up(&s, li->ifindex);
+				p->repaired = nl_flush(&s, seq, NULL, NULL, NULL) == 0;
+				fail_clear();
+			}
+		}
+		if (fb) {
+			bool counted = false;
+
+			for (size_t k = 0; k < reading.n; k++)
+				if ((int)reading.ifindex[k] == li->ifindex)
+					counted = true;
+			int attached = fabric_bpf_node_attached(fb, li->ifindex);
+			if (!counted || attached != 1) {
+				p = add_problem(r, !counted ? "missing_counter" : "missing_attachment", node->name,
+						name, "%s", !counted ? "no counter entry" : "the program is not attached on tc ingress and egress");
+				if (repair && p) {
+					p->repaired = fabric_bpf_node_attach(fb, li->ifindex) == 0;
+					fail_clear();
+				}
+			}
+		}
+	}
+
+	/* Links of ours that no node, bridge or router leg accounts for. */
+	{
+		uint32_t first = nl_next_seq(&s);
+		size_t queued = 0;
+
+		for (size_t i = 0; i < links.n; i++) {
+			const struct link_info *li = &links.links[i];
+			uint32_t num;
+			enum link_role role;
+
+			if (used_link[i] || !link_is_ours(li, st))
+				continue;
+			role = link_role(st, li->name, &num);
+			if ((role == ROLE_BRIDGE || role == ROLE_LEG) && num < ipam_n_cells(&st->ipam) &&
+			    li->group == st->group)
+				continue;
+			struct check_problem *p = add_problem(r, "stray_link", NULL, li->name, "%s",
+							      li->group == st->group + 1 ? "left from an interrupted del-node"
+										      : "tagged as the fabric's but no node's");
+			if (repair && p) {
+				nl_link_del(&s, li->ifindex);
+				queued++;
+				p->repaired = true;
+			}
+		}
+		if (queued) {
+			struct nl_ack *acks = calloc(queued, sizeof(*acks));
+
+			if (acks) {
+				nl_flush(&s, first, acks, NULL, NULL);
+				free(acks);
+			}
+		}
+	}
+
+	/* Counter entries of no node (the map cannot grow from traffic, only from us). */
+	for (size_t k = 0; fb && k < reading.n; k++) {
+		bool known = false;
+
+		for (size_t i = 0; i < st->n_nodes && !known; i++)
+			known = st->nodes[i].ifindex == (int)reading.ifindex[k];
+		if (known)
+			continue;
+		char key[24];
+		snprintf(key, sizeof(key), "ifindex %u", reading.ifindex[k]);
+		struct check_problem *p = add_problem(r, "orphaned_counter", NULL, key, "a counter entry of no node");
+		if (repair && p)
+			p->repaired = fabric_bpf_node_detach(fb, (int)reading.ifindex[k]) == 0;
+	}
+
+	if (repair) {
+		/* Drop leases first (names copied: removal shifts the array). */
+		for (size_t i = 0; i < n_lease_only; i++) {
+			struct fabric_node *node = state_find_node(st, lease_only[i]);
+			if (node) {
+				state_del_node(st, node);
+				record_changed = true;
+			}
+		}
+		if (n_doomed) {
+			/* Pointers are re-found by name: the lease drops above moved them. */
+			char **names = calloc(n_doomed, sizeof(*names));
+			for (size_t i = 0; names && i < n_doomed; i++)
+				names[i] = strdup(doomed[i]->name);
+			for (size_t i = 0; names && i < n_doomed; i++)
+				doomed[i] = names[i] ? state_find_node(st, names[i]) : NULL;
+			size_t m = 0;
+			for (size_t i = 0; i < n_doomed; i++)
+				if (doomed[i])
+					doomed[m++] = doomed[i];
+			err = fabric_del_nodes(st, doomed, m); /* saves the record */
+			for (size_t i = 0; names && i < n_doomed; i++)
+				free(names[i]);
+			free(names);
+			record_changed = false;
+			if (err)
+				goto out;
+		}
+		if (record_changed)
+			err = state_save(st);
+	}
+out:
+	free(used_link);
+	free(doomed);
+	free(lease_only);
+	cells_close(&cells);
+	if (fb) {
+		fabric_bpf_reading_free(&reading);
+		fabric_bpf_close(fb);
+	}
+	link_list_free(&links);
+	nl_close(&s);
+	return err;
+}
