@@ -78,6 +78,9 @@ uint32_t nl_route_dump(struct nl_sock *s);
 /* RTM_NEWROUTE: @dst/@dst_len (0/0: default) via @gateway in the main table. */
 uint32_t nl_route_add(struct nl_sock *s, uint32_t dst, unsigned int dst_len, uint32_t gateway);
 
+/* IPv6 off on a host link (/proc/sys/net/ipv6/conf/IF/disable_ipv6): 0 or -errno. */
+int link_disable_ipv6(const char *ifname);
+
 /* Every link of the socket's namespace, from one dump. */
 struct link_list {
 	struct link_info *links;

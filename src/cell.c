@@ -198,6 +198,9 @@ static int create_cell(struct cell_set *c, uint32_t cell, int *ifindex)
 	if (err)
 		return fail(err, "cannot read back bridge \"%s\"", br);
 	*ifindex = info.ifindex;
+	err = link_disable_ipv6(br);
+	if (err)
+		return fail(err, "cannot disable IPv6 on bridge \"%s\"", br);
 	seq = nl_link_tag(c->host, info.ifindex, tag, false);
 	if (has_addr)
 		nl_addr_add(c->host, info.ifindex, host_addr,

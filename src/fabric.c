@@ -444,25 +444,6 @@ static int configure_inside(struct pending_node *p, const struct fabric_state *s
 	return 0;
 }
 
-/*
- * No IPv6 at all on a host end: it is a bridge port, it needs no address,
- * and every IPv6-enabled device going up adds an ff00::/8 route to the
- * host's table, where inserting it walks all the others (O(N) per node).
- */
-static int host_end_no_ipv6(const char *ifname)
-{
-	char path[96];
-	int fd, ok;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno; /* no IPv6 on this host */
-	ok = write(fd, "1", 1) == 1;
-	close(fd);
-	return ok ? 0 : -EIO;
-}
-
 static int ack_error(const struct nl_ack *a)
 {
 	if (a->err && a->msg[0])
@@ -541,7 +522,7 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_b
 			err = fail(e ? e : -ENODEV, "cannot read back veth \"%s\"", p[ok].host_if);
 			break;
 		}
-		if ((e = host_end_no_ipv6(p[ok].host_if))) {
+		if ((e = link_disable_ipv6(p[ok].host_if))) {
 			err = fail(e, "cannot disable IPv6 on \"%s\"", p[ok].host_if);
 			break;
 		}

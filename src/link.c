@@ -2,6 +2,9 @@
 /* rtnetlink request builders and reply parsers for links, addresses, routes. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -396,4 +399,24 @@ void link_list_free(struct link_list *l)
 {
 	free(l->links);
 	memset(l, 0, sizeof(*l));
+}
+
+/*
+ * No IPv6 on a fabric link of the host (bridge port or bridge): it needs
+ * no address, every IPv6 device would send MLD and router solicitations
+ * the bridge floods to every node, and each one going up adds an ff00::/8
+ * route whose insert walks all the others (O(N) per node).
+ */
+int link_disable_ipv6(const char *ifname)
+{
+	char path[96];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno; /* no IPv6 on this host */
+	ok = write(fd, "1", 1) == 1;
+	close(fd);
+	return ok ? 0 : -EIO;
 }
