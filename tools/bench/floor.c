@@ -9,6 +9,10 @@
  * RTM_NEWLINK in the host creating the veth with its peer directly in the
  * netns as eth0 (IFLA_NET_NS_FD in VETH_INFO_PEER), enslaved and up; and ONE
  * sendmsg inside the netns carrying address, eth0 up, lo up, default route.
+ * Like fabricctl, it keeps IPv6 off the fabric (disable_ipv6 on the bridge and
+ * host ends before they go up, address generation "none" on eth0): every
+ * IPv6 device would add a multicast route and send MLD, DAD and router
+ * solicitations that the bridge floods to all of its ports.
  * Teardown unmounts and unlinks the namespace files (the kernel removes the
  * veths with them, asynchronously) and deletes the bridge.
  *
@@ -100,6 +104,29 @@ static void put_addr(char *at, int index, uint32_t addr)
 	mnl_attr_put_u32(h, IFA_ADDRESS, addr);
 }
 
+/* disable_ipv6 on a host link before it goes up; fine when the host has no IPv6 */
+static void disable_ipv6(const char *ifname)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return;
+		die("cannot open", path, errno);
+	}
+	if (write(fd, "1", 1) != 1)
+		die("cannot write", path, errno);
+	close(fd);
+}
+
+static void put_up(char *at, int index)
+{
+	put_ifi(put_req(at, RTM_NEWLINK, 0), index, IFF_UP);
+}
+
 static struct mnl_socket *rtnl_open(void)
 {
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
@@ -137,7 +164,7 @@ static int setup(unsigned long n, const char *prefix, uint32_t base)
 	snprintf(br, sizeof(br), "%s-br", prefix);
 	{
 		struct nlmsghdr *h = put_req(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-		put_ifi(h, 0, IFF_UP);
+		put_ifi(h, 0, 0);
 		mnl_attr_put_strz(h, IFLA_IFNAME, br);
 		struct nlattr *li = mnl_attr_nest_start(h, IFLA_LINKINFO);
 		mnl_attr_put_strz(h, IFLA_INFO_KIND, "bridge");
@@ -148,9 +175,17 @@ static int setup(unsigned long n, const char *prefix, uint32_t base)
 	br_index = (int)if_nametoindex(br);
 	if (!br_index)
 		die("cannot find", br, errno);
-	put_addr(buf, br_index, gw);
-	if ((err = talk(nl, buf, ((struct nlmsghdr *)buf)->nlmsg_len, 1)))
-		die("cannot add gateway address to", br, -err);
+	disable_ipv6(br);
+	{
+		size_t len;
+
+		put_addr(buf, br_index, gw);
+		len = ((struct nlmsghdr *)buf)->nlmsg_len;
+		put_up(buf + len, br_index);
+		len += ((struct nlmsghdr *)(buf + len))->nlmsg_len;
+		if ((err = talk(nl, buf, len, 2)))
+			die("cannot configure bridge", br, -err);
+	}
 
 	for (unsigned long i = 1; i <= n; i++) {
 		uint32_t addr = htonl(base + (uint32_t)i + 1);
@@ -177,9 +212,9 @@ static int setup(unsigned long n, const char *prefix, uint32_t base)
 		if (setns(host_ns, CLONE_NEWNET))
 			die("cannot return to the host namespace from", name, errno);
 
-		/* one RTM_NEWLINK: host end enslaved and up, peer eth0 made inside */
+		/* one RTM_NEWLINK: host end enslaved, peer eth0 made inside */
 		struct nlmsghdr *h = put_req(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-		put_ifi(h, 0, IFF_UP);
+		put_ifi(h, 0, 0);
 		mnl_attr_put_strz(h, IFLA_IFNAME, host);
 		mnl_attr_put_u32(h, IFLA_MASTER, (uint32_t)br_index);
 		struct nlattr *li = mnl_attr_nest_start(h, IFLA_LINKINFO);
@@ -198,17 +233,30 @@ static int setup(unsigned long n, const char *prefix, uint32_t base)
 		if ((err = talk(nl, buf, h->nlmsg_len, 1)))
 			die("cannot create veth", host, -err);
 		close(ns_fd);
+		disable_ipv6(host);
+		h = put_req(buf, RTM_NEWLINK, 0);
+		put_ifi(h, 0, IFF_UP);
+		mnl_attr_put_strz(h, IFLA_IFNAME, host); /* found by name */
+		if ((err = talk(nl, buf, h->nlmsg_len, 1)))
+			die("cannot set up", host, -err);
 
-		/* one sendmsg inside the netns: address, eth0 up, lo up, default route */
+		/* one sendmsg inside the netns: no IPv6 address generation on
+		 * eth0, address, eth0 up, lo up, default route */
 		char *p = buf;
+		h = put_req(p, RTM_NEWLINK, 0);
+		put_ifi(h, 2, 0);
+		struct nlattr *af = mnl_attr_nest_start(h, IFLA_AF_SPEC);
+		struct nlattr *in6 = mnl_attr_nest_start(h, AF_INET6);
+		mnl_attr_put_u8(h, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+		mnl_attr_nest_end(h, in6);
+		mnl_attr_nest_end(h, af);
+		p += h->nlmsg_len;
 		put_addr(p, 2, addr);
 		p += ((struct nlmsghdr *)p)->nlmsg_len;
-		h = put_req(p, RTM_NEWLINK, 0);
-		put_ifi(h, 2, IFF_UP);
-		p += h->nlmsg_len;
-		h = put_req(p, RTM_NEWLINK, 0);
-		put_ifi(h, 1, IFF_UP);
-		p += h->nlmsg_len;
+		put_up(p, 2);
+		p += ((struct nlmsghdr *)p)->nlmsg_len;
+		put_up(p, 1);
+		p += ((struct nlmsghdr *)p)->nlmsg_len;
 		h = put_req(p, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
 		struct rtmsg *rt = mnl_nlmsg_put_extra_header(h, sizeof(*rt));
 		rt->rtm_family = AF_INET;
@@ -219,7 +267,7 @@ static int setup(unsigned long n, const char *prefix, uint32_t base)
 		mnl_attr_put_u32(h, RTA_GATEWAY, gw);
 		mnl_attr_put_u32(h, RTA_OIF, 2);
 		p += h->nlmsg_len;
-		if ((err = talk(inner, buf, (size_t)(p - buf), 4)))
+		if ((err = talk(inner, buf, (size_t)(p - buf), 5)))
 			die("cannot configure eth0 in", name, -err);
 		mnl_socket_close(inner);
 	}
