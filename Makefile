@@ -63,7 +63,7 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard include/*.h) | $(BUILD)
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $(basename $(basename $(notdir $<)))_skel > $@
 
 $(BUILD)/%.o: src/%.c $(wildcard include/*.h) $(BPF_SKELS) | $(BUILD)
 	$(call msg,CC,$@)

@@ -26,13 +26,8 @@
 #include "errors.h"
 #include "fabric_counters.h"
 
-/*
- * bpftool names the skeleton after the object, "fabric": its struct would
- * be "struct fabric_bpf", which is our handle's name. Rename it here.
- */
-#define fabric_bpf fabric_skel
+/* Generated with "name fabric_skel" (see Makefile): struct fabric_bpf is our handle. */
 #include "fabric.skel.h"
-#undef fabric_bpf
 
 #define BPFFS_MOUNT "/sys/fs/bpf"
 
@@ -224,7 +219,7 @@ int fabric_bpf_create(const char *fabric, unsigned int max_nodes)
 				    dir, fabric);
 	}
 
-	skel = fabric_bpf__open();
+	skel = fabric_skel__open();
 	if (!skel) {
 		err = -errno;
 		if (err == -ENOSYS || err == -EPERM)
@@ -239,7 +234,7 @@ int fabric_bpf_create(const char *fabric, unsigned int max_nodes)
 		     max_nodes);
 		goto err_destroy;
 	}
-	err = fabric_bpf__load(skel);
+	err = fabric_skel__load(skel);
 	if (err) {
 		load_failure(err, fabric);
 		goto err_destroy;
@@ -254,13 +249,13 @@ int fabric_bpf_create(const char *fabric, unsigned int max_nodes)
 	if (err)
 		goto err_unpin;
 	/* The pins hold the program and the map; our fds can go. */
-	fabric_bpf__destroy(skel);
+	fabric_skel__destroy(skel);
 	return 0;
 
 err_unpin:
 	unpin_all(fabric);
 err_destroy:
-	fabric_bpf__destroy(skel);
+	fabric_skel__destroy(skel);
 err_rmdir:
 	rmdir(dir);
 	return err;
