@@ -50,6 +50,8 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
+# Keep the BPF object and skeleton: make would delete them as intermediates.
+.SECONDARY: $(BPF_OBJS) $(BPF_SKELS)
 .PHONY: all check unit integration demo bench install uninstall clean format deps fuzz fuzz-check
 
 all: $(BUILD)/fabricctl
