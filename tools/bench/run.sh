@@ -30,7 +30,8 @@ Methods (each with its own names and subnet, run one after the other):
 Options:
   --n N          node count; repeat for several (default: 200)
   --with-cni     also run the CNI plugins (slow: three Go plugin execs per node)
-  --repeat R     run every method R times (interleaved) and report medians
+  --repeat R     run every method R times (interleaved) and report the fastest
+                 run of each (the least disturbed by other work on the host)
   --no-floor     do not build and run the floor program
   --only LIST    comma-separated subset of: fabricctl,seed,ip-batch,cni,floor
                  (FABRICCTL may then be omitted if fabricctl is not listed)
@@ -383,24 +384,24 @@ run_method() {
 	[ $ok -eq 1 ] || failed=1
 }
 
-median() { # NUMBERS... -> the median (lower middle for an even count)
-	local a
-	mapfile -t a < <(printf '%s\n' "$@" | sort -n)
-	echo "${a[$(((${#a[@]} - 1) / 2))]}"
+# The fastest of the runs: the work is the same each time, so the slowest runs
+# are the ones other work on the host disturbed most.
+best() { # NUMBERS... -> the smallest
+	printf '%s\n' "$@" | sort -n | head -n1
 }
 
 summarize() {
 	local k
 	for k in "${!l_setup[@]}"; do
 		# shellcheck disable=SC2086 # lists of numbers
-		r_setup[$k]=$(median ${l_setup[$k]})
+		r_setup[$k]=$(best ${l_setup[$k]})
 		# shellcheck disable=SC2086
-		r_teardown[$k]=$(median ${l_teardown[$k]})
+		r_teardown[$k]=$(best ${l_teardown[$k]})
 		if [[ " ${l_gone[$k]} " == *" -1 "* ]]; then
 			r_gone[$k]=-1
 		else
 			# shellcheck disable=SC2086
-			r_gone[$k]=$(median ${l_gone[$k]})
+			r_gone[$k]=$(best ${l_gone[$k]})
 		fi
 	done
 }
