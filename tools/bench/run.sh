@@ -149,6 +149,7 @@ declare -A base=([fabricctl]=10.220 [seed]=10.221 [ip-batch]=10.222 [cni]=10.223
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fabricctl-bench.XXXXXX")
 active=""   # method whose objects may exist right now
 done_runs=0
+runs=0 # runs measured so far
 # per METHOD/N: l_* lists of every run, r_* what the report shows
 declare -A r_setup r_teardown r_gone r_rss r_status r_idle l_setup l_teardown l_gone
 active_n=0
@@ -175,7 +176,7 @@ cleanup() {
 		wait_gone "$active" 60 || true
 	fi
 	rm -rf "$tmp"
-	if [ "$done_runs" = 0 ] && [ ${#l_setup[@]} -gt 0 ]; then
+	if [ "$done_runs" = 0 ] && [ "$runs" -gt 0 ]; then
 		echo "$prog: interrupted; results so far:" >&2
 		summarize
 		report
@@ -228,6 +229,17 @@ wait_gone() {
 		[ "$(now_us)" -lt "$deadline" ] || return 1
 		sleep 0.02
 	done
+}
+
+cpu_idle_pct() { # percent of CPU time idle over the next 0.3 s
+	local a b ta=0 tb=0 i
+	read -ra a </proc/stat
+	sleep 0.3
+	read -ra b </proc/stat
+	for i in 1 2 3 4 5 6 7 8; do ta=$((ta + a[i])); tb=$((tb + b[i])); done
+	local dt=$((tb - ta)) di=$((b[4] + b[5] - a[4] - a[5]))
+	[ $dt -gt 0 ] || { echo 100; return; }
+	echo $((100 * di / dt))
 }
 
 # settle [quiet]: before a run, wait until the CPUs are >= 90% idle over 0.3 s
@@ -374,6 +386,7 @@ run_method() {
 		gone_ms=-1
 		ok=0
 	fi
+	runs=$((runs + 1))
 	l_setup[$key]+=" $((s_us / 1000))"
 	l_teardown[$key]+=" $((t_us / 1000))"
 	l_gone[$key]+=" ${gone_ms}"
