@@ -413,6 +413,16 @@ int fabric_bpf_node_attach(struct fabric_bpf *fb, int ifindex)
 	/* BPF_ANY replaces a stale entry: a re-added node starts from zero. */
 	memset(fb->percpu, 0, fb->ncpus * sizeof(*fb->percpu));
 	err = bpf_map_update_elem(fb->map_fd, &key, fb->percpu, BPF_ANY);
+	/*
+	 * The map is not preallocated (a /16 would pin tens of MiB per fabric):
+	 * an entry's per-CPU memory comes from a cache the kernel refills in
+	 * the background, which a burst of thousands of adds on a busy host
+	 * can find empty for a moment. Wait for the refill, briefly.
+	 */
+	for (int delay_us = 1000; err == -ENOMEM && delay_us <= 256000; delay_us *= 2) {
+		usleep((useconds_t)delay_us);
+		err = bpf_map_update_elem(fb->map_fd, &key, fb->percpu, BPF_ANY);
+	}
 	if (err == -E2BIG)
 		return fail(-ENOSPC, "the counters map of fabric \"%s\" is full (%u nodes)",
 			    fb->fabric, fb->max_entries);

@@ -1002,7 +1002,11 @@ static int tune_hand_over(const struct tune_record *ours, const char *heir)
 						"too many tuned limits for fabric \"%s\"", heir);
 			rec.e[rec.n++] = ours->e[i];
 		} else if (t->previous == ours->e[i].applied) {
+			/* The heir raised after us: the value before us is the host's. */
 			t->previous = ours->e[i].previous;
+		} else if (t->applied == ours->e[i].previous) {
+			/* We raised after the heir: it now owns our value, to restore from. */
+			t->applied = ours->e[i].applied;
 		}
 	}
 	return tune_save(heir, &rec);
