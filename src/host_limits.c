@@ -48,6 +48,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "errors.h"
 #include "host_limits.h"
 #include "state.h"
@@ -815,43 +816,21 @@ static int tune_load(const char *fabric, struct tune_record *rec)
 	return 0;
 }
 
-/* Write a record atomically: temp file, fsync, rename. */
+/* Replace the record atomically (see atomic_file.h). */
 static int tune_save(const char *fabric, const struct tune_record *rec)
 {
-	char path[256], tmp[256];
-	FILE *out;
-	int fd;
+	struct atomic_file f;
+	char path[256];
+	int err;
 
 	tune_path(path, sizeof(path), fabric, "");
-	tune_path(tmp, sizeof(tmp), fabric, ".tmp");
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return fail(-errno, "cannot write \"%s\"", tmp);
-	out = fdopen(fd, "w");
-	if (!out) {
-		close(fd);
-		unlink(tmp);
-		return -ENOMEM;
-	}
+	err = atomic_file_open(&f, path);
+	if (err)
+		return err;
 	for (size_t i = 0; i < rec->n; i++)
-		fprintf(out, "%s %" PRIu64 " %" PRIu64 "\n", rec->e[i].name, rec->e[i].previous,
+		fprintf(f.out, "%s %" PRIu64 " %" PRIu64 "\n", rec->e[i].name, rec->e[i].previous,
 			rec->e[i].applied);
-	if (fflush(out) || fsync(fd) || ferror(out)) {
-		int err = errno ? -errno : -EIO;
-
-		fclose(out);
-		unlink(tmp);
-		return fail(err, "cannot write \"%s\"", tmp);
-	}
-	fclose(out);
-	if (rename(tmp, path) < 0) {
-		int err = -errno;
-
-		unlink(tmp);
-		return fail(err, "cannot rename \"%s\" to \"%s\"", tmp, path);
-	}
-	return 0;
+	return atomic_file_commit(&f);
 }
 
 static struct tune_entry *tune_find(struct tune_record *rec, const char *name)

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "errors.h"
 #include "state.h"
 
@@ -444,57 +445,31 @@ int state_load(const char *fabric, struct fabric_state *st)
 
 int state_save(const struct fabric_state *st)
 {
-	char path[256], tmp[272];
-	char cidr[32];
-	FILE *out;
-	int fd;
+	struct atomic_file f;
+	char path[256], cidr[32];
+	struct fabric_node *sorted;
+	int err;
 
 	fabric_file(path, sizeof(path), st->name, "state");
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return fail(-errno, "cannot write \"%s\"", tmp);
-	out = fdopen(fd, "w");
-	if (!out) {
-		close(fd);
-		unlink(tmp);
-		return -ENOMEM;
-	}
-	fprintf(out, STATE_MAGIC "\nsubnet %s\nmtu %u\ngroup %" PRIu32 "\ncell_size %" PRIu32 "\n",
-		ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group, st->cell_size);
 	/* Sorted by slot so the record reads like `show`. */
-	struct fabric_node *sorted = malloc(st->n_nodes * sizeof(*sorted) + 1);
-	if (!sorted) {
-		fclose(out);
-		unlink(tmp);
+	sorted = malloc(st->n_nodes * sizeof(*sorted) + 1);
+	if (!sorted)
 		return -ENOMEM;
-	}
 	if (st->n_nodes) {
 		memcpy(sorted, st->nodes, st->n_nodes * sizeof(*sorted));
 		qsort(sorted, st->n_nodes, sizeof(*sorted), slot_cmp);
 	}
+	err = atomic_file_open(&f, path);
+	if (err)
+		goto out;
+	fprintf(f.out, STATE_MAGIC "\nsubnet %s\nmtu %u\ngroup %" PRIu32 "\ncell_size %" PRIu32 "\n",
+		ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group, st->cell_size);
 	for (size_t i = 0; i < st->n_nodes; i++)
-		fprintf(out, "node %u %s %d\n", sorted[i].slot, sorted[i].name, sorted[i].ifindex);
+		fprintf(f.out, "node %u %s %d\n", sorted[i].slot, sorted[i].name, sorted[i].ifindex);
+	err = atomic_file_commit(&f);
+out:
 	free(sorted);
-	/*
-	 * No fsync: the record lives on a tmpfs with the fabric it describes;
-	 * the rename makes it atomic for every process (a kill -9 cannot leave
-	 * half a record), and a machine crash takes the namespaces with it.
-	 */
-	if (fflush(out) || ferror(out)) {
-		int err = -errno;
-		fclose(out);
-		unlink(tmp);
-		return fail(err ? err : -EIO, "cannot write \"%s\"", tmp);
-	}
-	fclose(out);
-	if (rename(tmp, path) < 0) {
-		int err = -errno;
-		unlink(tmp);
-		return fail(err, "cannot rename \"%s\" to \"%s\"", tmp, path);
-	}
-	return 0;
+	return err;
 }
 
 int state_remove(const char *fabric)
