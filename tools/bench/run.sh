@@ -17,8 +17,10 @@ eth0 addressed from a /16, lo up, default route via the bridge's gateway
 address) with each method in turn, and times setup and teardown.
 
 Methods (each with its own names and subnet, run one after the other):
-  fabricctl  FABRICCTL create bf --subnet 10.220.0.0/16; add-node bf --count N;
-             destroy bf
+  fabricctl  FABRICCTL create bf --subnet 10.220.0.0/22 --cell-size 1024 --tune
+             (one plain bridge like the others; N > 1021: --subnet
+             10.220.0.0/16 and fabricctl's default cells);
+             add-node bf --count N; destroy bf
   seed       tools/bench/seed.sh: one \`ip\` command per step       (bs*, 10.221/16)
   ip-batch   tools/bench/ipbatch.sh: \`ip -batch\`, one process for the
              host side, one per namespace for its inside          (bb*, 10.222/16)
@@ -348,13 +350,25 @@ verify() { # M N: count what was made; optionally ping between two nodes
 
 run_method() {
 	local m=$1 n=$2 key="$1/$2" s_us=0 t_us=0 rss=0 ok=1 t0 tcmd gone_ms mounts_before
-	local p=${prefix[$m]} b=${base[$m]}
+	local p=${prefix[$m]} b=${base[$m]} fc_create
+	# The same fabric as the others: up to 1021 nodes, ONE plain bridge
+	# (a /22 in one cell of 1024); beyond, fabricctl's cells over the /16.
+	# --tune: fabricctl refuses sizes the host's neighbour tables cannot
+	# serve; the values it raises are put back by destroy.
+	if [ "$n" -le 1021 ]; then
+		fc_create=(--subnet "$b.0.0/22" --cell-size 1024)
+	else
+		fc_create=(--subnet "$b.0.0/16")
+	fi
+	if "$fabricctl" create --help 2>&1 | grep -q -- --tune; then
+		fc_create+=(--tune)
+	fi
 	settle
 	mounts_before=$(wc -l </proc/self/mountinfo)
 	active=$m active_n=$n
 	case $m in
 	fabricctl)
-		timed s_us rss "$fabricctl" create bf --subnet "$b.0.0/16" &&
+		timed s_us rss "$fabricctl" create bf "${fc_create[@]}" &&
 			timed s_us rss "$fabricctl" add-node bf --count "$n" || ok=0
 		;;
 	seed) timed s_us rss "$here/seed.sh" setup "$n" "$p" "$b" || ok=0 ;;
