@@ -48,6 +48,15 @@ void json_finish(struct json_writer *w);
 /* Write @s as a JSON string literal (quotes included) to @out. */
 void json_escape(FILE *out, const char *s);
 
+/*
+ * A progress line for long bulk work: count, rate and ETA, redrawn on
+ * stderr when it is a terminal (never with -q or -j, never for fewer than
+ * 256 items). One at a time per process.
+ */
+void progress_begin(const char *verb, size_t total);
+void progress_update(size_t done);
+void progress_end(void);
+
 /* "1.5 KiB"-style human units into buf; returns buf. */
 char *format_bytes(uint64_t bytes, char *buf, size_t size);
 /* "12.3k"-style counts into buf; returns buf. */

@@ -256,7 +256,9 @@ int cmd_destroy(int argc, char **argv)
 	if (err)
 		return err;
 	cmd_context("destroy", argv[first]);
+	progress_begin("destroying", 0); /* sized once the record is read */
 	err = fabric_destroy(argv[first], &existed, &n_nodes);
+	progress_end();
 	if (err)
 		return err;
 	if (json_output) {

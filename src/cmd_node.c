@@ -61,12 +61,6 @@ static const char exec_help[] =
 	"\n"
 	"Example: fabricctl exec lab web1 -- ping -c1 10.42.0.3\n";
 
-struct progress {
-	struct timespec start;
-	bool enabled;
-	const char *verb;
-};
-
 static double seconds_since(const struct timespec *t0)
 {
 	struct timespec now;
@@ -75,20 +69,11 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* One line on a terminal's stderr: count, rate, ETA. Silent otherwise. */
 static void show_progress(size_t done, size_t total, void *data)
 {
-	struct progress *p = data;
-	double t = seconds_since(&p->start);
-	double rate = t > 0 ? (double)done / t : 0;
-
-	if (!p->enabled)
-		return;
-	fprintf(stderr, "\r%s nodes: %zu/%zu  %.0f/s  ETA %.0f s   ", p->verb, done, total, rate,
-		rate > 0 ? (double)(total - done) / rate : 0);
-	if (done == total)
-		fputs("\r\033[K", stderr);
-	fflush(stderr);
+	(void)total;
+	(void)data;
+	progress_update(done);
 }
 
 /* PREFIX1, PREFIX2, ...: the first @count numbers whose names are free. */
@@ -201,7 +186,7 @@ int cmd_add_node(int argc, char **argv)
 	struct state_lock lock;
 	struct fabric_state st;
 	struct add_result res = { 0 };
-	struct progress prog = { .verb = "adding" };
+	struct timespec start;
 	const char *fabric;
 	char *end;
 	int c, err;
@@ -299,12 +284,13 @@ int cmd_add_node(int argc, char **argv)
 		if (err)
 			goto out;
 	}
-	prog.enabled = n_names > 64 && isatty(STDERR_FILENO) && !quiet_output && !json_output;
-	clock_gettime(CLOCK_MONOTONIC, &prog.start);
-	err = fabric_add_nodes(&st, names, n_names, addr, wait, &res, show_progress, &prog);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	progress_begin("adding", n_names);
+	err = fabric_add_nodes(&st, names, n_names, addr, wait, &res, show_progress, NULL);
+	progress_end();
 	/* What was made is reported even when a later node failed. */
 	if (!err || res.n_nodes)
-		print_added(fabric, &res, seconds_since(&prog.start));
+		print_added(fabric, &res, seconds_since(&start));
 	if (!err && wait && res.n_nodes && !res.links_up && !quiet_output)
 		fprintf(stderr, "fabricctl: add-node %s: warning: some links were not up after 5 s\n",
 			fabric);
@@ -330,7 +316,7 @@ int cmd_del_node(int argc, char **argv)
 	struct fabric_node **nodes = NULL;
 	struct state_lock lock;
 	struct fabric_state st;
-	struct progress prog = { .verb = "deleting" };
+	struct timespec start;
 	bool all = false;
 	const char *fabric;
 	char **names;
@@ -398,9 +384,10 @@ int cmd_del_node(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++)
 		deleted[i] = strdup(nodes[i]->name);
-	prog.enabled = false;
-	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	progress_begin("deleting", n);
 	err = fabric_del_nodes(&st, nodes, n);
+	progress_end();
 	if (!err) {
 		if (json_output) {
 			struct json_writer w;
@@ -413,7 +400,7 @@ int cmd_del_node(int argc, char **argv)
 			for (size_t i = 0; i < n; i++)
 				json_string(&w, deleted[i] ? deleted[i] : "");
 			json_array_end(&w);
-			json_kv_double(&w, "seconds", seconds_since(&prog.start));
+			json_kv_double(&w, "seconds", seconds_since(&start));
 			json_object_end(&w);
 			json_finish(&w);
 		} else if (!quiet_output) {
@@ -421,7 +408,7 @@ int cmd_del_node(int argc, char **argv)
 				printf("deleted node %s\n", deleted[0]);
 			else
 				printf("deleted %zu nodes from %s in %.2f s\n", n, fabric,
-				       seconds_since(&prog.start));
+				       seconds_since(&start));
 		}
 	}
 	for (size_t i = 0; i < n; i++)

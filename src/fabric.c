@@ -22,6 +22,7 @@
 #include "host_limits.h"
 #include "link.h"
 #include "netns.h"
+#include "output.h"
 #include "nl.h"
 
 #define ADD_BATCH 64             /* nodes per netlink batch */
@@ -947,6 +948,7 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes)
 		}
 		for (size_t i = 0; i < st.n_nodes; i++)
 			ns_names[i] = st.nodes[i].name;
+		progress_begin("removing", st.n_nodes);
 		err = netns_delete_many(ns_names, st.n_nodes);
 		free(ns_names);
 	}

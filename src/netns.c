@@ -13,6 +13,7 @@
 
 #include "errors.h"
 #include "netns.h"
+#include "output.h"
 
 static int host_netns_fd = -1;
 
@@ -175,7 +176,20 @@ int netns_delete_many(const char *const *names, size_t n)
 			break;
 		started++;
 	}
-	delete_worker(&w); /* this thread works too, and finishes what is left */
+	/* This thread works too (reporting progress), and finishes what is left. */
+	{
+		char path[sizeof(NETNS_RUN_DIR) + 256];
+
+		for (size_t i; (i = atomic_fetch_add(&w.next, 1)) < w.n;) {
+			netns_path(path, sizeof(path), w.names[i]);
+			if ((umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT) ||
+			    (unlink(path) < 0 && errno != ENOENT)) {
+				int none = 0;
+				atomic_compare_exchange_strong(&w.first_err, &none, -errno);
+			}
+			progress_update(i + 1);
+		}
+	}
 	for (size_t t = 0; t < started; t++)
 		pthread_join(threads[t], NULL);
 	if (atomic_load(&w.first_err))

@@ -3,6 +3,8 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "output.h"
 
@@ -216,4 +218,50 @@ char *format_count(uint64_t n, char *buf, size_t size)
 	static const char *const units[] = { "", "k", "M", "G", "T", "P" };
 
 	return format_scaled((double)n, units, 6, 1000.0, buf, size);
+}
+
+static struct {
+	bool on;
+	const char *verb;
+	size_t total;
+	struct timespec start, last;
+} progress;
+
+static double since(const struct timespec *t0, const struct timespec *now)
+{
+	return (double)(now->tv_sec - t0->tv_sec) + (double)(now->tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+void progress_begin(const char *verb, size_t total)
+{
+	progress.on = total >= 256 && !quiet_output && !json_output && isatty(STDERR_FILENO);
+	progress.verb = verb;
+	progress.total = total;
+	clock_gettime(CLOCK_MONOTONIC, &progress.start);
+	progress.last = progress.start;
+}
+
+void progress_update(size_t done)
+{
+	struct timespec now;
+	double t, rate;
+
+	if (!progress.on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (done < progress.total && since(&progress.last, &now) < 0.1)
+		return; /* ten redraws a second are plenty */
+	progress.last = now;
+	t = since(&progress.start, &now);
+	rate = t > 0 ? (double)done / t : 0;
+	fprintf(stderr, "\r%s nodes: %zu/%zu  %.0f/s  ETA %.0f s   \033[K", progress.verb, done,
+		progress.total, rate, rate > 0 ? (double)(progress.total - done) / rate : 0);
+	fflush(stderr);
+}
+
+void progress_end(void)
+{
+	if (progress.on)
+		fputs("\r\033[K", stderr);
+	progress.on = false;
 }
