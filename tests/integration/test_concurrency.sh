@@ -68,7 +68,7 @@ stop=$((SECONDS + DURATION))
 # Adder A: single nodes ${F}sN, one at a time; deleter D deletes them behind it.
 (
 	j=0
-	while ((SECONDS < stop)); do
+	while ((SECONDS < stop && j < 150)); do # 400 + 150 + 200 < 1017 slots
 		j=$((j + 1))
 		"$FABRICCTL" -q add-node "$F" "${F}s$j" >/dev/null 2>>"$TEST_TMP/churn.err" ||
 			echo "add-node ${F}s$j failed" >>"$TEST_TMP/churn.fail"
@@ -79,7 +79,7 @@ pa=$!
 # Adder B: --count 5 batches with a new prefix each time.
 (
 	j=0
-	while ((SECONDS < stop)); do
+	while ((SECONDS < stop && j < 40)); do
 		j=$((j + 1))
 		"$FABRICCTL" -q add-node "$F" --count 5 --prefix "${F}b${j}y" >/dev/null 2>>"$TEST_TMP/churn.err" ||
 			echo "add-node --prefix ${F}b${j}y failed" >>"$TEST_TMP/churn.fail"
