@@ -448,6 +448,8 @@ label() {
 	esac
 }
 
+both_ok() { [ "${r_status[$1]:-0}" = 1 ] && [ "${r_status[$2]:-0}" = 1 ]; }
+
 report() {
 	local n m k ref fl
 	printf '\n%-12s %6s %9s %8s %11s %8s %9s %5s %9s %10s' method N "setup s" ms/node \
@@ -465,9 +467,9 @@ report() {
 				"$(ms_s "${r_teardown[$k]}")" \
 				"$([ "${r_gone[$k]}" -ge 0 ] && ms_s "${r_gone[$k]}" || echo "-")" \
 				"$(mib "${r_rss[$k]}")" "${r_idle[$k]}" \
-				"$([ "${r_status[$ref]:-0}" = 1 ] && ratio "${r_setup[$k]}" "${r_setup[$ref]}" || echo -)" \
-				"$([ "${r_status[$ref]:-0}" = 1 ] && ratio "${r_teardown[$k]}" "${r_teardown[$ref]}" || echo -)"
-			has floor && printf ' %9s' "$([ "${r_status[$fl]:-0}" = 1 ] && ratio "${r_setup[$k]}" "${r_setup[$fl]}" || echo -)"
+				"$(both_ok "$k" "$ref" && ratio "${r_setup[$k]}" "${r_setup[$ref]}" || echo -)" \
+				"$(both_ok "$k" "$ref" && ratio "${r_teardown[$k]}" "${r_teardown[$ref]}" || echo -)"
+			has floor && printf ' %9s' "$(both_ok "$k" "$fl" && ratio "${r_setup[$k]}" "${r_setup[$fl]}" || echo -)"
 			[ "${r_status[$k]}" = 1 ] || printf '  FAILED'
 			printf '\n'
 		done
