@@ -34,6 +34,8 @@ void router_if_name(char buf[IFNAMSIZ], unsigned int cell);
 void router_netns_name(char *buf, size_t size, const char *fabric);
 /* Host end of a node's veth: "<fabric>-<slot>". */
 void host_veth_name(char buf[IFNAMSIZ], const char *fabric, uint32_t slot);
+/* Is @ifname "<fabric>-<slot>"? Then *slot is set. */
+bool host_veth_slot(const char *ifname, const char *fabric, uint32_t *slot);
 /* ifalias tag: "fabricctl:<fabric>" or "fabricctl:<fabric>:<node>". */
 void alias_tag(char *buf, size_t size, const char *fabric, const char *node);
 /* Is @alias one of fabric @fabric's tags? */

@@ -263,34 +263,19 @@ err_rmdir:
 
 int fabric_bpf_remove(const char *fabric)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
+	char dir[PATH_MAX];
 	int err;
 
 	err = pin_path(dir, sizeof(dir), fabric, NULL);
 	if (err)
 		return err;
-	unpin_all(fabric);
+	unpin_all(fabric); /* only the pins fabricctl makes, by name */
 	if (!rmdir(dir) || errno == ENOENT)
 		return 0;
-	if (errno != ENOTEMPTY && errno != EEXIST)
-		return fail(-errno, "cannot remove \"%s\"", dir);
-
-	/* The directory is the fabric's own: whatever else is pinned there goes too. */
-	d = opendir(dir);
-	if (!d)
-		return fail(-errno, "cannot open \"%s\"", dir);
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) < (int)sizeof(path))
-			unlink(path);
-	}
-	closedir(d);
-	if (rmdir(dir) && errno != ENOENT)
-		return fail(-errno, "cannot remove \"%s\"", dir);
-	return 0;
+	if (errno == ENOTEMPTY || errno == EEXIST)
+		return fail_msg(-ENOTEMPTY, "\"%s\" holds pins fabricctl did not make: left alone",
+				dir);
+	return fail(-errno, "cannot remove \"%s\"", dir);
 }
 
 static int open_pinned(const char *fabric, const char *name, int *fd)

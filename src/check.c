@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "bpf_loader.h"
 #include "cell.h"
@@ -79,16 +81,25 @@ static const struct link_info *find_link(const struct link_list *l, const char *
 	return NULL;
 }
 
-/* Is the namespace empty but for lo (what a crash before its veth leaves)? */
+/*
+ * Is the namespace empty but for lo (what a crash before its veth leaves),
+ * or not even a namespace yet (a crash between creating /run/netns/NAME and
+ * mounting the namespace on it)?
+ */
 static bool netns_is_empty(const char *name)
 {
 	struct link_list links;
 	struct nl_sock s;
+	struct statfs sfs;
 	bool empty = false;
 	int fd = netns_open(name);
 
 	if (fd < 0)
 		return false;
+	if (fstatfs(fd, &sfs) == 0 && sfs.f_type != NSFS_MAGIC) {
+		close(fd);
+		return true; /* the placeholder file netns_create makes first */
+	}
 	if (netns_socket(fd, &s) == 0) {
 		if (link_dump_all(&s, &links) == 0) {
 			empty = links.n == 1 && links.links[0].ifindex == 1;

@@ -82,7 +82,7 @@ static int parse_help_only(int argc, char **argv, const char *help, int *first_a
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(help, stdout);
 			return 1;
@@ -388,6 +388,15 @@ int cmd_show(int argc, char **argv)
 		return fail(err, "cannot list the host's links");
 	}
 	qsort(links.links, links.n, sizeof(*links.links), link_cmp);
+	/*
+	 * Readers take no lock, so read the record again after the dump: a node
+	 * shown must be complete in both reads. One deleted meanwhile (marked
+	 * incomplete first) or added meanwhile (complete only at the end) is
+	 * left out instead of being shown as "missing".
+	 */
+	struct fabric_state again;
+	bool have_again = state_load(argv[first], &again) == 0;
+	fail_clear();
 
 	json_init(&w, stdout, pretty_output);
 	if (json_output) {
@@ -411,9 +420,15 @@ int cmd_show(int argc, char **argv)
 		const struct fabric_node *node = &st.nodes[i];
 		uint32_t addr = ipam_addr_of(&st.ipam, node->slot);
 
-		/* Leased but still being made by a running add-node: not a node yet. */
+		/* Leased but still being made, or being deleted: not a node to show. */
 		if (node->ifindex <= 0)
 			continue;
+		if (have_again) {
+			const struct fabric_node *now = state_find_node(&again, node->name);
+
+			if (!now || now->ifindex != node->ifindex)
+				continue;
+		}
 		char a[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], mac_text[18], veth[IFNAMSIZ], cidr[40];
 		uint8_t mac[6];
 
@@ -447,6 +462,8 @@ int cmd_show(int argc, char **argv)
 		json_finish(&w);
 	}
 	free(links.links);
+	if (have_again)
+		state_free(&again);
 	state_free(&st);
 	return 0;
 }

@@ -394,25 +394,31 @@ static int rows_select(struct fabric_state *st, const struct stats_opts *o, stru
 
 	if (!r)
 		return fail(-ENOMEM, "cannot list the nodes of fabric \"%s\"", st->name);
+	size_t m = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		const struct fabric_node *node;
 
 		if (o->n_nodes) {
 			node = state_find_node(st, o->nodes[i]);
-			if (!node) {
+			if (!node || node->ifindex <= 0) {
 				free(r);
 				return fail_msg(-ENOENT, "no node \"%s\" in fabric \"%s\"",
 						o->nodes[i], st->name);
 			}
 		} else {
 			node = &st->nodes[i];
+			/* Leased but being made, or being deleted: not a node to show. */
+			if (node->ifindex <= 0)
+				continue;
 		}
-		r[i].node = node;
-		r[i].addr = ipam_addr_of(&st->ipam, node->slot);
-		r[i].cell = ipam_cell_of(&st->ipam, node->slot);
+		r[m].node = node;
+		r[m].addr = ipam_addr_of(&st->ipam, node->slot);
+		r[m].cell = ipam_cell_of(&st->ipam, node->slot);
+		m++;
 	}
 	*rows = r;
-	*n_rows = n;
+	*n_rows = m;
 	return 0;
 }
 

@@ -268,8 +268,11 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 	err = cells_bridge(&cells, 0);
 	if (err < 0)
 		goto undo;
-	/* Pins without a record are what a crashed create left: ours to clear. */
-	fabric_bpf_remove(name);
+	/* Our pins without a record are what a crashed create left: cleared.
+	 * Anything else in that directory is not ours, and stops the create. */
+	err = fabric_bpf_remove(name);
+	if (err)
+		goto undo;
 	err = fabric_bpf_create(name, ipam_capacity(&st->ipam));
 	if (err)
 		goto undo;
@@ -699,6 +702,40 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 		goto out;
 	}
 
+	/* A link of someone else's named like a host veth of ours would fail
+	 * its node: those slots are skipped (held for this command only). */
+	uint32_t *held = NULL;
+	size_t n_held = 0;
+	if (!addr) {
+		struct link_list links;
+
+		err = link_dump_all(&s, &links);
+		if (err) {
+			err = fail(err, "cannot list the host's links");
+			goto out;
+		}
+		held = calloc(links.n + 1, sizeof(*held));
+		for (size_t i = 0; held && i < links.n; i++) {
+			uint32_t slot;
+
+			if (host_veth_slot(links.links[i].name, st->name, &slot) &&
+			    links.links[i].group != st->group && links.links[i].group != doomed_group(st) &&
+			    ipam_claim_slot(&st->ipam, slot) == 0)
+				held[n_held++] = slot;
+		}
+		link_list_free(&links);
+		if (ipam_free_count(&st->ipam) < n) {
+			for (size_t i = 0; i < n_held; i++)
+				ipam_release_slot(&st->ipam, held[i]);
+			free(held);
+			err = fail_msg(-ENOSPC, "subnet %s is full: room for %u nodes, %u free (%zu held by "
+				       "links that are not the fabric's), %zu asked",
+				       ipv4_prefix_format(&st->subnet, cidr), ipam_capacity(&st->ipam),
+				       ipam_free_count(&st->ipam), n_held, n);
+			goto out;
+		}
+	}
+
 	/* Leases first, on disk: a crash from here on leaves leases that
 	 * `check --repair` can explain, never an address handed out twice. */
 	for (size_t i = 0; i < n; i++) {
@@ -710,6 +747,9 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 			ipam_alloc_slot(&st->ipam, &slot);
 		state_add_node(st, names[i], slot, 0);
 	}
+	for (size_t i = 0; i < n_held; i++)
+		ipam_release_slot(&st->ipam, held[i]);
+	free(held);
 	err = state_save(st);
 	if (err)
 		goto drop_leases;
@@ -802,18 +842,27 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 	err = nl_open(&s);
 	if (err)
 		goto out;
-	/* Counters first: a map entry never outlives its node. */
+	for (size_t i = 0; i < n; i++)
+		if (nodes[i]->ifindex > 0)
+			ifindexes[n_links++] = nodes[i]->ifindex;
+	/*
+	 * First on record as "not complete" (ifindex 0): readers stop showing
+	 * them, and a crash from here on leaves nodes that `check --repair`
+	 * finishes removing, never a namespace the record has forgotten.
+	 */
+	for (size_t i = 0; i < n; i++)
+		nodes[i]->ifindex = 0;
+	err = state_save(st);
+	if (err)
+		goto out_nl;
+	/* Counters next: a map entry never outlives its node. */
 	if (fabric_bpf_open(st->name, &fb) == 0) {
-		for (size_t i = 0; i < n; i++)
-			if (nodes[i]->ifindex > 0)
-				fabric_bpf_node_detach(fb, nodes[i]->ifindex);
+		for (size_t i = 0; i < n_links; i++)
+			fabric_bpf_node_detach(fb, ifindexes[i]);
 		fabric_bpf_close(fb);
 	} else {
 		fail_clear();
 	}
-	for (size_t i = 0; i < n; i++)
-		if (nodes[i]->ifindex > 0)
-			ifindexes[n_links++] = nodes[i]->ifindex;
 	err = delete_host_links(&s, st, ifindexes, n_links);
 	if (err)
 		goto out_nl;
@@ -900,7 +949,10 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes)
 	}
 	if (ours)
 		*existed = true;
-	fabric_bpf_remove(name); /* before the links go: nothing counts a dying node */
+	/* Before the links go: nothing counts a dying node. Pins that are not
+	 * ours stay (and are said to stay), the rest of the fabric goes. */
+	if (fabric_bpf_remove(name) < 0)
+		fail_clear();
 	if (have_state && !foreign_in_group) {
 		/* One unregister for the whole fabric, bridge included. */
 		uint32_t first = nl_link_del_group(&s, st.group);

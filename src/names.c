@@ -94,6 +94,23 @@ void host_veth_name(char buf[IFNAMSIZ], const char *fabric, uint32_t slot)
 	snprintf(buf, IFNAMSIZ, "%s-%u", fabric, slot);
 }
 
+bool host_veth_slot(const char *ifname, const char *fabric, uint32_t *slot)
+{
+	size_t len = strlen(fabric);
+	const char *p = ifname + len + 1;
+	uint32_t v = 0;
+
+	if (strncmp(ifname, fabric, len) || ifname[len] != '-' || *p < '1' || *p > '9')
+		return false;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 100000000)
+			return false;
+		v = v * 10 + (uint32_t)(*p - '0');
+	}
+	*slot = v;
+	return true;
+}
+
 void alias_tag(char *buf, size_t size, const char *fabric, const char *node)
 {
 	if (node)

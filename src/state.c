@@ -37,20 +37,34 @@ static void fabric_file(char *buf, size_t size, const char *fabric, const char *
 }
 
 /* A directory of ours: a real directory (not a symlink) owned by root, 0700. */
-static int ensure_private_dir(const char *path)
+static int check_private_dir(const char *path)
 {
 	struct stat sb;
 
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return fail(-errno, "cannot create directory \"%s\"", path);
 	if (lstat(path, &sb) < 0)
-		return fail(-errno, "cannot stat \"%s\"", path);
+		return errno == ENOENT ? -ENOENT : fail(-errno, "cannot stat \"%s\"", path);
 	if (!S_ISDIR(sb.st_mode))
 		return fail_msg(-ENOTDIR, "refusing to use \"%s\": not a directory", path);
 	if (sb.st_uid != 0 || (sb.st_mode & 077))
 		return fail_msg(-EPERM, "refusing to use \"%s\": not a private root-owned directory",
-			    path);
+				path);
 	return 0;
+}
+
+static int ensure_private_dir(const char *path)
+{
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return fail(-errno, "cannot create directory \"%s\"", path);
+	return check_private_dir(path);
+}
+
+/* The fabric's directory, checked before anything in it is read or written. */
+static int fabric_dir_check(const char *fabric)
+{
+	char dir[256];
+
+	fabric_dir(dir, sizeof(dir), fabric);
+	return check_private_dir(dir);
 }
 
 int state_root_prepare(void)
@@ -63,6 +77,10 @@ bool state_exists(const char *fabric)
 	char path[256];
 	struct stat sb;
 
+	if (fabric_dir_check(fabric) < 0) {
+		fail_clear(); /* not a fabric of ours: callers say so in their own words */
+		return false;
+	}
 	fabric_file(path, sizeof(path), fabric, "state");
 	return lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
@@ -100,7 +118,8 @@ int state_list(char (**names)[FABRIC_NAME_MAX + 1], size_t *count)
 		memcpy(list[n++], de->d_name, strlen(de->d_name) + 1); /* length checked above */
 	}
 	closedir(dir);
-	qsort(list, n, sizeof(*list), name_cmp);
+	if (n)
+		qsort(list, n, sizeof(*list), name_cmp);
 	*names = list;
 	*count = n;
 	return 0;
@@ -149,6 +168,11 @@ int state_lock(const char *fabric, bool create, struct state_lock *lock)
 			return err;
 		fabric_dir(path, sizeof(path), fabric);
 		err = ensure_private_dir(path);
+		if (err)
+			return err;
+	}
+	if (!create) {
+		err = fabric_dir_check(fabric);
 		if (err)
 			return err;
 	}
@@ -429,6 +453,9 @@ int state_load(const char *fabric, struct fabric_state *st)
 	FILE *in;
 	int fd, err;
 
+	err = fabric_dir_check(fabric);
+	if (err)
+		return err;
 	fabric_file(path, sizeof(path), fabric, "state");
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
