@@ -33,7 +33,7 @@ FUZZ_JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 declare -A MODULES=(
 	[cidr]="ipam errors"
 	[names]="names errors"
-	[state]="state ipam names errors"
+	[state]="state ipam names errors atomic_file"
 )
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
