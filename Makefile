@@ -99,7 +99,7 @@ demo: deps
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)tools/bench/run.sh $(BUILD)/fabricctl
+	$(Q)tools/bench/all.sh $(BUILD)/fabricctl
 
 # libFuzzer harnesses (tools/fuzz), built with clang into $(BUILD)/fuzz.
 FUZZ_SECONDS ?= 60
