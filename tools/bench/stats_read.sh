@@ -42,7 +42,7 @@ cleanup() {
 trap cleanup EXIT
 
 t0=$EPOCHREALTIME
-"$FABRICCTL" create "$F" --subnet 10.201.8.0/21 >/dev/null
+"$FABRICCTL" create "$F" --subnet 10.201.8.0/21 --tune >/dev/null
 "$FABRICCTL" add-node "$F" --count "$NODES" --prefix "${F}n" >/dev/null
 t1=$EPOCHREALTIME
 echo "fabric $F: $NODES nodes made in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
