@@ -24,4 +24,10 @@ int atomic_file_commit(struct atomic_file *f);
 /* Give up: the temp file goes, @path stays as it was. */
 void atomic_file_abort(struct atomic_file *f);
 
+/*
+ * Open a record for reading, never through a symlink: the stream, or NULL
+ * with *err = -ENOENT (no record, not recorded as an error) or -errno.
+ */
+FILE *record_open_read(const char *path, int *err);
+
 #endif

@@ -57,3 +57,20 @@ int atomic_file_commit(struct atomic_file *f)
 	}
 	return 0;
 }
+
+FILE *record_open_read(const char *path, int *err)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *in;
+
+	if (fd < 0) {
+		*err = errno == ENOENT ? -ENOENT : fail(-errno, "cannot open \"%s\"", path);
+		return NULL;
+	}
+	in = fdopen(fd, "r");
+	if (!in) {
+		close(fd);
+		*err = -ENOMEM;
+	}
+	return in;
+}

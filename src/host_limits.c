@@ -785,18 +785,13 @@ static int tune_load(const char *fabric, struct tune_record *rec)
 {
 	char path[256], line[160];
 	FILE *in;
-	int fd;
+	int err;
 
 	memset(rec, 0, sizeof(*rec));
 	tune_path(path, sizeof(path), fabric, "");
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ENOENT : fail(-errno, "cannot open \"%s\"", path);
-	in = fdopen(fd, "r");
-	if (!in) {
-		close(fd);
-		return -ENOMEM;
-	}
+	in = record_open_read(path, &err);
+	if (!in)
+		return err;
 	while (fgets(line, sizeof(line), in)) {
 		struct tune_entry *t = &rec->e[rec->n];
 		char name[64];

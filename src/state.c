@@ -451,20 +451,15 @@ int state_load(const char *fabric, struct fabric_state *st)
 {
 	char path[256];
 	FILE *in;
-	int fd, err;
+	int err;
 
 	err = fabric_dir_check(fabric);
 	if (err)
 		return err;
 	fabric_file(path, sizeof(path), fabric, "state");
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ENOENT : fail(-errno, "cannot open \"%s\"", path);
-	in = fdopen(fd, "r");
-	if (!in) {
-		close(fd);
-		return -ENOMEM;
-	}
+	in = record_open_read(path, &err);
+	if (!in)
+		return err;
 	err = state_parse(in, fabric, st);
 	fclose(in);
 	return err;
