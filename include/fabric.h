@@ -68,6 +68,8 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 /* Deterministic MACs: node eth0 0e:fb:<address>, host end 0e:fa:<address>. */
 void node_mac(uint8_t mac[6], uint32_t addr);
 void host_mac(uint8_t mac[6], uint32_t addr);
+/* A node's eth0 MAC as text ("0e:fb:0a:2a:00:07") into buf[18]; returns buf. */
+char *node_mac_text(uint32_t addr, char buf[18]);
 
 
 #endif

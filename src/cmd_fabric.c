@@ -430,11 +430,8 @@ int cmd_show(int argc, char **argv)
 				continue;
 		}
 		char a[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], mac_text[18], veth[IFNAMSIZ], cidr[40];
-		uint8_t mac[6];
 
-		node_mac(mac, addr);
-		snprintf(mac_text, sizeof(mac_text), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-			 mac[2], mac[3], mac[4], mac[5]);
+		node_mac_text(addr, mac_text);
 		host_veth_name(veth, st.name, node->slot);
 		ipv4_addr_format(addr, a);
 		if (json_output) {

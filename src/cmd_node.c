@@ -131,11 +131,8 @@ static int print_added(const char *fabric, const struct add_result *res, double 
 		for (size_t i = 0; i < res->n_nodes; i++) {
 			const struct added_node *a = &res->nodes[i];
 			char addr[INET_ADDRSTRLEN], veth[IFNAMSIZ], mac_text[18];
-			uint8_t mac[6];
 
-			node_mac(mac, a->addr);
-			snprintf(mac_text, sizeof(mac_text), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
-				 mac[1], mac[2], mac[3], mac[4], mac[5]);
+			node_mac_text(a->addr, mac_text);
 			host_veth_name(veth, fabric, a->node.slot);
 			json_object_start(&w);
 			json_kv_string(&w, "name", a->node.name);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/rtnetlink.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +38,16 @@ void node_mac(uint8_t mac[6], uint32_t addr)
 	mac[3] = addr >> 16;
 	mac[4] = addr >> 8;
 	mac[5] = addr;
+}
+
+char *node_mac_text(uint32_t addr, char buf[18])
+{
+	uint8_t mac[6];
+
+	node_mac(mac, addr);
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+		 mac[5]);
+	return buf;
 }
 
 void host_mac(uint8_t mac[6], uint32_t addr)
