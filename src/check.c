@@ -73,12 +73,42 @@ static bool link_is_ours(const struct link_info *li, const struct fabric_state *
 	       li->group == st->group + 1;
 }
 
+static int link_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct link_info *)a)->name, ((const struct link_info *)b)->name);
+}
+
+/* In the dump sorted by name: O(log N) per node, not a scan of every link. */
 static const struct link_info *find_link(const struct link_list *l, const char *name)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->links[i].name, name))
-			return &l->links[i];
-	return NULL;
+	struct link_info key;
+
+	snprintf(key.name, sizeof(key.name), "%s", name);
+	return l->n ? bsearch(&key, l->links, l->n, sizeof(key), link_name_cmp) : NULL;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* @n values of @v, sorted, for bsearch; NULL when empty or out of memory. */
+static uint32_t *sorted_copy(const uint32_t *v, size_t n)
+{
+	uint32_t *c = n ? malloc(n * sizeof(*c)) : NULL;
+
+	if (c) {
+		memcpy(c, v, n * sizeof(*c));
+		qsort(c, n, sizeof(*c), u32_cmp);
+	}
+	return c;
+}
+
+static bool in_sorted(const uint32_t *v, size_t n, uint32_t x)
+{
+	return v && bsearch(&x, v, n, sizeof(x), u32_cmp);
 }
 
 /*
@@ -145,6 +175,7 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 	char **lease_only = NULL;             /* nodes whose lease alone goes */
 	size_t n_doomed = 0, n_lease_only = 0;
 	bool *used_link = NULL, record_changed = false;
+	uint32_t *counted_keys = NULL, *node_keys = NULL; /* sorted, for bsearch */
 	char router[64], name[IFNAMSIZ];
 	int err;
 
@@ -157,6 +188,8 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 		err = fail(err, "cannot list the host's links");
 		goto out;
 	}
+	if (links.n)
+		qsort(links.links, links.n, sizeof(*links.links), link_name_cmp);
 	used_link = calloc(links.n + 1, sizeof(*used_link));
 	doomed = calloc(st->n_nodes + 1, sizeof(*doomed));
 	lease_only = calloc(st->n_nodes + 1, sizeof(*lease_only));
@@ -180,6 +213,7 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 		err = fail(-EIO, "cannot read the counters of fabric \"%s\"", st->name);
 		goto out;
 	}
+	counted_keys = sorted_copy(reading.ifindex, reading.n);
 
 	/* Several cells need the router namespace. */
 	router_netns_name(router, sizeof(router), st->name);
@@ -256,11 +290,7 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 			}
 		}
 		if (fb) {
-			bool counted = false;
-
-			for (size_t k = 0; k < reading.n; k++)
-				if ((int)reading.ifindex[k] == li->ifindex)
-					counted = true;
+			bool counted = in_sorted(counted_keys, reading.n, (uint32_t)li->ifindex);
 			int attached = fabric_bpf_node_attached(fb, li->ifindex);
 			if (!counted || attached != 1) {
 				p = add_problem(r, !counted ? "missing_counter" : "missing_attachment", node->name,
@@ -309,12 +339,13 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 	}
 
 	/* Counter entries of no node (the map cannot grow from traffic, only from us). */
-	for (size_t k = 0; fb && k < reading.n; k++) {
-		bool known = false;
-
-		for (size_t i = 0; i < st->n_nodes && !known; i++)
-			known = st->nodes[i].ifindex == (int)reading.ifindex[k];
-		if (known)
+	node_keys = malloc((st->n_nodes + 1) * sizeof(*node_keys));
+	for (size_t i = 0; node_keys && i < st->n_nodes; i++)
+		node_keys[i] = (uint32_t)st->nodes[i].ifindex;
+	if (node_keys && st->n_nodes)
+		qsort(node_keys, st->n_nodes, sizeof(*node_keys), u32_cmp);
+	for (size_t k = 0; fb && node_keys && k < reading.n; k++) {
+		if (in_sorted(node_keys, st->n_nodes, reading.ifindex[k]))
 			continue;
 		char key[24];
 		snprintf(key, sizeof(key), "ifindex %u", reading.ifindex[k]);
@@ -355,6 +386,8 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 			err = state_save(st);
 	}
 out:
+	free(counted_keys);
+	free(node_keys);
 	free(used_link);
 	free(doomed);
 	free(lease_only);
