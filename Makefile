@@ -1,16 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# fabricctl build: src/*.c + bpf/*.bpf.c (clang -> bpftool gen skeleton) -> build/fabricctl
+# fabricctl: src/<layer>/*.c + bpf/*.bpf.c (clang -> bpftool gen skeleton).
+# The core (every layer but the front-ends) is built once into
+# $(BUILD)/libfabricctl.a, which each front-end binary links.
 
-CC        ?= cc
-CLANG     ?= clang
-BPFTOOL   ?= bpftool
+CC         ?= cc
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
 PKG_CONFIG ?= pkg-config
-PREFIX    ?= /usr/local
-DESTDIR   ?=
-BUILD     ?= build
-SANITIZE  ?=
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BUILD      ?= build
+SANITIZE   ?=
+WERROR     ?= 1
 
-VERSION   := 0.1.0
+# User-settable: `make CFLAGS=-O0` or EXTRA_CFLAGS=... keep the project's flags.
+CFLAGS       ?= -O2 -g
+EXTRA_CFLAGS ?=
+LDFLAGS      ?=
+
+VERSION   := 0.2.0
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
@@ -19,27 +27,35 @@ PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
 PC_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lbpf -lmnl -lelf)
 
 WARNINGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-CFLAGS    ?= -O2 -g
-CFLAGS    += -std=gnu11 $(WARNINGS) -Werror -D_GNU_SOURCE -DFABRICCTL_VERSION='"$(VERSION)"' \
-	     -Iinclude -I$(BUILD) $(PC_CFLAGS)
+FABRIC_CFLAGS := -std=gnu11 $(WARNINGS) $(if $(filter 1,$(WERROR)),-Werror) -D_GNU_SOURCE \
+		 -DFABRICCTL_VERSION='"$(VERSION)"' -Iinclude -I$(BUILD) $(PC_CFLAGS) -MMD -MP
 ifneq ($(SANITIZE),)
-CFLAGS    += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
-LDFLAGS   += -fsanitize=$(SANITIZE)
+FABRIC_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+FABRIC_LDFLAGS := -fsanitize=$(SANITIZE)
 endif
-LDLIBS    += $(PC_LIBS) -lz -lm -pthread
+ALL_CFLAGS  = $(FABRIC_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_LDFLAGS = $(FABRIC_LDFLAGS) $(LDFLAGS)
+LDLIBS     += $(PC_LIBS) -lz -lm -pthread
 
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude \
 	      $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH))
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
-BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-SRCS      := $(wildcard src/*.c)
-OBJS      := $(patsubst src/%.c,$(BUILD)/%.o,$(SRCS))
-LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(OBJS))
+# Layers, bottom up; front-ends are folders with a main.
+CORE_DIRS := base kernel host fabric stats
+CORE_SRCS := $(foreach d,$(CORE_DIRS),$(wildcard src/$(d)/*.c))
+CLI_SRCS  := $(wildcard src/cli/*.c)
+CORE_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS))
+CLI_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
+CORE_LIB  := $(BUILD)/libfabricctl.a
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+DEPS      := $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
+
+FORMAT_FILES = $(shell find src include bpf tests/unit tools/fuzz tools/bench -name '*.[ch]')
 
 ifeq ($(V),1)
 Q =
@@ -52,39 +68,68 @@ endif
 .DELETE_ON_ERROR:
 # Keep the BPF object and skeleton: make would delete them as intermediates.
 .SECONDARY: $(BPF_OBJS) $(BPF_SKELS)
-.PHONY: all check unit integration demo bench install uninstall clean format deps fuzz fuzz-check
+.PHONY: all check unit integration demo bench install uninstall clean format format-check \
+	check-layers deps fuzz fuzz-check help
 
 all: $(BUILD)/fabricctl
 
-$(BUILD):
-	$(Q)mkdir -p $(BUILD) $(BUILD)/unit
+help:
+	@echo 'Targets:'
+	@echo '  all (default)  build $(BUILD)/fabricctl'
+	@echo '  check          every test: unit, integration (root), layering, leftovers'
+	@echo '  unit           the unit tests only (no root)'
+	@echo '  integration    the integration tests only (root)'
+	@echo '  demo           build, make a 32-node fabric, ping, show its stats'
+	@echo '  bench          the benchmarks (tools/bench), with ratios against baselines'
+	@echo '  fuzz           the libFuzzer harnesses, FUZZ_SECONDS each (default 60)'
+	@echo '  install        into $$(DESTDIR)$$(PREFIX) (default /usr/local): binary, man page,'
+	@echo '                 bash completion'
+	@echo '  format         clang-format every C file; format-check fails on a diff'
+	@echo '  check-layers   no layer includes a layer above it'
+	@echo '  deps           install the Debian packages the build and tests need (root)'
+	@echo '  clean          remove $(BUILD)'
+	@echo 'Variables: CFLAGS, EXTRA_CFLAGS, LDFLAGS, BUILD, PREFIX, DESTDIR, V=1,'
+	@echo '  SANITIZE=address,undefined, WERROR=0, CC, CLANG, BPFTOOL, PKG_CONFIG'
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard include/*.h) | $(BUILD)
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard include/bpf_shared/*.h)
 	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(basename $(basename $(notdir $<)))_skel > $@
 
-$(BUILD)/%.o: src/%.c $(wildcard include/*.h) $(BPF_SKELS) | $(BUILD)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+# Only the loader includes the skeleton.
+$(BUILD)/obj/kernel/fabric_bpf.o: $(BUILD)/fabric.skel.h
 
-$(BUILD)/fabricctl: $(OBJS)
+$(BUILD)/obj/%.o: src/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(CORE_LIB): $(CORE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/fabricctl: $(CLI_OBJS) $(CORE_LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) $(CLI_OBJS) $(CORE_LIB) -o $@ $(LDLIBS)
 
-$(BUILD)/unit/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h | $(BUILD)
+$(BUILD)/unit/%: tests/unit/%.c $(CORE_LIB)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) $< $(CORE_LIB) -o $@ $(LDLIBS)
 
-# Build dependencies first (installs what is missing, as root), then every test.
+-include $(DEPS)
+
+# The README's set-up commands install the dependencies (tools/install-deps.sh);
+# `make deps` is the same thing. check never runs apt-get.
 deps:
 	$(Q)tools/install-deps.sh
 
-check: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS)
+check: all $(UNIT_BINS) check-layers
 	$(Q)tests/run.sh $(BUILD)
 
 unit: all $(UNIT_BINS)
@@ -93,12 +138,14 @@ unit: all $(UNIT_BINS)
 integration: all
 	$(Q)tests/run.sh --integration-only $(BUILD)
 
+check-layers:
+	$(Q)tools/check-layers.sh
+
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/demo.sh $(BUILD)/fabricctl
 
-bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+bench: all
 	$(Q)tools/bench/all.sh $(BUILD)/fabricctl
 
 # libFuzzer harnesses (tools/fuzz), built with clang into $(BUILD)/fuzz.
@@ -109,15 +156,24 @@ fuzz:
 fuzz-check:
 	$(Q)FUZZ_BUILD=$(abspath $(BUILD))/fuzz tools/fuzz/run.sh 30
 
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX)/sbin/fabricctl)
 	$(Q)install -D -m 0755 $(BUILD)/fabricctl $(DESTDIR)$(PREFIX)/sbin/fabricctl
+	$(Q)install -D -m 0644 docs/fabricctl.8 $(DESTDIR)$(MANDIR)/man8/fabricctl.8
+	$(Q)install -D -m 0644 contrib/bash-completion/fabricctl $(DESTDIR)$(BASHCOMPDIR)/fabricctl
 
 uninstall:
-	$(Q)rm -f $(DESTDIR)$(PREFIX)/sbin/fabricctl
+	$(Q)rm -f $(DESTDIR)$(PREFIX)/sbin/fabricctl $(DESTDIR)$(MANDIR)/man8/fabricctl.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/fabricctl
 
 format:
-	$(Q)clang-format -i src/*.c include/*.h bpf/*.bpf.c tests/unit/*.c tests/unit/*.h
+	$(Q)clang-format -i $(FORMAT_FILES)
+
+format-check:
+	$(Q)clang-format --dry-run --Werror $(FORMAT_FILES)
 
 clean:
 	$(Q)rm -rf $(BUILD)

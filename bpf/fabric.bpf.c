@@ -16,7 +16,7 @@
 #include <bpf/bpf_endian.h>
 #include <stdbool.h>
 
-#include "fabric_counters.h"
+#include "bpf_shared/fabric_counters.h"
 
 #ifndef ETH_P_8021Q
 #define ETH_P_8021Q 0x8100

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* ipv4_prefix_parse/format, ipv4_addr_parse/format, overlap and containment. */
+/* fabric_subnet_parse (ipv4_prefix_parse + the /13-/30 rule), ipv4_addr_parse/format, overlap and containment. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "errors.h"
-#include "ipam.h"
+#include "base/errors.h"
+#include "base/ipv4.h"
+#include "fabric/ipam.h"
 #include "unit.h"
 
 /* Does the recorded error mention @needle? Prints it when not. */
@@ -25,7 +26,7 @@ static bool msg_has(const char *needle)
 	do {                                                                         \
 		struct ipv4_prefix p_ = { 0 };                                       \
 		fail_clear();                                                        \
-		CHECK_EQ_INT(ipv4_prefix_parse(text, &p_), 0);                       \
+		CHECK_EQ_INT(fabric_subnet_parse(text, &p_), 0);                       \
 		CHECK_EQ_INT(p_.addr, want_addr);                                    \
 		CHECK_EQ_INT(p_.len, want_len);                                      \
 		CHECK(fail_message() == NULL);                                       \
@@ -36,7 +37,7 @@ static bool msg_has(const char *needle)
 	do {                                                                         \
 		struct ipv4_prefix p_ = { 0x01020304, 7 };                           \
 		fail_clear();                                                        \
-		CHECK_EQ_INT(ipv4_prefix_parse(text, &p_), -EUSAGE);                 \
+		CHECK_EQ_INT(fabric_subnet_parse(text, &p_), -EUSAGE);                 \
 		CHECK(fail_is_usage());                                              \
 		CHECK(msg_has("\"" text "\""));                                      \
 		CHECK(msg_has(why));                                                 \

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "errors.h"
-#include "ipam.h"
+#include "base/errors.h"
+#include "fabric/ipam.h"
 #include "unit.h"
 
 static struct ipv4_prefix prefix(const char *text)

@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "output.h"
+#include "base/json_writer.h"
+#include "base/print.h"
+#include "base/units.h"
 #include "unit.h"
 
 /* A writer into memory; take() ends it and returns the text (free it). */
@@ -273,46 +275,48 @@ static void test_units(void)
 		{ 0, "0 B", "0" },
 		{ 1, "1 B", "1" },
 		{ 999, "999 B", "999" },
-		{ 1000, "1000 B", "1.0k" },
-		{ 1023, "1023 B", "1.0k" },
-		{ 1024, "1.0 KiB", "1.0k" },
-		{ 1536, "1.5 KiB", "1.5k" },
-		{ 12345, "12.1 KiB", "12.3k" },
-		{ 1048576, "1.0 MiB", "1.0M" },
-		{ 1500000, "1.4 MiB", "1.5M" },
-		{ 1073741824, "1.0 GiB", "1.1G" },
-		{ 1099511627776ull, "1.0 TiB", "1.1T" },
-		{ 1125899906842624ull, "1.0 PiB", "1.1P" },
-		{ 1000000000000000000ull, "888.2 PiB", "1000.0P" }, /* no larger unit */
-		{ UINT64_MAX, "16384.0 PiB", "18446.7P" },
+		{ 1000, "1000 B", "1.0 k" },
+		{ 1023, "1023 B", "1.0 k" },
+		{ 1024, "1.0 KiB", "1.0 k" },
+		{ 1536, "1.5 KiB", "1.5 k" },
+		{ 12345, "12.1 KiB", "12.3 k" },
+		{ 1048576, "1.0 MiB", "1.0 M" },
+		{ 1500000, "1.4 MiB", "1.5 M" },
+		{ 1073741824, "1.0 GiB", "1.1 G" },
+		{ 1099511627776ull, "1.0 TiB", "1.1 T" },
+		{ 1125899906842624ull, "1.0 PiB", "1.1 P" },
+		{ 1000000000000000000ull, "888.2 PiB", "1000.0 P" }, /* no larger unit */
+		{ UINT64_MAX, "16384.0 PiB", "18446.7 P" },
 	};
 	char buf[32];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		CHECK(format_bytes(cases[i].v, buf, sizeof(buf)) == buf);
 		CHECK_EQ_STR(buf, cases[i].bytes);
-		CHECK(format_count(cases[i].v, buf, sizeof(buf)) == buf);
+		CHECK(format_rate((double)cases[i].v, "", buf, sizeof(buf)) == buf);
 		CHECK_EQ_STR(buf, cases[i].count);
 	}
+	CHECK_EQ_STR(format_rate(950, "bit/s", buf, sizeof(buf)), "950 bit/s");
+	CHECK_EQ_STR(format_rate(12.3e6, "bit/s", buf, sizeof(buf)), "12.3 Mbit/s");
 	/* A short buffer truncates. */
 	char small[4];
 
 	CHECK_EQ_STR(format_bytes(1536, small, sizeof(small)), "1.5");
-	CHECK_EQ_STR(format_count(123456, small, sizeof(small)), "123");
+	CHECK_EQ_STR(format_rate(123456, "", small, sizeof(small)), "123");
 }
 
 /*
  * Just below a unit boundary the value must not print as "1024.0 KiB" or
- * "1000.0k": rounding to one decimal has to carry into the next unit.
+ * "1000.0 k": rounding to one decimal has to carry into the next unit.
  */
 static void test_units_rounding(void)
 {
 	char buf[32];
 
 	CHECK_EQ_STR(format_bytes(1048575, buf, sizeof(buf)), "1.0 MiB");
-	CHECK_EQ_STR(format_count(999999, buf, sizeof(buf)), "1.0M");
-	CHECK_EQ_STR(format_count(999950, buf, sizeof(buf)), "1.0M");
-	CHECK_EQ_STR(format_count(999949, buf, sizeof(buf)), "999.9k");
+	CHECK_EQ_STR(format_rate(999999, "", buf, sizeof(buf)), "1.0 M");
+	CHECK_EQ_STR(format_rate(999950, "", buf, sizeof(buf)), "1.0 M");
+	CHECK_EQ_STR(format_rate(999949, "", buf, sizeof(buf)), "999.9 k");
 }
 
 int main(void)

@@ -3,8 +3,8 @@
 #include <errno.h>
 #include <stdint.h>
 
-#include "errors.h"
-#include "host_limits.h"
+#include "base/errors.h"
+#include "host/limits.h"
 #include "unit.h"
 
 /* A Debian default host with plenty of memory and nothing in the way. */

@@ -4,9 +4,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "errors.h"
-#include "ipam.h"
-#include "names.h"
+#include "base/errors.h"
+#include "fabric/ipam.h"
+#include "fabric/names.h"
 #include "unit.h"
 
 static bool msg_has(const char *needle)

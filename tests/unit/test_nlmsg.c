@@ -13,8 +13,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "link.h"
-#include "nl.h"
+#include "kernel/addr.h"
+#include "kernel/link.h"
+#include "kernel/nl.h"
+#include "kernel/route.h"
 #include "unit.h"
 
 #define TB_SIZE 128
@@ -132,14 +134,14 @@ static void test_builders(void)
 	};
 	struct link_spec node = { .name = "eth0", .mac = peer_mac, .mtu = 1400 };
 
-	seq[0] = nl_bridge_create(&s, &br);
-	seq[1] = nl_veth_create(&s, &host, &node, 9);
-	seq[2] = nl_addr_add(&s, 3, 0x0a2a0005, 16);
-	seq[3] = nl_route_add(&s, 0, 0, 0x0a2a0001);
-	seq[4] = nl_link_tag(&s, 5, "fabricctl:lab:n1", true);
-	seq[5] = nl_link_tag(&s, 4, "fabricctl:lab", false);
-	seq[6] = nl_link_del_group(&s, 77);
-	seq[7] = nl_link_set_up(&s, 12);
+	seq[0] = link_create_bridge(&s, &br);
+	seq[1] = link_create_veth(&s, &host, &node, 9);
+	seq[2] = addr_add(&s, 3, 0x0a2a0005, 16);
+	seq[3] = route_add(&s, 0, 0, 0x0a2a0001);
+	seq[4] = link_set_tag(&s, 5, "fabricctl:lab:n1", true);
+	seq[5] = link_set_tag(&s, 4, "fabricctl:lab", false);
+	seq[6] = link_del_group(&s, 77);
+	seq[7] = link_set_up(&s, 12);
 	CHECK_EQ_INT(s.queued, 8);
 	CHECK_EQ_INT(s.seq, 1008);
 	collect(&s);
@@ -289,20 +291,20 @@ static void test_builders(void)
 	int ifindex;
 	struct nlmsghdr *copy = malloc(msgs[2]->nlmsg_len);
 
-	CHECK_EQ_INT(addr_reply_prefix(msgs[2], &addr, &len, &ifindex), 0);
+	CHECK_EQ_INT(addr_parse(msgs[2], &addr, &len, &ifindex), 0);
 	CHECK_EQ_INT(addr, 0x0a2a0005);
 	CHECK_EQ_INT(len, 16);
 	CHECK_EQ_INT(ifindex, 3);
-	CHECK_EQ_INT(route_reply_prefix(msgs[3], &addr, &len, &table), 0);
+	CHECK_EQ_INT(route_parse(msgs[3], &addr, &len, &table), 0);
 	CHECK_EQ_INT(addr, 0);
 	CHECK_EQ_INT(len, 0);
 	CHECK_EQ_INT(table, RT_TABLE_MAIN);
-	CHECK_EQ_INT(addr_reply_prefix(msgs[3], &addr, &len, &ifindex), -EINVAL);
-	CHECK_EQ_INT(route_reply_prefix(msgs[2], &addr, &len, &table), -EINVAL);
+	CHECK_EQ_INT(addr_parse(msgs[3], &addr, &len, &ifindex), -EINVAL);
+	CHECK_EQ_INT(route_parse(msgs[2], &addr, &len, &table), -EINVAL);
 	if (copy) {
 		memcpy(copy, msgs[2], msgs[2]->nlmsg_len);
 		((struct ifaddrmsg *)mnl_nlmsg_get_payload(copy))->ifa_family = AF_INET6;
-		CHECK_EQ_INT(addr_reply_prefix(copy, &addr, &len, &ifindex), -EINVAL);
+		CHECK_EQ_INT(addr_parse(copy, &addr, &len, &ifindex), -EINVAL);
 		free(copy);
 	}
 out:
@@ -327,7 +329,7 @@ static void test_many(void)
 	for (int i = 0; i < 2000; i++) {
 		struct link_spec host = { .name = "lab-5", .master = 1, .up = true };
 		struct link_spec peer = { .name = "eth0" };
-		uint32_t got = i % 2 ? nl_veth_create(&s, &host, &peer, 5) : nl_link_del(&s, i);
+		uint32_t got = i % 2 ? link_create_veth(&s, &host, &peer, 5) : link_del(&s, i);
 
 		bad += got != expect++;
 	}

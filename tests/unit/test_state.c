@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "errors.h"
-#include "state.h"
+#include "base/errors.h"
+#include "fabric/state.h"
 #include "unit.h"
 
 #define HEAD "fabricctl-state 1\nsubnet 10.42.0.0/16\nmtu 1500\ngroup 1178730496\ncell_size 65536\n"

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
 
 static unsigned int unit_checks __attribute__((unused));
 static unsigned int unit_failed __attribute__((unused));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer harness: ipv4_prefix_parse() and ipv4_addr_parse() on any
+ * libFuzzer harness: ipv4_prefix_parse(), fabric_subnet_parse() and ipv4_addr_parse() on any
  * NUL-terminated text. A prefix that parses must have no host bits set, a
  * length the IPAM accepts, and format back to text that parses to itself.
  */
@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errors.h"
-#include "ipam.h"
+#include "base/errors.h"
+#include "base/ipv4.h"
+#include "fabric/ipam.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,12 +27,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 
 	if (ipv4_prefix_parse(text, &p) == 0) {
-		if (p.len < IPAM_MIN_PREFIX || p.len > IPAM_MAX_PREFIX)
-			abort();
-		if (p.addr & ((1u << (32 - p.len)) - 1))
-			abort(); /* host bits set */
+		if (p.len > 32 || (p.addr & ~ipv4_mask(p.len)))
+			abort(); /* no such prefix, or host bits set */
 		ipv4_prefix_format(&p, buf);
 		if (ipv4_prefix_parse(buf, &q) || q.addr != p.addr || q.len != p.len)
+			abort();
+	}
+	fail_clear();
+	/* A fabric's subnet: the same prefix, within the fabric's lengths. */
+	if (fabric_subnet_parse(text, &p) == 0) {
+		if (p.len < IPAM_MIN_PREFIX || p.len > IPAM_MAX_PREFIX)
+			abort();
+		if (ipv4_prefix_parse(text, &q) || q.addr != p.addr || q.len != p.len)
 			abort();
 	}
 	fail_clear();

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errors.h"
-#include "names.h"
+#include "base/errors.h"
+#include "fabric/names.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errors.h"
-#include "state.h"
+#include "base/errors.h"
+#include "fabric/state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

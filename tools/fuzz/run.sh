@@ -31,9 +31,9 @@ FUZZ_JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # Which src/ modules each harness links with.
 declare -A MODULES=(
-	[cidr]="ipam errors"
-	[names]="names errors"
-	[state]="state ipam names errors atomic_file"
+	[cidr]="fabric/ipam base/ipv4 base/errors"
+	[names]="fabric/names base/errors"
+	[state]="fabric/state fabric/ipam fabric/names base/ipv4 base/errors base/record_file"
 )
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
@@ -64,10 +64,11 @@ build_one() {
 	local h=$1 m objs=()
 	[[ -n ${MODULES[$h]:-} ]] || { echo "fuzz: unknown harness $h" >&2; return 1; }
 	for m in ${MODULES[$h]}; do
-		if [[ ! -e "$FUZZ_BUILD/$m.o" || "$ROOT/src/$m.c" -nt "$FUZZ_BUILD/$m.o" ]]; then
-			"$CLANG" $CFLAGS -fsanitize=fuzzer-no-link -c "$ROOT/src/$m.c" -o "$FUZZ_BUILD/$m.o" || return 1
+		local o="$FUZZ_BUILD/${m//\//_}.o"
+		if [[ ! -e "$o" || "$ROOT/src/$m.c" -nt "$o" ]]; then
+			"$CLANG" $CFLAGS -fsanitize=fuzzer-no-link -c "$ROOT/src/$m.c" -o "$o" || return 1
 		fi
-		objs+=("$FUZZ_BUILD/$m.o")
+		objs+=("$o")
 	done
 	"$CLANG" $CFLAGS -fsanitize=fuzzer "$FUZZ_DIR/fuzz_$h.c" "${objs[@]}" -o "$FUZZ_BUILD/fuzz_$h"
 }

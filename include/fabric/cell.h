@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Cells: a fabric's nodes are spread over bridges of at most cell_size
+ * slots each, so that one broadcast never floods more ports than the
+ * kernel's backlog takes and no bridge reaches its 1024-port limit.
+ *
+ * One cell: the bridge <fabric>-c0 holds the gateway (the subnet's first
+ * address) as in the simplest fabric. Several cells: each cell is its own
+ * subnet slice, and a router namespace of the fabric's own
+ * (".fabricctl-<fabric>", ip_forward=1 there only) has one leg on every
+ * cell's bridge holding that cell's gateway. The host keeps an address on
+ * c0 (slot 2) and a route to the whole subnet via cell 0's gateway, so it
+ * reaches every node; the host itself never forwards.
+ */
+#ifndef FABRICCTL_FABRIC_CELL_H
+#define FABRICCTL_FABRIC_CELL_H
+
+#include "fabric/state.h"
+#include "kernel/nl.h"
+
+struct cell_set {
+	const struct fabric_state *st;
+	struct nl_sock *host;      /* borrowed: the host netns socket */
+	struct nl_sock router;     /* inside the router netns, opened on demand */
+	int *bridge_ifindex;       /* per cell: 0 = not looked up yet */
+};
+
+int cells_init(struct cell_set *c, const struct fabric_state *st, struct nl_sock *host);
+void cells_close(struct cell_set *c);
+
+/**
+ * cells_bridge() - ifindex of the bridge of cell @cell, making the cell
+ * (bridge, addresses, router leg) when it does not exist yet.
+ * Returns > 0 or -errno (with the reason recorded).
+ */
+int cells_bridge(struct cell_set *c, uint32_t cell);
+
+/* The bridge of @cell if it exists and is ours: ifindex, 0 when missing, or -errno. */
+int cells_bridge_lookup(struct cell_set *c, uint32_t cell);
+
+/* Make the router namespace of a fabric of several cells. */
+int cells_create_router(const struct fabric_state *st);
+/* Remove it (0 when there is none). */
+int cells_delete_router(const char *fabric);
+
+/* The gateway address of @slot's cell, and the prefix length nodes use. */
+uint32_t cell_gateway_of(const struct fabric_state *st, uint32_t slot);
+
+#endif

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Fabric operations: each either completes or rolls back what it made.
+ * The caller holds the fabric's lock (state_lock) around add and delete;
+ * create and destroy take the locks they need themselves. Progress of
+ * long operations is reported through a callback, never printed.
+ */
+#ifndef FABRICCTL_FABRIC_FABRIC_H
+#define FABRICCTL_FABRIC_FABRIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fabric/state.h"
+
+#define FABRIC_DEFAULT_MTU 1500
+#define FABRIC_MTU_MIN 68
+#define FABRIC_MTU_MAX 65535
+
+/* What add-node made, for printing. */
+struct added_node {
+	struct fabric_node node;
+	uint32_t addr;
+};
+
+struct add_result {
+	struct added_node *nodes; /* malloc'd, n_nodes entries */
+	size_t n_nodes;
+	bool links_up; /* every new link reached oper-state up in time */
+};
+
+/* Progress callback for long bulk operations (done of total). */
+typedef void (*fabric_progress_cb)(size_t done, size_t total, void *data);
+
+/**
+ * fabric_create() - make fabric @name: its first cell (bridge up, STP off;
+ * the gateway address, or with several cells the router namespace and its
+ * leg), BPF program pinned, state record written. @cell_size 0 = one cell.
+ * @subnet NULL picks a free 10.x.0.0/16. @tune: the fabric raises the host
+ * limits it outgrows (recorded, put back by destroy). Takes the global
+ * lock itself. On failure nothing is left.
+ * @st: out, the new fabric's record (state_free() it).
+ */
+int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
+		  uint32_t cell_size, bool tune, struct fabric_state *st);
+
+/**
+ * fabric_destroy() - remove everything fabric @name made: links (by group,
+ * in one unregister), namespaces (unmounted as a batch), pins, record, and
+ * the host limits it tuned put back.
+ * @existed: out, whether there was anything to remove.
+ * @n_nodes: out, how many nodes the record held.
+ */
+int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_progress_cb progress,
+		   void *data);
+
+/**
+ * fabric_add_nodes() - add @n nodes named @names (validated by the caller)
+ * to the locked fabric @st. @addr (host order, 0 = next free) only with
+ * n == 1. The host's limits are judged first for every fabric's nodes plus
+ * these (raised when the fabric is tuned, else a refusal naming the fix).
+ * Nodes are made in batches; each node is atomic. On the first failure the
+ * failed node (and any later one of its batch) is rolled back, nodes
+ * completed before it are kept and reported in @res, and the error is
+ * returned. @wait: return only once every new link is operationally up.
+ */
+int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t addr, bool wait,
+		     struct add_result *res, fabric_progress_cb progress, void *progress_data);
+void add_result_free(struct add_result *res);
+
+/**
+ * fabric_del_nodes() - delete the nodes of @st at @nodes (pointers into
+ * st->nodes; invalid after the call): their veths in one group delete,
+ * their namespaces unmounted, their counters and leases released, the
+ * record saved.
+ */
+int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t n,
+		     fabric_progress_cb progress, void *data);
+
+#endif

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The fabric's record under /run/fabricctl/<fabric>/: what the kernel
+ * cannot tell us (subnet, slot leases, link group). Written atomically
+ * (temp file + rename); one flock per fabric serialises writers.
+ */
+#ifndef FABRICCTL_FABRIC_STATE_H
+#define FABRICCTL_FABRIC_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fabric/ipam.h"
+#include "fabric/names.h"
+
+#define STATE_ROOT "/run/fabricctl"
+
+struct fabric_node {
+	char name[NODE_NAME_MAX + 1];
+	uint32_t slot;   /* address = subnet + slot */
+	int ifindex;     /* host veth ifindex (0 until created) */
+};
+
+struct fabric_state {
+	char name[FABRIC_NAME_MAX + 1];
+	struct ipv4_prefix subnet;
+	unsigned int mtu;
+	uint32_t group;       /* IFLA_GROUP of the fabric's host-side links */
+	uint32_t cell_size;   /* slots per cell (one bridge each); see ipam.h */
+	struct ipam ipam;
+	struct fabric_node *nodes; /* in slot order after state_load() */
+	size_t n_nodes, cap_nodes;
+	/* name -> index+1 in nodes[] (open addressing), rebuilt on demand */
+	uint32_t *name_index;
+	size_t name_index_cap;
+};
+
+/* Held for the whole of a command that reads-modifies-writes a record. */
+struct state_lock {
+	int fd;
+};
+
+/* Create STATE_ROOT (0700) if missing, refusing a symlink or foreign owner. */
+int state_root_prepare(void);
+/* Does /run/fabricctl/<fabric>/state exist? */
+bool state_exists(const char *fabric);
+/* List the fabric names with a record; *names is malloc'd, free with free(). */
+int state_list(char (**names)[FABRIC_NAME_MAX + 1], size_t *count);
+
+/* Lock the fabric (creating its directory when @create). -ENOENT if gone. */
+int state_lock(const char *fabric, bool create, struct state_lock *lock);
+void state_unlock(struct state_lock *lock);
+/* Global lock for create/destroy and subnet choice. */
+int state_lock_global(struct state_lock *lock);
+/* A host-wide lock STATE_ROOT/@name (e.g. the tuning records' ".tune.lock"). */
+int state_lock_root(const char *name, struct state_lock *lock);
+
+/*
+ * The path of @file in @fabric's directory, after checking the directory is
+ * ours (a real, root-owned, 0700 directory): 0, -ENOENT (not recorded), or
+ * -errno (recorded).
+ */
+int state_path(const char *fabric, const char *file, char *buf, size_t size);
+
+/* Fabrics with a record, and the nodes they record, on this host. */
+int state_count_all(uint64_t *fabrics, uint64_t *nodes);
+
+int state_init(struct fabric_state *st, const char *fabric, const struct ipv4_prefix *subnet,
+	       unsigned int mtu, uint32_t group, uint32_t cell_size);
+int state_load(const char *fabric, struct fabric_state *st);
+/* Parse a record from a stream (used by state_load and the fuzzer). */
+int state_parse(FILE *in, const char *fabric, struct fabric_state *st);
+int state_save(const struct fabric_state *st);
+/* Remove the record and the fabric's directory. */
+int state_remove(const char *fabric);
+void state_free(struct fabric_state *st);
+
+struct fabric_node *state_find_node(struct fabric_state *st, const char *name);
+/* Append a node with a slot already claimed in st->ipam. */
+int state_add_node(struct fabric_state *st, const char *name, uint32_t slot, int ifindex);
+/* Remove a node (releases its slot). */
+void state_del_node(struct fabric_state *st, struct fabric_node *node);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The fabric's tc program: loaded and verified ONCE at create, pinned under
+ * /sys/fs/bpf/fabricctl/<fabric>/, then attached to each node's host veth
+ * (clsact ingress = node transmitted, egress = node received).
+ * Counter entries are keyed by the host veth's ifindex and are created only
+ * here (by add-node), never by traffic.
+ */
+#ifndef FABRICCTL_KERNEL_FABRIC_BPF_H
+#define FABRICCTL_KERNEL_FABRIC_BPF_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#define BPF_PIN_ROOT "/sys/fs/bpf/fabricctl"
+
+struct fabric_counters;
+
+/* The pinned program and map fds of one fabric, and buffers to read the map. */
+struct fabric_bpf {
+	char fabric[NAME_MAX + 1];
+	int map_fd;
+	int prog_ingress_fd;
+	int prog_egress_fd;
+	unsigned int max_entries;
+	int ncpus;
+	struct fabric_counters *percpu; /* one value per possible CPU */
+	bool no_batch;                  /* the kernel has no batch lookup for this map */
+	__u32 *keys;                    /* batch buffers, chunk entries */
+	struct fabric_counters *vals;   /* chunk * ncpus */
+	__u32 chunk;
+};
+
+/**
+ * fabric_bpf_create() - load the object, size the maps for @max_nodes and
+ * pin everything under BPF_PIN_ROOT/<fabric>/ (mounting bpffs on
+ * /sys/fs/bpf when it is not). Fails with a message naming what is missing
+ * (no BPF, no BTF, no bpffs). Returns 0 or -errno.
+ */
+int fabric_bpf_create(const char *fabric, unsigned int max_nodes);
+
+/* Unpin everything of @fabric; 0 when nothing was pinned (idempotent). */
+int fabric_bpf_remove(const char *fabric);
+
+/* Open the pinned program and maps: 0 or -errno (-ENOENT if not pinned). */
+int fabric_bpf_open(const char *fabric, struct fabric_bpf **out);
+void fabric_bpf_close(struct fabric_bpf *fb);
+
+/**
+ * fabric_bpf_node_attach() - start counting for the node whose host veth is
+ * @ifindex: a zeroed counter entry, then the pinned programs on tc ingress
+ * and egress. On failure neither is left. Returns 0 or -errno.
+ */
+int fabric_bpf_node_attach(struct fabric_bpf *fb, int ifindex);
+
+/*
+ * Is the fabric's program attached to tc ingress and egress of @ifindex?
+ * 1 yes (both), 0 no (either missing), or -errno.
+ */
+int fabric_bpf_node_attached(struct fabric_bpf *fb, int ifindex);
+
+/* Forget the node's counters (the filters go away with its veth). */
+int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex);
+
+#endif

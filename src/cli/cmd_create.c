@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* fabricctl create FABRIC [--subnet CIDR] [--mtu N] [--cell-size N] [--tune] */
+#include <errno.h>
+#include <stdio.h>
+
+#include "base/errors.h"
+#include "cli/cmd_common.h"
+#include "cli/commands.h"
+#include "cli/fabric_print.h"
+#include "fabric/fabric.h"
+
+static const char create_help[] =
+	"Usage: fabricctl create FABRIC [--subnet CIDR] [--mtu N] [--cell-size N] [--tune]\n"
+	"\n"
+	"Make fabric FABRIC: its first cell's bridge FABRIC-c0 (up, STP off, no forward\n"
+	"delay), the eBPF counting program loaded once and pinned under\n"
+	"/sys/fs/bpf/fabricctl/FABRIC, and the fabric's record in /run/fabricctl/FABRIC.\n"
+	"Nothing is left behind if any step fails.\n"
+	"\n"
+	"Nodes fill cells of --cell-size addresses in order, one bridge FABRIC-c<N> per\n"
+	"cell, so that a broadcast never floods more ports than the kernel's backlog\n"
+	"takes (net.core.netdev_max_backlog, 1000 by default) and no bridge nears its\n"
+	"1024-port limit. A subnet no larger than one cell is one plain bridge whose\n"
+	"address (the subnet's first) is the nodes' gateway. With several cells, each\n"
+	"cell is its own slice of the subnet, the router namespace .fabricctl-FABRIC\n"
+	"(IP forwarding on there only; never on the host) holds every cell's gateway\n"
+	"(the slice's first address), and the host keeps the subnet's third address on\n"
+	"FABRIC-c0 with a route to the whole subnet through the router.\n"
+	"\n"
+	"  FABRIC         1-8 characters: letters, digits, '_' or '-', starting with a\n"
+	"                 letter or digit (links are named FABRIC-c0, FABRIC-<slot>)\n"
+	"  --subnet CIDR  the nodes' IPv4 subnet, /13 to /30, no host bits set; it must\n"
+	"                 not overlap another fabric or an address or route of the host.\n"
+	"                 Default: a free 10.x.0.0/16 chosen from the fabric's name.\n"
+	"  --mtu N        MTU of the bridge and every veth (68-65535, default 1500)\n"
+	"  --cell-size N  addresses per cell: a power of two from 64 to 1024\n"
+	"                 (default 512: 509 nodes per bridge)\n"
+	"  --tune         let fabricctl raise the host limits this fabric outgrows\n"
+	"                 (neighbour table gc_thresh, netdev_max_backlog,\n"
+	"                 user.max_net_namespaces) as nodes are added; the previous\n"
+	"                 values are recorded and put back by destroy. Without it,\n"
+	"                 add-node refuses a size the host cannot serve and prints the\n"
+	"                 exact sysctl to change (see `fabricctl doctor`).\n"
+	"\n"
+	"With -j: the new fabric as `fabricctl list -j` shows it.\n"
+	"\n"
+	"Example: fabricctl create lab --subnet 10.42.0.0/16\n";
+
+struct create_opts {
+	struct ipv4_prefix subnet;
+	bool have_subnet;
+	unsigned long mtu;
+	uint32_t cell_size;
+	bool tune;
+};
+
+static int create_option(int c, const char *arg, void *ctx)
+{
+	struct create_opts *o = ctx;
+	int err;
+
+	switch (c) {
+	case 's':
+		err = fabric_subnet_parse(arg, &o->subnet);
+		o->have_subnet = !err;
+		return err;
+	case 'm':
+		return cmd_parse_ulong(arg, "MTU", FABRIC_MTU_MIN, FABRIC_MTU_MAX, &o->mtu);
+	case 'c':
+		return cell_size_parse(arg, "--cell-size", &o->cell_size);
+	case 't':
+		o->tune = true;
+		return 0;
+	}
+	return -EUSAGE;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "subnet", required_argument, NULL, 's' },
+		{ "mtu", required_argument, NULL, 'm' },
+		{ "cell-size", required_argument, NULL, 'c' },
+		{ "tune", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct create_opts o = { .mtu = FABRIC_DEFAULT_MTU, .cell_size = CELL_DEFAULT_SIZE };
+	struct fabric_state st;
+	int first, err;
+
+	err = cmd_parse(argc, argv, create_help, "", opts, create_option, &o, &first);
+	if (err)
+		return err > 0 ? 0 : err;
+	if (first != argc - 1)
+		return fail_usage("create takes one FABRIC name; see `fabricctl create --help`");
+	err = fabric_name_validate(argv[first]);
+	if (err)
+		return err;
+	cmd_context("create", argv[first]);
+	err = fabric_create(argv[first], o.have_subnet ? &o.subnet : NULL, (unsigned int)o.mtu,
+			    o.cell_size, o.tune, &st);
+	if (err)
+		return err;
+	if (cli_out.json) {
+		struct printer p;
+
+		cli_printer(&p);
+		print_open_object(&p, NULL);
+		print_fabric_fields(&p, &st, false);
+		print_close_object(&p);
+		print_end(&p);
+	} else if (!cli_out.quiet) {
+		print_created(&st);
+	}
+	state_free(&st);
+	return 0;
+}

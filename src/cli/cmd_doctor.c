@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* doctor: this host's limits, judged for a fabric size, with the fixes. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/errors.h"
+#include "base/units.h"
+#include "cli/cmd_common.h"
+#include "cli/commands.h"
+#include "fabric/admission.h"
+#include "fabric/ipam.h"
+
+#define DOCTOR_DEFAULT_NODES 1000
+#define DOCTOR_MAX_NODES (1u << 24)
+
+static const char doctor_help[] =
+	"Usage: fabricctl doctor [--nodes N] [--cell-size S]\n"
+	"\n"
+	"Read the limits of this host that decide how far fabrics can grow, judge them\n"
+	"for N nodes in total (all fabrics together) in cells of S slots, and say what\n"
+	"will fail and the exact command that fixes each problem. Nothing is changed.\n"
+	"\n"
+	"  --nodes N       nodes in total, existing ones included (default 1000)\n"
+	"  --cell-size S   slots per cell, a power of two from 64 to 1024 as create\n"
+	"                  takes it (default 512): a cell's bridge holds S-3 nodes and\n"
+	"                  one router leg\n"
+	"\n"
+	"Limits (LIMIT column; with -j the \"name\" key):\n"
+	"  bridge_ports                       ports of a cell's bridge; the kernel takes\n"
+	"                                     1024 (more fail with \"exchange full\")\n"
+	"  net.core.netdev_max_backlog        one ARP broadcast is queued once per port\n"
+	"                                     of its cell on one CPU: below the port\n"
+	"                                     count part of every flood is dropped;\n"
+	"                                     needed: ports + 64\n"
+	"  net.ipv4.neigh.default.gc_thresh3  ARP entries of all namespaces together:\n"
+	"                                     2 per node + 256; beyond it \"neighbor\n"
+	"                                     table overflow\" and lost packets\n"
+	"  net.ipv4.neigh.default.gc_thresh2  2 per node + 128; above it idle entries\n"
+	"                                     are evicted every 5 s and re-resolved\n"
+	"  net.ipv4.neigh.default.gc_thresh1  shown only: never needs raising\n"
+	"  net.ipv6.neigh.default.gc_thresh3  fabric links carry no IPv6; warns only\n"
+	"                                     when the host's own table is near it\n"
+	"  user.max_net_namespaces            one per node, one router per fabric, and\n"
+	"                                     the host's other named namespaces\n"
+	"  rlimit_nofile                      fabricctl's own open files (batches of 64)\n"
+	"  mem_available_kib                  kernel memory of the nodes still to make,\n"
+	"                                     384 KiB each: fails above 80% of\n"
+	"                                     MemAvailable, warns above 50%\n"
+	"  bpffs, bpf_prog_load, btf          where counters are pinned; whether BPF\n"
+	"                                     loads; kernel BTF\n"
+	"  forward_policy                     a forward chain with policy drop (nftables\n"
+	"                                     ip/inet/bridge, or legacy iptables) drops\n"
+	"                                     bridged fabric traffic when\n"
+	"                                     bridge-nf-call-iptables is 1\n"
+	"  net.bridge.bridge-nf-call-iptables 1 when br_netfilter sends bridged traffic\n"
+	"                                     through iptables\n"
+	"  net.ipv4.ip_forward                shown only: fabricctl never changes it\n"
+	"\n"
+	"STATUS is ok, warn (works, worth knowing) or fail (this size will fail or\n"
+	"misbehave); the fix is printed under each item that is not ok. Sysctls marked\n"
+	"tunable are the ones `fabricctl create --tune` raises for its fabric,\n"
+	"recording the previous values, which `destroy` puts back.\n"
+	"\n"
+	"With -j: {\"nodes\": N, \"cell_size\": S, \"ok\": BOOL, \"tunable\": BOOL,\n"
+	"\"limits\": [{\"name\", \"current\", \"needed\", \"status\", \"tunable\", \"what\",\n"
+	"\"fix\"}]} where \"tunable\" at the top says `create --tune` fixes every failure.\n"
+	"\n"
+	"Exit status: 0 when nothing fails, 1 when something does, 2 usage error.\n"
+	"\n"
+	"Example: fabricctl doctor --nodes 10000\n";
+
+/* Items whose value is yes/no rather than a number. */
+static bool is_flag(const char *name)
+{
+	return !strcmp(name, "bpffs") || !strcmp(name, "bpf_prog_load") || !strcmp(name, "btf") ||
+	       !strcmp(name, "forward_policy");
+}
+
+static void print_value(char *buf, size_t size, const struct host_limit *l, uint64_t v, bool needed)
+{
+	if (!strcmp(l->name, "forward_policy"))
+		snprintf(buf, size, "%s", v ? "accept" : "drop");
+	else if (is_flag(l->name))
+		snprintf(buf, size, "%s", v ? "yes" : "no");
+	else if (needed && v == 0)
+		snprintf(buf, size, "-");
+	else if (!strcmp(l->name, "mem_available_kib"))
+		format_bytes(v * 1024, buf, size);
+	else
+		snprintf(buf, size, "%" PRIu64, v);
+}
+
+static void print_report(const struct limit_report *r, uint64_t nodes, uint32_t cell_size)
+{
+	struct printer p;
+
+	cli_printer(&p);
+	print_open_object(&p, NULL);
+	print_uint(&p, "nodes", NULL, nodes);
+	print_uint(&p, "cell_size", NULL, cell_size);
+	print_bool(&p, "ok", NULL, !limits_failed(r));
+	print_bool(&p, "tunable", NULL, limits_all_tunable(r));
+	print_text(&p, "%-35s %10s %10s  %s\n", "LIMIT", "CURRENT", "NEEDED", "STATUS");
+	print_open_array(&p, "limits");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct host_limit *l = &r->items[i];
+		bool ok = l->severity == LIMIT_OK;
+		char cur[32], need[32];
+
+		print_value(cur, sizeof(cur), l, l->current, false);
+		print_value(need, sizeof(need), l, l->needed, true);
+		print_open_object(&p, NULL);
+		print_string(&p, "name", "%-35s ", l->name);
+		print_uint_as(&p, "current", l->current, "%10s ", cur);
+		print_uint_as(&p, "needed", l->needed, "%10s  ", need);
+		print_string(&p, "status", "%s", limit_severity_name(l->severity));
+		print_bool(&p, "tunable", NULL, l->tunable);
+		print_text(&p, "%s\n", !ok && l->tunable ? " (tunable)" : "");
+		print_string(&p, "what", ok ? NULL : "    %s\n", l->what);
+		print_string(&p, "fix", ok || !l->fix[0] ? NULL : "    fix: %s\n", l->fix);
+		print_close_object(&p);
+	}
+	print_close_array(&p);
+	print_close_object(&p);
+	print_end(&p);
+}
+
+struct doctor_opts {
+	unsigned long nodes;
+	uint32_t cell;
+};
+
+static int doctor_option(int c, const char *arg, void *ctx)
+{
+	struct doctor_opts *o = ctx;
+
+	switch (c) {
+	case 'n':
+		return cmd_parse_ulong(arg, "node count", 1, DOCTOR_MAX_NODES, &o->nodes);
+	case 'c':
+		return cell_size_parse(arg, "--cell-size", &o->cell);
+	}
+	return -EUSAGE;
+}
+
+int cmd_doctor(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "nodes", required_argument, NULL, 'n' },
+		{ "cell-size", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct doctor_opts o = { DOCTOR_DEFAULT_NODES, CELL_DEFAULT_SIZE };
+	struct limit_report r;
+	struct host_facts f;
+	size_t fails = 0, tunable = 0;
+	int first, err;
+
+	err = cmd_parse(argc, argv, doctor_help, "", opts, doctor_option, &o, &first);
+	if (err)
+		return err > 0 ? 0 : err;
+	if (first != argc)
+		return fail_usage("doctor takes no arguments; see `fabricctl doctor --help`");
+	err = fabric_host_facts(&f);
+	if (err)
+		return err;
+	limits_judge(&f, o.nodes, o.cell, &r);
+	for (size_t i = 0; i < r.n; i++) {
+		if (r.items[i].severity != LIMIT_FAIL)
+			continue;
+		fails++;
+		tunable += r.items[i].tunable;
+	}
+	print_report(&r, o.nodes, o.cell);
+	if (!cli_out.json) {
+		if (!fails)
+			printf("\nthis host can run %lu nodes in cells of %" PRIu32 "\n", o.nodes, o.cell);
+		else if (tunable == fails)
+			printf("\n%lu nodes will fail: %zu problem%s; fixes above, or "
+			       "`fabricctl create --tune` fixes them all\n",
+			       o.nodes, fails, fails == 1 ? "" : "s");
+		else if (tunable)
+			printf("\n%lu nodes will fail: %zu problem%s; fixes above "
+			       "(`fabricctl create --tune` fixes %zu of them)\n",
+			       o.nodes, fails, fails == 1 ? "" : "s", tunable);
+		else
+			printf("\n%lu nodes will fail: %zu problem%s; fixes above "
+			       "(none that `fabricctl create --tune` can make)\n",
+			       o.nodes, fails, fails == 1 ? "" : "s");
+	}
+	if (!fails)
+		return 0;
+	/* With -j the report is the whole answer (one JSON document). */
+	if (cli_out.json)
+		return -EREPORTED;
+	return fail_msg(-ERANGE, "%lu nodes will fail on this host: %zu problem%s", o.nodes, fails,
+			fails == 1 ? "" : "s");
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* fabricctl show FABRIC */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/errors.h"
+#include "cli/cmd_common.h"
+#include "cli/commands.h"
+#include "cli/fabric_print.h"
+#include "fabric/cell.h"
+#include "fabric/status.h"
+
+static const char show_help[] =
+	"Usage: fabricctl show FABRIC\n"
+	"\n"
+	"Show FABRIC and its nodes: name, address/prefix, MAC, cell (the node's bridge\n"
+	"is FABRIC-c<CELL>), host veth, its ifindex and its state as the kernel reports\n"
+	"it now (up, down, or missing). Nodes still being added or deleted are left\n"
+	"out.\n"
+	"With -j: {name, subnet, gateway, bridge, mtu, cell_size, cells, nodes: [{name,\n"
+	"address, prefix_len, cell, gateway, mac, host_veth, ifindex, state}]}.\n";
+
+#define SHOW_ROW "%-20s %-18s %-17s %4s %-14s %7s %s\n"
+
+static void print_node(struct printer *p, const struct fabric_state *st,
+		       const struct fabric_node *node, enum node_link_state state)
+{
+	uint32_t addr = ipam_addr_of(&st->ipam, node->slot);
+	unsigned int plen = ipam_cell_prefix_len(&st->ipam);
+	char a[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], mac[18], veth[IFNAMSIZ];
+	char cidr[IPV4_PREFIX_STRLEN];
+
+	ipv4_addr_format(addr, a);
+	snprintf(cidr, sizeof(cidr), "%s/%u", a, plen);
+	host_veth_name(veth, st->name, node->slot);
+	print_open_object(p, NULL);
+	print_string(p, "name", "%-20s ", node->name);
+	print_string(p, "address", NULL, a);
+	print_uint(p, "prefix_len", NULL, plen);
+	print_string(p, NULL, "%-18s ", cidr);
+	print_string(p, "mac", "%-17s ", node_mac_text(addr, mac));
+	print_uint(p, "cell", "%4s ", ipam_cell_of(&st->ipam, node->slot));
+	print_string(p, "gateway", NULL, ipv4_addr_format(cell_gateway_of(st, node->slot), gw));
+	print_string(p, "host_veth", "%-14s ", veth);
+	print_int(p, "ifindex", "%7s ", node->ifindex);
+	print_string(p, "state", "%s\n", node_link_state_name(state));
+	print_close_object(p);
+}
+
+int cmd_show(int argc, char **argv)
+{
+	enum node_link_state *states = NULL;
+	struct fabric_state st, again;
+	bool have_again;
+	struct printer p;
+	size_t complete;
+	int first, err;
+
+	err = cmd_parse_help_only(argc, argv, show_help, &first);
+	if (err)
+		return err > 0 ? 0 : err;
+	if (first != argc - 1)
+		return fail_usage("show takes one FABRIC name; see `fabricctl show --help`");
+	cmd_context("show", argv[first]);
+	err = cmd_read_fabric(argv[first], &st);
+	if (err)
+		return err;
+	states = calloc(st.n_nodes + 1, sizeof(*states));
+	if (!states) {
+		state_free(&st);
+		return fail(-ENOMEM, "cannot show fabric \"%s\"", st.name);
+	}
+	err = fabric_node_states(&st, states);
+	if (err)
+		goto out;
+	/*
+	 * Readers take no lock, so read the record again after the dump: a node
+	 * shown must be complete in both reads. One deleted meanwhile (marked
+	 * incomplete first) or added meanwhile (complete only at the end) is
+	 * left out instead of being shown as "missing".
+	 */
+	have_again = state_load(argv[first], &again) == 0;
+	fail_clear();
+	complete = fabric_complete_nodes(&st);
+
+	cli_printer(&p);
+	print_open_object(&p, NULL);
+	print_fabric_fields(&p, &st, false);
+	{
+		char cidr[IPV4_PREFIX_STRLEN], gw[INET_ADDRSTRLEN];
+		uint32_t cells = fabric_cells_in_use(&st);
+
+		print_text(&p, "fabric %s: subnet %s, gateway %s, mtu %u, %zu node%s in %u cell%s of %u addresses\n",
+			   st.name, ipv4_prefix_format(&st.subnet, cidr),
+			   ipv4_addr_format(ipam_addr_of(&st.ipam, IPAM_GATEWAY_SLOT), gw), st.mtu,
+			   complete, complete == 1 ? "" : "s", cells, cells == 1 ? "" : "s",
+			   st.cell_size);
+	}
+	if (complete)
+		print_text(&p, SHOW_ROW, "NODE", "ADDRESS", "MAC", "CELL", "HOST-VETH", "IFINDEX",
+			   "STATE");
+	print_open_array(&p, "nodes");
+	for (size_t i = 0; i < st.n_nodes; i++) {
+		const struct fabric_node *node = &st.nodes[i];
+
+		/* Leased but still being made, or being deleted: not a node to show. */
+		if (node->ifindex <= 0)
+			continue;
+		if (have_again) {
+			const struct fabric_node *now = state_find_node(&again, node->name);
+
+			if (!now || now->ifindex != node->ifindex)
+				continue;
+		}
+		print_node(&p, &st, node, states[i]);
+	}
+	print_close_array(&p);
+	print_close_object(&p);
+	print_end(&p);
+	if (have_again)
+		state_free(&again);
+out:
+	free(states);
+	state_free(&st);
+	return err;
+}

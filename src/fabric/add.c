@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Adding nodes in netlink batches.
+ *
+ * A node add costs one namespace (unshare + bind mount), one RTM_NEWLINK
+ * making the veth with its peer already inside the namespace, and four
+ * small requests on a socket opened inside the namespace. Requests of a
+ * batch of nodes share one sendmsg(); nothing scans the other nodes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/errors.h"
+#include "fabric/admission.h"
+#include "fabric/cell.h"
+#include "fabric/fabric.h"
+#include "fabric/link_delete.h"
+#include "kernel/addr.h"
+#include "kernel/fabric_bpf.h"
+#include "kernel/link.h"
+#include "kernel/link_wait.h"
+#include "kernel/netns.h"
+#include "kernel/route.h"
+
+#define ADD_BATCH 64            /* nodes per netlink batch */
+#define LINK_UP_TIMEOUT_MS 5000 /* linkwatch runs within ~1 s; be generous */
+
+/* One node in flight through a batch. */
+struct pending_node {
+	const char *name;
+	uint32_t slot;
+	uint32_t addr;
+	char host_if[IFNAMSIZ];
+	int netns_fd;
+	struct nl_sock ns_nl;  /* socket inside the node's namespace */
+	bool netns_made;
+	bool veth_made;
+	bool counted;          /* has its counter entry and tc programs */
+	struct link_info host; /* read back after creation */
+	uint32_t create_seq, get_seq;
+	int br_ifindex;        /* its cell's bridge */
+};
+
+struct batch_replies {
+	struct pending_node *nodes;
+	size_t n;
+};
+
+/* GETLINK replies of a batch, matched to their node by sequence number. */
+static int batch_link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct batch_replies *r = data;
+	struct link_info info;
+
+	if (link_info_parse(nlh, &info))
+		return 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->nodes[i].get_seq == nlh->nlmsg_seq) {
+			r->nodes[i].host = info;
+			break;
+		}
+	return 0;
+}
+
+/* Undo nodes [from, n) of a batch: counters, links, namespaces (leases: the caller). */
+static void rollback_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_bpf *fb,
+			   struct pending_node *p, size_t from, size_t n)
+{
+	int ifindexes[ADD_BATCH];
+	size_t n_links = 0;
+
+	for (size_t i = from; i < n; i++) {
+		if (p[i].counted)
+			fabric_bpf_node_detach(fb, p[i].host.ifindex);
+		if (p[i].veth_made && p[i].host.ifindex > 0)
+			ifindexes[n_links++] = p[i].host.ifindex;
+	}
+	fabric_links_delete(s, st, ifindexes, n_links);
+	for (size_t i = from; i < n; i++)
+		if (p[i].netns_made)
+			netns_delete(p[i].name);
+}
+
+static void close_batch(struct pending_node *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].netns_fd >= 0)
+			close(p[i].netns_fd);
+		p[i].netns_fd = -1;
+		if (p[i].ns_nl.mnl)
+			nl_close(&p[i].ns_nl);
+	}
+}
+
+/*
+ * Inside the node: lo up; eth0 tagged as ours with IPv6 address generation
+ * off (no link-local address: nothing for the bridge to flood), then up,
+ * its address, the default route via its cell's gateway. One sendmsg.
+ */
+static int configure_inside(struct pending_node *p, const struct fabric_state *st)
+{
+	unsigned int plen = ipam_cell_prefix_len(&st->ipam);
+	char a[INET_ADDRSTRLEN], tag[ALIAS_TAG_MAX];
+	int eth0 = p->host.peer_ifindex;
+
+	alias_tag(tag, sizeof(tag), st->name, p->name);
+	link_set_up(&p->ns_nl, 1); /* lo is always ifindex 1 */
+	nl_label(&p->ns_nl, "bring up lo");
+	link_set_tag(&p->ns_nl, eth0, tag, true);
+	nl_label(&p->ns_nl, "tag " NODE_IFNAME);
+	link_set_up(&p->ns_nl, eth0);
+	nl_label(&p->ns_nl, "bring up " NODE_IFNAME);
+	addr_add(&p->ns_nl, eth0, p->addr, plen);
+	nl_label(&p->ns_nl, "add address %s/%u to " NODE_IFNAME, ipv4_addr_format(p->addr, a),
+		 plen);
+	route_add(&p->ns_nl, 0, 0, cell_gateway_of(st, p->slot));
+	return nl_run(&p->ns_nl, NULL, NULL);
+}
+
+/* Round 1: the namespaces, each with a netlink socket opened inside it. */
+static int make_namespaces(struct fabric_state *st, struct pending_node *p, size_t n, size_t *made)
+{
+	int err = 0;
+
+	for (*made = 0; *made < n; (*made)++) {
+		struct pending_node *q = &p[*made];
+
+		err = netns_create(q->name, &q->netns_fd, &q->ns_nl, NULL, NULL);
+		if (err == -EEXIST)
+			err = fail_msg(-EEXIST,
+				       "namespace \"%s\" already exists and is not a node of fabric \"%s\"",
+				       q->name, st->name);
+		if (err)
+			break;
+		q->netns_made = true;
+	}
+	return err;
+}
+
+/* Round 2: every veth of the batch in one sendmsg, created down, each read back. */
+static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending_node *p, size_t n)
+{
+	struct batch_replies replies = { p, n };
+	uint8_t hmac[6], nmac[6];
+	int err;
+
+	for (size_t i = 0; i < n; i++) {
+		struct link_spec host = { .name = p[i].host_if, .mac = hmac, .mtu = st->mtu,
+					  .group = st->group, .master = p[i].br_ifindex };
+		struct link_spec peer = { .name = NODE_IFNAME, .mac = nmac, .mtu = st->mtu };
+
+		fabric_mac(hmac, MAC_HOST_END, p[i].addr);
+		fabric_mac(nmac, MAC_HOLDER, p[i].addr);
+		p[i].create_seq = link_create_veth(s, &host, &peer, p[i].netns_fd);
+		nl_label(s, "create veth \"%s\" for node \"%s\"", p[i].host_if, p[i].name);
+		p[i].get_seq = link_get(s, p[i].host_if);
+		nl_label(s, "read back veth \"%s\"", p[i].host_if);
+	}
+	if (!n)
+		return 0;
+	err = nl_flush(s, batch_link_cb, &replies);
+	for (size_t i = 0; i < n; i++)
+		p[i].veth_made = nl_result(s, p[i].create_seq)->err == 0;
+	return err;
+}
+
+/*
+ * Round 3, node by node in order: the veth must exist and be ours, IPv6 off
+ * on the host end, then the counter entry and tc programs -- attached while
+ * the host end is still down (attaching clsact to an up device costs an
+ * RCU grace period). *ok: how many nodes in a row got this far. Returns
+ * the error of the first node that did not (recorded), or 0.
+ */
+static int prepare_host_ends(struct nl_sock *s, struct fabric_bpf *fb, struct pending_node *p,
+			     size_t made, size_t *ok)
+{
+	int err = 0;
+
+	for (*ok = 0; *ok < made; (*ok)++) {
+		struct pending_node *q = &p[*ok];
+
+		if ((err = nl_check(s, q->create_seq))) {
+			q->host.ifindex = 0; /* the GET found someone else's link */
+			break;
+		}
+		if ((err = nl_check(s, q->get_seq)))
+			break;
+		if (q->host.ifindex <= 0) {
+			err = fail(-ENODEV, "cannot read back veth \"%s\"", q->host_if);
+			break;
+		}
+		if ((err = link_disable_ipv6(q->host_if))) {
+			err = fail(err, "cannot disable IPv6 on \"%s\"", q->host_if);
+			break;
+		}
+		if ((err = fabric_bpf_node_attach(fb, q->host.ifindex)))
+			break;
+		q->counted = true;
+	}
+	return err ? fail_wrap(err, "node \"%s\"", p[*ok].name) : 0;
+}
+
+/*
+ * Round 4: host ends tagged as ours (by index) and up, one sendmsg; then
+ * inside each node in order. *done: nodes complete. Returns the first
+ * node's error (recorded), or 0.
+ */
+static int finish_nodes(struct nl_sock *s, struct fabric_state *st, struct pending_node *p,
+			size_t ok, size_t *done)
+{
+	char tag[ALIAS_TAG_MAX];
+	uint32_t *tag_seq = NULL;
+	int err = 0;
+
+	*done = 0;
+	if (!ok)
+		return 0;
+	tag_seq = calloc(ok, sizeof(*tag_seq));
+	if (!tag_seq)
+		return fail(-ENOMEM, "cannot set up node \"%s\"", p[0].name);
+	for (size_t i = 0; i < ok; i++) {
+		alias_tag(tag, sizeof(tag), st->name, p[i].name);
+		tag_seq[i] = link_set_tag(s, p[i].host.ifindex, tag, false);
+		nl_label(s, "tag veth \"%s\"", p[i].host_if);
+		link_set_up(s, p[i].host.ifindex);
+		nl_label(s, "bring up veth \"%s\"", p[i].host_if);
+	}
+	err = nl_flush(s, NULL, NULL);
+	for (size_t i = 0; !err && i < ok; i++) {
+		err = nl_check(s, tag_seq[i]);
+		if (!err)
+			err = nl_check(s, tag_seq[i] + 1);
+		if (!err)
+			err = configure_inside(&p[i], st);
+		if (err) {
+			err = fail_wrap(err, "node \"%s\"", p[i].name);
+			break;
+		}
+		(*done)++;
+	}
+	free(tag_seq);
+	return err;
+}
+
+/*
+ * One batch of nodes, in four rounds (namespaces; veths; host ends ready
+ * and counted; up and configured inside). On the first failure, that node
+ * and the later ones of the batch are rolled back with every resource they
+ * have; *done counts the nodes completed before it. Each round can only
+ * fail on an earlier node than the round before, so a later round's error
+ * is the one reported.
+ */
+static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_bpf *fb,
+		     struct pending_node *p, size_t n, size_t *done)
+{
+	struct fail_stash earlier;
+	size_t made = 0, ok = 0;
+	int err, e;
+
+	*done = 0;
+	for (size_t i = 0; i < n; i++)
+		p[i].netns_fd = -1;
+	err = make_namespaces(st, p, n, &made);
+	fail_stash(&earlier);
+	e = make_veths(s, st, p, made);
+	if (!e)
+		e = prepare_host_ends(s, fb, p, made, &ok);
+	if (e)
+		err = e;
+	else
+		fail_unstash(&earlier);
+	fail_stash(&earlier);
+	e = finish_nodes(s, st, p, ok, done);
+	if (e)
+		err = e;
+	else
+		fail_unstash(&earlier);
+	if (err)
+		rollback_batch(s, st, fb, p, *done, made);
+	close_batch(p, n);
+	return err;
+}
+
+/*
+ * A link of someone else's named like a host veth of ours would fail its
+ * node: those slots are claimed for this command only (and released by
+ * the caller), so automatic addresses skip them. *held gets the slots.
+ */
+static int hold_foreign_slots(struct nl_sock *s, struct fabric_state *st, uint32_t **held,
+			      size_t *n_held)
+{
+	struct link_list links;
+	int err = link_dump_all(s, &links);
+
+	*held = NULL;
+	*n_held = 0;
+	if (err)
+		return fail(err, "cannot list the host's links");
+	*held = calloc(links.n + 1, sizeof(**held));
+	if (!*held) {
+		link_list_free(&links);
+		return fail(-ENOMEM, "cannot list the host's links");
+	}
+	for (size_t i = 0; i < links.n; i++) {
+		const struct link_info *li = &links.links[i];
+		uint32_t slot;
+
+		if (host_veth_slot(li->name, st->name, &slot) && li->group != st->group &&
+		    li->group != doomed_group(st) && ipam_claim_slot(&st->ipam, slot) == 0)
+			(*held)[(*n_held)++] = slot;
+	}
+	link_list_free(&links);
+	return 0;
+}
+
+static void release_slots(struct fabric_state *st, uint32_t *slots, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ipam_release_slot(&st->ipam, slots[i]);
+	free(slots);
+}
+
+/* Refuse before anything is made: names taken, subnet full, a bad --ip. */
+static int check_request(struct fabric_state *st, char **names, size_t n, uint32_t addr)
+{
+	char cidr[IPV4_PREFIX_STRLEN], a[INET_ADDRSTRLEN];
+	uint32_t slot;
+
+	for (size_t i = 0; i < n; i++)
+		if (state_find_node(st, names[i]))
+			return fail_msg(-EEXIST, "node \"%s\" already exists in fabric \"%s\"",
+					names[i], st->name);
+	if (ipam_free_count(&st->ipam) < n)
+		return fail_msg(-ENOSPC, "subnet %s is full: room for %u nodes, %u free, %zu asked",
+				ipv4_prefix_format(&st->subnet, cidr), ipam_capacity(&st->ipam),
+				ipam_free_count(&st->ipam), n);
+	if (!addr)
+		return 0;
+	if (ipam_slot_of(&st->ipam, addr, &slot) < 0 || !ipam_slot_is_node(&st->ipam, slot))
+		return fail_usage("address %s is not a node address of subnet %s "
+				  "(not a network, gateway, broadcast or host address)",
+				  ipv4_addr_format(addr, a), ipv4_prefix_format(&st->subnet, cidr));
+	if (ipam_slot_used(&st->ipam, slot))
+		return fail_msg(-EADDRINUSE, "address %s is already in use",
+				ipv4_addr_format(addr, a));
+	return 0;
+}
+
+/*
+ * Leases first, on disk: a crash from here on leaves leases that `check
+ * --repair` can explain, never an address handed out twice. The new nodes
+ * are st->nodes[first ..] with ifindex 0 ("not complete").
+ */
+static int lease_all(struct nl_sock *s, struct fabric_state *st, char **names, size_t n,
+		     uint32_t addr)
+{
+	char cidr[IPV4_PREFIX_STRLEN];
+	uint32_t *held = NULL;
+	size_t n_held = 0;
+	int err = 0;
+
+	if (!addr) {
+		err = hold_foreign_slots(s, st, &held, &n_held);
+		if (err)
+			return err;
+		if (ipam_free_count(&st->ipam) < n) {
+			uint32_t free_now = ipam_free_count(&st->ipam);
+
+			release_slots(st, held, n_held);
+			return fail_msg(-ENOSPC,
+					"subnet %s is full: room for %u nodes, %u free (%zu held by "
+					"links that are not the fabric's), %zu asked",
+					ipv4_prefix_format(&st->subnet, cidr),
+					ipam_capacity(&st->ipam), free_now, n_held, n);
+		}
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		uint32_t slot;
+
+		if (addr) {
+			ipam_slot_of(&st->ipam, addr, &slot);
+			err = ipam_claim_slot(&st->ipam, slot);
+		} else {
+			err = ipam_alloc_slot(&st->ipam, &slot);
+		}
+		if (!err) {
+			err = state_add_node(st, names[i], slot, 0);
+			if (err)
+				ipam_release_slot(&st->ipam, slot);
+		}
+		if (err)
+			err = fail(err, "cannot lease an address for node \"%s\"", names[i]);
+	}
+	release_slots(st, held, n_held);
+	return err ? err : state_save(st);
+}
+
+/* Fill the batch from the leased nodes st->nodes[first + off ..], making cells as needed. */
+static size_t fill_batch(struct cell_set *cells, struct fabric_state *st, struct pending_node *p,
+			 size_t first, size_t m, int *err)
+{
+	memset(p, 0, m * sizeof(*p));
+	for (size_t i = 0; i < m; i++) {
+		struct fabric_node *node = &st->nodes[first + i];
+
+		p[i].name = node->name;
+		p[i].slot = node->slot;
+		p[i].addr = ipam_addr_of(&st->ipam, node->slot);
+		host_veth_name(p[i].host_if, st->name, node->slot);
+		/* The first node of a cell makes the cell. */
+		p[i].br_ifindex = cells_bridge(cells, ipam_cell_of(&st->ipam, node->slot));
+		if (p[i].br_ifindex < 0) {
+			*err = p[i].br_ifindex;
+			return i; /* the nodes before it still go in */
+		}
+	}
+	return m;
+}
+
+static bool wait_up(struct nl_sock *s, const struct fabric_state *st, const struct add_result *res)
+{
+	char (*names)[IFNAMSIZ] = calloc(res->n_nodes, sizeof(*names));
+	bool up;
+
+	if (!names)
+		return false;
+	for (size_t i = 0; i < res->n_nodes; i++)
+		host_veth_name(names[i], st->name, res->nodes[i].node.slot);
+	up = link_wait_oper_up(s, (const char (*)[IFNAMSIZ])names, res->n_nodes,
+			       LINK_UP_TIMEOUT_MS);
+	free(names);
+	return up;
+}
+
+int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t addr, bool wait,
+		     struct add_result *res, fabric_progress_cb progress, void *progress_data)
+{
+	struct pending_node *p = NULL;
+	struct fabric_bpf *fb = NULL;
+	struct cell_set cells = { 0 };
+	struct nl_sock s = { 0 };
+	size_t first_new = st->n_nodes;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	err = check_request(st, names, n, addr);
+	if (!err)
+		err = fabric_admit(st->name, n, st->cell_size);
+	if (err)
+		return err;
+	err = fabric_bpf_open(st->name, &fb);
+	if (err)
+		return fail_wrap(err, "cannot open the BPF program of fabric \"%s\"", st->name);
+	err = netns_prepare_dir();
+	if (!err)
+		err = nl_open(&s);
+	if (!err)
+		err = cells_init(&cells, st, &s);
+	if (err)
+		goto out;
+	p = calloc(ADD_BATCH, sizeof(*p));
+	res->nodes = calloc(n ? n : 1, sizeof(*res->nodes));
+	if (!p || !res->nodes) {
+		err = fail(-ENOMEM, "cannot add %zu nodes", n);
+		goto out;
+	}
+	err = lease_all(&s, st, names, n, addr);
+	for (size_t off = 0; off < n && !err; off += ADD_BATCH) {
+		size_t m = n - off < ADD_BATCH ? n - off : ADD_BATCH, done = 0;
+		struct fail_stash cell_err;
+		int batch_err = 0;
+
+		m = fill_batch(&cells, st, p, first_new + off, m, &err);
+		fail_stash(&cell_err);
+		if (m)
+			batch_err = add_batch(&s, st, fb, p, m, &done);
+		if (batch_err)
+			err = batch_err; /* a node of this batch comes before the cell that failed */
+		else
+			fail_unstash(&cell_err);
+		for (size_t i = 0; i < done; i++) {
+			struct fabric_node *node = &st->nodes[first_new + off + i];
+
+			node->ifindex = p[i].host.ifindex;
+			res->nodes[res->n_nodes].node = *node;
+			res->nodes[res->n_nodes].addr = p[i].addr;
+			res->n_nodes++;
+		}
+		/* Completed nodes are on record at once (with their ifindex), so a
+		 * killed bulk add leaves a record that says how far it got. */
+		if (!err && off + m < n)
+			err = state_save(st);
+		if (progress)
+			progress(res->n_nodes, n, progress_data);
+	}
+	/* The completed nodes with their ifindex; the leases of the others forgotten. */
+	if (st->n_nodes > first_new) {
+		int save_err;
+
+		while (st->n_nodes > first_new + res->n_nodes)
+			state_del_node(st, &st->nodes[st->n_nodes - 1]);
+		save_err = state_save(st);
+		if (save_err && !err)
+			err = save_err;
+	}
+	if (!err && wait && res->n_nodes)
+		res->links_up = wait_up(&s, st, res);
+out:
+	free(p);
+	cells_close(&cells);
+	if (s.mnl)
+		nl_close(&s);
+	fabric_bpf_close(fb);
+	return err;
+}
+
+void add_result_free(struct add_result *res)
+{
+	free(res->nodes);
+	memset(res, 0, sizeof(*res));
+}

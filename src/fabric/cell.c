@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Cells: one bridge each; several cells are joined by the fabric's router namespace. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/errors.h"
+#include "fabric/cell.h"
+#include "fabric/names.h"
+#include "kernel/addr.h"
+#include "kernel/link.h"
+#include "kernel/netns.h"
+#include "kernel/route.h"
+#include "kernel/sysctl.h"
+
+uint32_t cell_gateway_of(const struct fabric_state *st, uint32_t slot)
+{
+	return ipam_addr_of(&st->ipam,
+			    ipam_cell_gateway_slot(&st->ipam, ipam_cell_of(&st->ipam, slot)));
+}
+
+int cells_init(struct cell_set *c, const struct fabric_state *st, struct nl_sock *host)
+{
+	memset(c, 0, sizeof(*c));
+	c->st = st;
+	c->host = host;
+	c->bridge_ifindex = calloc(ipam_n_cells(&st->ipam), sizeof(*c->bridge_ifindex));
+	return c->bridge_ifindex ? 0 : -ENOMEM;
+}
+
+void cells_close(struct cell_set *c)
+{
+	if (c->router.mnl)
+		nl_close(&c->router);
+	free(c->bridge_ifindex);
+	c->bridge_ifindex = NULL;
+}
+
+/* Inside the new router namespace: forwarding here, and only here. */
+static int router_sysctls_inside(void *unused)
+{
+	int err;
+
+	(void)unused;
+	err = sysctl_write_path("/proc/sys/net/ipv4/ip_forward", "1");
+	if (err)
+		return err;
+	err = sysctl_write_path("/proc/sys/net/ipv6/conf/default/addr_gen_mode", "1");
+	return err == -ENOENT ? 0 : err;
+}
+
+int cells_create_router(const struct fabric_state *st)
+{
+	char name[64];
+	struct nl_sock nl;
+	int fd, err;
+
+	router_netns_name(name, sizeof(name), st->name);
+	err = netns_prepare_dir();
+	if (err)
+		return err;
+	err = netns_create(name, &fd, &nl, router_sysctls_inside, NULL);
+	if (err == -EEXIST)
+		return fail_msg(-EEXIST, "namespace \"%s\" already exists", name);
+	if (err)
+		return err;
+	close(fd);
+	link_set_up(&nl, 1); /* lo is always ifindex 1 */
+	nl_label(&nl, "bring up lo");
+	err = nl_run(&nl, NULL, NULL);
+	nl_close(&nl);
+	if (err) {
+		netns_delete(name);
+		return fail_wrap(err, "router namespace \"%s\"", name);
+	}
+	return 0;
+}
+
+int cells_delete_router(const char *fabric)
+{
+	char name[64];
+
+	router_netns_name(name, sizeof(name), fabric);
+	return netns_exists(name) ? netns_delete(name) : 0;
+}
+
+static int open_router(struct cell_set *c)
+{
+	char name[64];
+	int fd, err;
+
+	if (c->router.mnl)
+		return 0;
+	router_netns_name(name, sizeof(name), c->st->name);
+	fd = netns_open(name);
+	if (fd < 0)
+		return fail(fd, "cannot open the router namespace \"%s\"", name);
+	err = netns_socket(fd, &c->router);
+	close(fd);
+	return err ? fail(err, "cannot open a socket in \"%s\"", name) : 0;
+}
+
+/*
+ * The router's leg into cell @cell: a veth whose host end is a port of the
+ * cell's bridge and whose other end, inside the router, holds the cell's
+ * gateway address.
+ */
+static int create_router_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
+{
+	const struct fabric_state *st = c->st;
+	uint32_t gw = ipam_addr_of(&st->ipam, ipam_cell_gateway_slot(&st->ipam, cell));
+	char leg[IFNAMSIZ], inside[IFNAMSIZ], tag[ALIAS_TAG_MAX], name[64];
+	uint8_t hmac[6], rmac[6];
+	struct link_spec host = { .name = leg, .mac = hmac, .mtu = st->mtu, .group = st->group,
+				  .master = br_ifindex };
+	struct link_spec peer = { .name = inside, .mac = rmac, .mtu = st->mtu };
+	struct link_info info;
+	int fd, err;
+
+	err = open_router(c);
+	if (err)
+		return err;
+	router_leg_name(leg, st->name, cell);
+	router_if_name(inside, cell);
+	router_netns_name(name, sizeof(name), st->name);
+	fabric_mac(hmac, MAC_HOST_END, gw);
+	fabric_mac(rmac, MAC_HOLDER, gw); /* the interface holding address X has MAC 0e:fb:X */
+	fd = netns_open(name);
+	if (fd < 0)
+		return fail(fd, "cannot open the router namespace \"%s\"", name);
+	link_create_veth(c->host, &host, &peer, fd);
+	nl_label(c->host, "create the router leg \"%s\"", leg);
+	err = nl_run(c->host, NULL, NULL);
+	close(fd);
+	if (err)
+		return err;
+	err = link_get_one(c->host, leg, &info);
+	if (err)
+		return fail(err, "cannot read back \"%s\"", leg);
+	alias_tag(tag, sizeof(tag), st->name, "router");
+	link_set_tag(c->host, info.ifindex, tag, true);
+	nl_label(c->host, "tag the router leg \"%s\"", leg);
+	link_set_up(c->host, info.ifindex);
+	nl_label(c->host, "bring up the router leg \"%s\"", leg);
+	err = nl_run(c->host, NULL, NULL);
+	if (err)
+		return err;
+	link_set_up(&c->router, info.peer_ifindex);
+	nl_label(&c->router, "bring up \"%s\" in the router", inside);
+	addr_add(&c->router, info.peer_ifindex, gw, ipam_cell_prefix_len(&st->ipam));
+	err = nl_run(&c->router, NULL, NULL);
+	return err ? fail_wrap(err, "cell %u's gateway", cell) : 0;
+}
+
+/* Bridge of cell @cell: STP off, tagged, with the address the host has there. */
+static int create_cell(struct cell_set *c, uint32_t cell, int *ifindex)
+{
+	const struct fabric_state *st = c->st;
+	const struct ipam *ipam = &st->ipam;
+	bool multi = ipam_multi_cell(ipam);
+	uint32_t gw = ipam_addr_of(ipam, ipam_cell_gateway_slot(ipam, cell));
+	/* One cell: the host is the gateway. Several: the host has slot 2 of cell 0. */
+	uint32_t host_addr = multi ? ipam_addr_of(ipam, IPAM_HOST_SLOT) : gw;
+	bool has_addr = cell == 0;
+	char br[IFNAMSIZ], tag[ALIAS_TAG_MAX], cidr[IPV4_PREFIX_STRLEN];
+	uint8_t mac[6];
+	struct link_spec spec = { .name = br, .mac = mac, .mtu = st->mtu, .group = st->group,
+				  .up = true };
+	struct link_info info;
+	int err;
+
+	bridge_name(br, st->name, cell);
+	alias_tag(tag, sizeof(tag), st->name, NULL);
+	fabric_mac(mac, has_addr ? MAC_HOLDER : MAC_BRIDGE, has_addr ? host_addr : gw);
+	link_create_bridge(c->host, &spec);
+	err = nl_run(c->host, NULL, NULL);
+	if (err)
+		return err;
+	err = link_get_one(c->host, br, &info);
+	if (err)
+		return fail(err, "cannot read back bridge \"%s\"", br);
+	*ifindex = info.ifindex;
+	err = link_disable_ipv6(br);
+	if (err)
+		return fail(err, "cannot disable IPv6 on bridge \"%s\"", br);
+	link_set_tag(c->host, info.ifindex, tag, false);
+	nl_label(c->host, "tag bridge \"%s\"", br);
+	if (has_addr) {
+		addr_add(c->host, info.ifindex, host_addr,
+			 multi ? ipam_cell_prefix_len(ipam) : st->subnet.len);
+		nl_label(c->host, "add the host's address of subnet %s to bridge \"%s\"",
+			 ipv4_prefix_format(&st->subnet, cidr), br);
+	}
+	err = nl_run(c->host, NULL, NULL);
+	if (err)
+		return err;
+	if (!multi)
+		return 0;
+	err = create_router_leg(c, cell, info.ifindex);
+	if (err)
+		return err;
+	if (cell == 0) {
+		/* The host reaches every cell through the router's leg in cell 0. */
+		route_add(c->host, st->subnet.addr, st->subnet.len, gw);
+		nl_label(c->host, "add the host's route to %s via the fabric's router",
+			 ipv4_prefix_format(&st->subnet, cidr));
+		err = nl_run(c->host, NULL, NULL);
+	}
+	return err;
+}
+
+int cells_bridge_lookup(struct cell_set *c, uint32_t cell)
+{
+	char br[IFNAMSIZ];
+	struct link_info info;
+	int err;
+
+	if (cell >= ipam_n_cells(&c->st->ipam))
+		return -EINVAL;
+	if (c->bridge_ifindex[cell] > 0)
+		return c->bridge_ifindex[cell];
+	bridge_name(br, c->st->name, cell);
+	err = link_get_one(c->host, br, &info);
+	if (err == -ENODEV)
+		return 0;
+	if (err)
+		return fail(err, "cannot read bridge \"%s\"", br);
+	if (strcmp(info.kind, "bridge") || !alias_is_ours(info.alias, c->st->name))
+		return fail_msg(-EEXIST, "\"%s\" exists and is not a bridge of fabric \"%s\"", br,
+				c->st->name);
+	c->bridge_ifindex[cell] = info.ifindex;
+	return info.ifindex;
+}
+
+int cells_bridge(struct cell_set *c, uint32_t cell)
+{
+	int err = cells_bridge_lookup(c, cell);
+
+	if (err != 0)
+		return err; /* found (> 0) or failed (< 0) */
+	err = create_cell(c, cell, &c->bridge_ifindex[cell]);
+	if (err) {
+		/* A half-made cell goes: the leg and the bridge, if ours. */
+		char leg[IFNAMSIZ];
+		struct link_info li;
+
+		router_leg_name(leg, c->st->name, cell);
+		if (link_get_one(c->host, leg, &li) == 0 && alias_is_ours(li.alias, c->st->name)) {
+			link_del(c->host, li.ifindex);
+			nl_flush(c->host, NULL, NULL);
+		}
+		if (c->bridge_ifindex[cell] > 0) {
+			link_del(c->host, c->bridge_ifindex[cell]);
+			nl_flush(c->host, NULL, NULL);
+		}
+		c->bridge_ifindex[cell] = 0;
+		return err;
+	}
+	return c->bridge_ifindex[cell];
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fabric create: choose a subnet and a link group nothing else uses, make
+ * the first cell (bridge, gateway or router), load and pin the counting
+ * program, write the record; undo every step on failure.
+ */
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/errors.h"
+#include "fabric/cell.h"
+#include "fabric/fabric.h"
+#include "fabric/subnet.h"
+#include "fabric/tuning.h"
+#include "kernel/addr.h"
+#include "kernel/fabric_bpf.h"
+#include "kernel/link.h"
+#include "kernel/route.h"
+
+struct used_things {
+	struct prefix_list prefixes;
+	uint32_t *groups;
+	size_t n_groups, cap_groups;
+};
+
+static int used_group_add(struct used_things *u, uint32_t g)
+{
+	if (u->n_groups == u->cap_groups) {
+		size_t cap = u->cap_groups ? u->cap_groups * 2 : 64;
+		uint32_t *grown = realloc(u->groups, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		u->groups = grown;
+		u->cap_groups = cap;
+	}
+	u->groups[u->n_groups++] = g;
+	return 0;
+}
+
+static void used_free(struct used_things *u)
+{
+	prefix_list_free(&u->prefixes);
+	free(u->groups);
+}
+
+static int host_addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	char a[INET_ADDRSTRLEN], what[48];
+	unsigned int len;
+	uint32_t addr;
+	int ifindex;
+
+	if (addr_parse(nlh, &addr, &len, &ifindex) == 0 && (addr >> 24) != 127) {
+		snprintf(what, sizeof(what), "address %s/%u", ipv4_addr_format(addr, a), len);
+		return prefix_list_add(data, addr, len, what);
+	}
+	return 0;
+}
+
+static int host_route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	char a[INET_ADDRSTRLEN], what[48];
+	uint32_t dst, table;
+	unsigned int len;
+
+	/* The default route overlaps everything and is not a conflict. */
+	if (route_parse(nlh, &dst, &len, &table) == 0 && len > 0 && table == RT_TABLE_MAIN) {
+		snprintf(what, sizeof(what), "route %s/%u", ipv4_addr_format(dst, a), len);
+		return prefix_list_add(data, dst, len, what);
+	}
+	return 0;
+}
+
+/* Everything a new fabric must not overlap or reuse: other fabrics, host addresses, routes, link groups. */
+static int collect_used(struct nl_sock *s, struct used_things *u)
+{
+	char (*names)[FABRIC_NAME_MAX + 1];
+	struct link_list links;
+	size_t count;
+	int err;
+
+	err = state_list(&names, &count);
+	if (err)
+		return err;
+	for (size_t i = 0; i < count && !err; i++) {
+		struct fabric_state other;
+		char what[48];
+
+		if (state_load(names[i], &other) < 0) {
+			fail_clear(); /* a corrupt record of another fabric is not ours to judge */
+			continue;
+		}
+		snprintf(what, sizeof(what), "fabric %s", names[i]);
+		err = prefix_list_add(&u->prefixes, other.subnet.addr, other.subnet.len, what);
+		if (!err)
+			err = used_group_add(u, other.group);
+		state_free(&other);
+	}
+	free(names);
+	if (err)
+		return fail(err, "cannot list the fabrics");
+	addr_dump(s);
+	err = nl_dump(s, host_addr_cb, &u->prefixes);
+	if (err)
+		return fail(err, "cannot read the host's addresses");
+	route_dump(s);
+	err = nl_dump(s, host_route_cb, &u->prefixes);
+	if (err)
+		return fail(err, "cannot read the host's routes");
+	err = link_dump_all(s, &links);
+	if (err)
+		return fail(err, "cannot list the host's links");
+	for (size_t i = 0; i < links.n && !err; i++)
+		err = used_group_add(u, links.links[i].group);
+	link_list_free(&links);
+	return err ? fail(err, "cannot list the host's links") : 0;
+}
+
+int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
+		  uint32_t cell_size, bool tune, struct fabric_state *st)
+{
+	struct cell_set cells = { 0 };
+	struct state_lock global, lock = { -1 };
+	struct used_things used = { 0 };
+	struct ipv4_prefix chosen;
+	bool router_made = false, pinned = false;
+	struct nl_sock s;
+	int err;
+
+	err = state_lock_global(&global);
+	if (err)
+		return err;
+	if (state_exists(name)) {
+		err = fail_msg(-EEXIST, "fabric \"%s\" already exists", name);
+		goto out_global;
+	}
+	err = nl_open(&s);
+	if (err)
+		goto out_global;
+	err = collect_used(&s, &used);
+	if (err)
+		goto out_nl;
+	if (subnet) {
+		const char *conflict = prefix_conflict(&used.prefixes, subnet);
+		char cidr[IPV4_PREFIX_STRLEN];
+
+		if (conflict) {
+			err = fail_msg(-EADDRINUSE, "subnet %s overlaps %s",
+				       ipv4_prefix_format(subnet, cidr), conflict);
+			goto out_nl;
+		}
+		chosen = *subnet;
+	} else {
+		err = subnet_choose(name, &used.prefixes, &chosen);
+		if (err)
+			goto out_nl;
+	}
+	err = state_lock(name, true, &lock);
+	if (err)
+		goto out_nl;
+	err = state_init(st, name, &chosen, mtu, group_choose(name, used.groups, used.n_groups),
+			 cell_size);
+	if (err)
+		goto out_lock;
+	if (ipam_multi_cell(&st->ipam)) {
+		err = cells_create_router(st);
+		if (err)
+			goto undo;
+		router_made = true;
+	}
+	err = cells_init(&cells, st, &s);
+	if (err)
+		goto undo;
+	err = cells_bridge(&cells, 0);
+	if (err < 0)
+		goto undo;
+	/* Our pins without a record are what a crashed create left: cleared.
+	 * Anything else in that directory is not ours, and stops the create. */
+	err = fabric_bpf_remove(name);
+	if (err)
+		goto undo;
+	err = fabric_bpf_create(name, ipam_capacity(&st->ipam));
+	if (err)
+		goto undo;
+	pinned = true;
+	if (tune) {
+		err = tune_enable(name);
+		if (err)
+			goto undo;
+	}
+	err = state_save(st);
+	if (err)
+		goto undo;
+	goto out_lock;
+undo:
+	if (pinned)
+		fabric_bpf_remove(name);
+	if (cells.bridge_ifindex && cells.bridge_ifindex[0] > 0) {
+		/* The bridge and the router's leg: everything is in the group. */
+		link_del_group(&s, st->group);
+		nl_flush(&s, NULL, NULL);
+	}
+	if (router_made)
+		cells_delete_router(name);
+	tune_restore(name);
+	state_remove(name);
+	state_free(st);
+out_lock:
+	cells_close(&cells);
+	state_unlock(&lock);
+out_nl:
+	used_free(&used);
+	nl_close(&s);
+out_global:
+	state_unlock(&global);
+	return err;
+}

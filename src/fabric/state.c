@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The fabric record: a small text file, rewritten whole and atomically
+ * (write temp, rename) under the fabric's flock.
+ *
+ *   fabricctl-state 2
+ *   subnet 10.42.0.0/16
+ *   mtu 1500
+ *   group 1178730496
+ *   cell_size 512
+ *   node <slot> <name> <host ifindex>
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/errors.h"
+#include "base/hash.h"
+#include "base/record_file.h"
+#include "fabric/state.h"
+
+/*
+ * The record's format version: the first line is "fabricctl-state N".
+ * Version 1 records (the same layout, before the format was versioned in
+ * earnest) are read; a version this fabricctl does not know is refused
+ * with a message saying so, never guessed at.
+ */
+#define STATE_MAGIC_PREFIX "fabricctl-state "
+#define STATE_VERSION 2
+#define STATE_VERSION_MIN 1
+
+static void fabric_dir(char *buf, size_t size, const char *fabric)
+{
+	snprintf(buf, size, STATE_ROOT "/%s", fabric);
+}
+
+static void fabric_file(char *buf, size_t size, const char *fabric, const char *file)
+{
+	snprintf(buf, size, STATE_ROOT "/%s/%s", fabric, file);
+}
+
+/* A directory of ours: a real directory (not a symlink) owned by root, 0700. */
+static int check_private_dir(const char *path)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) < 0)
+		return errno == ENOENT ? -ENOENT : fail(-errno, "cannot stat \"%s\"", path);
+	if (!S_ISDIR(sb.st_mode))
+		return fail_msg(-ENOTDIR, "refusing to use \"%s\": not a directory", path);
+	if (sb.st_uid != 0 || (sb.st_mode & 077))
+		return fail_msg(-EPERM, "refusing to use \"%s\": not a private root-owned directory",
+				path);
+	return 0;
+}
+
+static int ensure_private_dir(const char *path)
+{
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return fail(-errno, "cannot create directory \"%s\"", path);
+	return check_private_dir(path);
+}
+
+/* The fabric's directory, checked before anything in it is read or written. */
+static int fabric_dir_check(const char *fabric)
+{
+	char dir[256];
+
+	fabric_dir(dir, sizeof(dir), fabric);
+	return check_private_dir(dir);
+}
+
+int state_root_prepare(void)
+{
+	return ensure_private_dir(STATE_ROOT);
+}
+
+bool state_exists(const char *fabric)
+{
+	char path[256];
+	struct stat sb;
+
+	if (fabric_dir_check(fabric) < 0) {
+		fail_clear(); /* not a fabric of ours: callers say so in their own words */
+		return false;
+	}
+	fabric_file(path, sizeof(path), fabric, "state");
+	return lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int state_list(char (**names)[FABRIC_NAME_MAX + 1], size_t *count)
+{
+	char (*list)[FABRIC_NAME_MAX + 1] = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	*names = NULL;
+	*count = 0;
+	dir = opendir(STATE_ROOT);
+	if (!dir)
+		return errno == ENOENT ? 0 : fail(-errno, "cannot read \"%s\"", STATE_ROOT);
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) > FABRIC_NAME_MAX ||
+		    !state_exists(de->d_name))
+			continue;
+		if (n == cap) {
+			void *grown = realloc(list, (cap = cap ? cap * 2 : 8) * sizeof(*list));
+			if (!grown) {
+				free(list);
+				closedir(dir);
+				return -ENOMEM;
+			}
+			list = grown;
+		}
+		memcpy(list[n++], de->d_name, strlen(de->d_name) + 1); /* length checked above */
+	}
+	closedir(dir);
+	if (n)
+		qsort(list, n, sizeof(*list), name_cmp);
+	*names = list;
+	*count = n;
+	return 0;
+}
+
+static int lock_path(const char *path, struct state_lock *lock)
+{
+	for (;;) {
+		struct stat held, now;
+		int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX) < 0) {
+			int err = -errno;
+			close(fd);
+			return err;
+		}
+		/* destroy unlinks the lock under the lock: retry on the new file. */
+		if (fstat(fd, &held) == 0 && stat(path, &now) == 0 && held.st_ino == now.st_ino &&
+		    held.st_dev == now.st_dev) {
+			lock->fd = fd;
+			return 0;
+		}
+		close(fd);
+		if (access(path, F_OK) < 0 && errno == ENOENT) {
+			/* The fabric's directory went with it: the fabric is gone. */
+			char dir[256];
+			snprintf(dir, sizeof(dir), "%s", path);
+			*strrchr(dir, '/') = '\0';
+			if (access(dir, F_OK) < 0)
+				return -ENOENT;
+		}
+	}
+}
+
+int state_lock(const char *fabric, bool create, struct state_lock *lock)
+{
+	char path[256];
+	int err;
+
+	lock->fd = -1;
+	if (create) {
+		err = state_root_prepare();
+		if (err)
+			return err;
+		fabric_dir(path, sizeof(path), fabric);
+		err = ensure_private_dir(path);
+		if (err)
+			return err;
+	}
+	if (!create) {
+		err = fabric_dir_check(fabric);
+		if (err)
+			return err;
+	}
+	fabric_file(path, sizeof(path), fabric, "lock");
+	err = lock_path(path, lock);
+	if (err == -ENOENT && !create)
+		return err; /* caller says "fabric does not exist" */
+	if (err)
+		return fail(err, "cannot lock \"%s\"", path);
+	if (!create && !state_exists(fabric)) {
+		state_unlock(lock);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int state_lock_root(const char *name, struct state_lock *lock)
+{
+	char path[256];
+	int err = state_root_prepare();
+
+	lock->fd = -1;
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), STATE_ROOT "/%s", name);
+	err = lock_path(path, lock);
+	return err ? fail(err, "cannot lock \"%s\"", path) : 0;
+}
+
+int state_lock_global(struct state_lock *lock)
+{
+	return state_lock_root(".lock", lock);
+}
+
+int state_path(const char *fabric, const char *file, char *buf, size_t size)
+{
+	int err = fabric_dir_check(fabric);
+
+	if (err)
+		return err; /* -ENOENT is not recorded: callers say what it means */
+	fabric_file(buf, size, fabric, file);
+	return 0;
+}
+
+int state_count_all(uint64_t *fabrics, uint64_t *nodes)
+{
+	char (*names)[FABRIC_NAME_MAX + 1];
+	size_t count;
+	int err = state_list(&names, &count);
+
+	*fabrics = 0;
+	*nodes = 0;
+	if (err)
+		return err;
+	*fabrics = count;
+	for (size_t i = 0; i < count; i++) {
+		struct fabric_state st;
+
+		if (state_load(names[i], &st) < 0) {
+			fail_clear(); /* a broken record of another fabric counts for nothing */
+			continue;
+		}
+		*nodes += st.n_nodes;
+		state_free(&st);
+	}
+	free(names);
+	return 0;
+}
+
+void state_unlock(struct state_lock *lock)
+{
+	if (lock->fd >= 0)
+		close(lock->fd);
+	lock->fd = -1;
+}
+
+int state_init(struct fabric_state *st, const char *fabric, const struct ipv4_prefix *subnet,
+	       unsigned int mtu, uint32_t group, uint32_t cell_size)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->name, sizeof(st->name), "%s", fabric);
+	st->subnet = *subnet;
+	st->mtu = mtu;
+	st->group = group;
+	if (ipam_init(&st->ipam, subnet, cell_size) < 0)
+		return -EINVAL;
+	st->cell_size = st->ipam.cell_size;
+	return 0;
+}
+
+void state_free(struct fabric_state *st)
+{
+	ipam_free(&st->ipam);
+	free(st->nodes);
+	free(st->name_index);
+	memset(st, 0, sizeof(*st));
+}
+
+static int name_index_rebuild(struct fabric_state *st)
+{
+	size_t cap = 64;
+
+	while (cap < st->n_nodes * 2 + 16)
+		cap *= 2;
+	free(st->name_index);
+	st->name_index = calloc(cap, sizeof(*st->name_index));
+	st->name_index_cap = st->name_index ? cap : 0;
+	if (!st->name_index)
+		return -ENOMEM;
+	for (size_t i = 0; i < st->n_nodes; i++) {
+		size_t h = fnv1a32(st->nodes[i].name) & (cap - 1);
+
+		while (st->name_index[h])
+			h = (h + 1) & (cap - 1);
+		st->name_index[h] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+struct fabric_node *state_find_node(struct fabric_state *st, const char *name)
+{
+	size_t h;
+
+	if (!st->name_index && name_index_rebuild(st) < 0) {
+		for (size_t i = 0; i < st->n_nodes; i++)
+			if (!strcmp(st->nodes[i].name, name))
+				return &st->nodes[i];
+		return NULL;
+	}
+	h = fnv1a32(name) & (st->name_index_cap - 1);
+	while (st->name_index[h]) {
+		struct fabric_node *n = &st->nodes[st->name_index[h] - 1];
+
+		if (!strcmp(n->name, name))
+			return n;
+		h = (h + 1) & (st->name_index_cap - 1);
+	}
+	return NULL;
+}
+
+int state_add_node(struct fabric_state *st, const char *name, uint32_t slot, int ifindex)
+{
+	struct fabric_node *n;
+
+	if (st->n_nodes == st->cap_nodes) {
+		size_t cap = st->cap_nodes ? st->cap_nodes * 2 : 64;
+		void *grown = realloc(st->nodes, cap * sizeof(*st->nodes));
+
+		if (!grown)
+			return -ENOMEM;
+		st->nodes = grown;
+		st->cap_nodes = cap;
+	}
+	n = &st->nodes[st->n_nodes++];
+	memset(n, 0, sizeof(*n));
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	n->slot = slot;
+	n->ifindex = ifindex;
+	/* Keep the index valid incrementally while it has room, else rebuild lazily. */
+	if (st->name_index && st->n_nodes * 2 < st->name_index_cap) {
+		size_t h = fnv1a32(name) & (st->name_index_cap - 1);
+
+		while (st->name_index[h])
+			h = (h + 1) & (st->name_index_cap - 1);
+		st->name_index[h] = (uint32_t)st->n_nodes;
+	} else {
+		free(st->name_index);
+		st->name_index = NULL;
+	}
+	return 0;
+}
+
+void state_del_node(struct fabric_state *st, struct fabric_node *node)
+{
+	size_t i = (size_t)(node - st->nodes);
+
+	ipam_release_slot(&st->ipam, node->slot);
+	memmove(&st->nodes[i], &st->nodes[i + 1], (st->n_nodes - i - 1) * sizeof(*node));
+	st->n_nodes--;
+	free(st->name_index);
+	st->name_index = NULL;
+}
+
+static int slot_cmp(const void *a, const void *b)
+{
+	const struct fabric_node *x = a, *y = b;
+
+	return (x->slot > y->slot) - (x->slot < y->slot);
+}
+
+/* Digits only, no sign, no leading zeros, at most @max: 0 or -EINVAL. */
+static int parse_u32(const char *text, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*text || (text[0] == '0' && text[1]))
+		return -EINVAL;
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Split @line at single spaces into at most @max fields; returns the count. */
+static int split_fields(char *line, char **fields, int max)
+{
+	int n = 0;
+
+	for (char *p = line;;) {
+		if (n == max || *p == ' ' || *p == '\0')
+			return -1; /* too many, doubled or trailing spaces, empty line */
+		fields[n++] = p;
+		p = strchr(p, ' ');
+		if (!p)
+			return n;
+		*p++ = '\0';
+	}
+}
+
+/*
+ * The record is strict: the magic line, then subnet, mtu and group once
+ * each and in this order, then node lines. Anything else is corruption,
+ * reported with its line number rather than guessed at.
+ */
+int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
+{
+	static const char *const header[] = { "subnet", "mtu", "group", "cell_size" };
+	char line[256];
+	unsigned int lineno = 0;
+	struct ipv4_prefix subnet = { 0 };
+	uint32_t mtu = 0, group = 0, cell_size = 0;
+	int err = 0;
+
+	memset(st, 0, sizeof(*st));
+	while (fgets(line, sizeof(line), in)) {
+		char *f[4];
+		int nf;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(in))
+			goto corrupt; /* longer than any valid line */
+		line[strcspn(line, "\n")] = '\0';
+		if (lineno == 1) {
+			uint32_t version;
+
+			if (strncmp(line, STATE_MAGIC_PREFIX, strlen(STATE_MAGIC_PREFIX)) ||
+			    parse_u32(line + strlen(STATE_MAGIC_PREFIX), UINT32_MAX, &version))
+				goto corrupt;
+			if (version < STATE_VERSION_MIN || version > STATE_VERSION) {
+				err = fail_msg(-EPROTO,
+					       "state record of fabric \"%s\" has format version %u; "
+					       "this fabricctl reads versions %d to %d (use the "
+					       "fabricctl that made it)",
+					       fabric, version, STATE_VERSION_MIN, STATE_VERSION);
+				goto out;
+			}
+			continue;
+		}
+		nf = split_fields(line, f, 4);
+		if (nf < 2)
+			goto corrupt;
+		if (lineno <= 5) {
+			/* Header lines 2-5: subnet, mtu, group, cell_size. */
+			if (nf != 2 || strcmp(f[0], header[lineno - 2]))
+				goto corrupt;
+			if (lineno == 2) {
+				if (fabric_subnet_parse(f[1], &subnet) < 0) {
+					fail_clear();
+					goto corrupt;
+				}
+			} else if (lineno == 3) {
+				if (parse_u32(f[1], 65535, &mtu) || mtu < 68)
+					goto corrupt;
+			} else if (lineno == 4) {
+				if (parse_u32(f[1], UINT32_MAX, &group) || group == 0)
+					goto corrupt;
+			} else {
+				if (parse_u32(f[1], UINT32_MAX, &cell_size) ||
+				    state_init(st, fabric, &subnet, mtu, group, cell_size) < 0 ||
+				    st->cell_size != cell_size)
+					goto corrupt;
+			}
+			continue;
+		}
+		uint32_t slot, ifindex;
+
+		if (nf != 4 || strcmp(f[0], "node") || parse_u32(f[1], UINT32_MAX, &slot) ||
+		    parse_u32(f[3], INT32_MAX, &ifindex))
+			goto corrupt;
+		if (node_name_validate(f[2]) < 0) {
+			fail_clear();
+			goto corrupt;
+		}
+		if (ipam_claim_slot(&st->ipam, slot) < 0 || state_find_node(st, f[2]))
+			goto corrupt;
+		err = state_add_node(st, f[2], slot, (int)ifindex);
+		if (err)
+			goto out;
+	}
+	if (lineno < 5)
+		goto corrupt;
+	if (st->n_nodes)
+		qsort(st->nodes, st->n_nodes, sizeof(*st->nodes), slot_cmp);
+	free(st->name_index);
+	st->name_index = NULL;
+	return 0;
+corrupt:
+	err = fail_msg(-EBADMSG, "state record of fabric \"%s\" is corrupt at line %u", fabric, lineno);
+out:
+	state_free(st);
+	return err;
+}
+
+int state_load(const char *fabric, struct fabric_state *st)
+{
+	char path[256];
+	FILE *in;
+	int err;
+
+	err = fabric_dir_check(fabric);
+	if (err)
+		return err;
+	fabric_file(path, sizeof(path), fabric, "state");
+	in = record_open_read(path, &err);
+	if (!in)
+		return err;
+	err = state_parse(in, fabric, st);
+	fclose(in);
+	return err;
+}
+
+int state_save(const struct fabric_state *st)
+{
+	struct atomic_file f;
+	char path[256], cidr[32];
+	struct fabric_node *sorted;
+	int err;
+
+	fabric_file(path, sizeof(path), st->name, "state");
+	/* Sorted by slot so the record reads like `show`. */
+	sorted = malloc(st->n_nodes * sizeof(*sorted) + 1);
+	if (!sorted)
+		return -ENOMEM;
+	if (st->n_nodes) {
+		memcpy(sorted, st->nodes, st->n_nodes * sizeof(*sorted));
+		qsort(sorted, st->n_nodes, sizeof(*sorted), slot_cmp);
+	}
+	err = atomic_file_open(&f, path);
+	if (err)
+		goto out;
+	fprintf(f.out, STATE_MAGIC_PREFIX "%d\nsubnet %s\nmtu %u\ngroup %" PRIu32 "\ncell_size %" PRIu32 "\n",
+		STATE_VERSION, ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group, st->cell_size);
+	for (size_t i = 0; i < st->n_nodes; i++)
+		fprintf(f.out, "node %u %s %d\n", sorted[i].slot, sorted[i].name, sorted[i].ifindex);
+	err = atomic_file_commit(&f);
+out:
+	free(sorted);
+	return err;
+}
+
+int state_remove(const char *fabric)
+{
+	char path[256];
+
+	fabric_file(path, sizeof(path), fabric, "state");
+	if (unlink(path) < 0 && errno != ENOENT)
+		return fail(-errno, "cannot remove \"%s\"", path);
+	fabric_file(path, sizeof(path), fabric, "state.tmp");
+	unlink(path);
+	fabric_file(path, sizeof(path), fabric, "lock");
+	unlink(path);
+	fabric_dir(path, sizeof(path), fabric);
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return fail(-errno, "cannot remove \"%s\"", path);
+	return 0;
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Prometheus text exposition of a fabric's counters (the format promtool checks). */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "stats/print.h"
+
+/* Label values: backslash, double quote and newline are escaped. */
+static void prom_label(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void prom_labels(FILE *out, const char *fabric, const struct stats_row *r, const char *dir)
+{
+	fputs("{fabric=\"", out);
+	prom_label(out, fabric);
+	fputs("\",node=\"", out);
+	prom_label(out, r->node->name);
+	fprintf(out, "\",direction=\"%s\"", dir);
+}
+
+typedef uint64_t (*dir_getter)(const struct fabric_dir_counters *d);
+
+static uint64_t get_packets(const struct fabric_dir_counters *d)
+{
+	return d->packets;
+}
+
+static uint64_t get_bytes(const struct fabric_dir_counters *d)
+{
+	return d->bytes;
+}
+
+static uint64_t get_broadcast(const struct fabric_dir_counters *d)
+{
+	return d->broadcast;
+}
+
+static uint64_t get_multicast(const struct fabric_dir_counters *d)
+{
+	return d->multicast;
+}
+
+void stats_print_prometheus(FILE *out, const struct fabric_state *st, const struct stats_row *rows,
+			    size_t n)
+{
+	static const struct {
+		const char *name, *help;
+		dir_getter get;
+	} metrics[] = {
+		{"fabricctl_node_packets_total",
+		 "Packets on the node's veth; direction rx = received by the node, tx = sent by "
+		 "it.",
+		 get_packets},
+		{"fabricctl_node_bytes_total",
+		 "Bytes on the node's veth, Ethernet header included; direction as seen by the "
+		 "node.",
+		 get_bytes},
+		{"fabricctl_node_broadcast_packets_total",
+		 "Broadcast packets on the node's veth; direction as seen by the node.",
+		 get_broadcast},
+		{"fabricctl_node_multicast_packets_total",
+		 "Multicast (not broadcast) packets on the node's veth; direction as seen by the "
+		 "node.",
+		 get_multicast},
+	};
+	char addr[INET_ADDRSTRLEN];
+
+	fputs("# HELP fabricctl_node_info Nodes of the fabric: address, cell and host veth index "
+	      "(value 1).\n",
+	      out);
+	fputs("# TYPE fabricctl_node_info gauge\n", out);
+	for (size_t i = 0; i < n; i++) {
+		fputs("fabricctl_node_info{fabric=\"", out);
+		prom_label(out, st->name);
+		fputs("\",node=\"", out);
+		prom_label(out, rows[i].node->name);
+		fprintf(out, "\",address=\"%s\",cell=\"%" PRIu32 "\",ifindex=\"%d\"} 1\n",
+		       ipv4_addr_format(rows[i].addr, addr), rows[i].cell, rows[i].node->ifindex);
+	}
+	for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++) {
+		fprintf(out, "# HELP %s %s\n# TYPE %s counter\n", metrics[m].name, metrics[m].help,
+		       metrics[m].name);
+		for (size_t i = 0; i < n; i++) {
+			fputs(metrics[m].name, out);
+			prom_labels(out, st->name, &rows[i], "rx");
+			fprintf(out, "} %" PRIu64 "\n", metrics[m].get(&rows[i].c.rx));
+			fputs(metrics[m].name, out);
+			prom_labels(out, st->name, &rows[i], "tx");
+			fprintf(out, "} %" PRIu64 "\n", metrics[m].get(&rows[i].c.tx));
+		}
+	}
+	fputs("# HELP fabricctl_node_protocol_packets_total Packets on the node's veth by protocol: "
+	      "arp, ipv4, ipv6, other by ethertype; icmp, icmpv6, tcp, udp by IP protocol.\n",
+	      out);
+	fputs("# TYPE fabricctl_node_protocol_packets_total counter\n", out);
+	for (size_t i = 0; i < n; i++) {
+		for (int d = 0; d < 2; d++) {
+			const struct fabric_dir_counters *dc = d ? &rows[i].c.tx : &rows[i].c.rx;
+
+			for (int p = 0; p < FABRIC_PROTO_MAX; p++) {
+				fputs("fabricctl_node_protocol_packets_total", out);
+				prom_labels(out, st->name, &rows[i], d ? "tx" : "rx");
+				fprintf(out, ",protocol=\"%s\"} %" PRIu64 "\n", stats_proto_names[p],
+				       (uint64_t)dc->proto[p]);
+			}
+		}
+	}
+	fflush(out);
+}
+
