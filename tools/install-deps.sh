@@ -12,6 +12,8 @@ packages=(
 	# tests and benchmarks
 	iproute2 iputils-ping jq iperf3 procps util-linux prometheus
 	containernetworking-plugins libclang-rt-14-dev
+	# the man page and bash completion tests (man, groff; _init_completion)
+	man-db groff bash-completion
 )
 
 missing=()
