@@ -90,8 +90,14 @@ static int cmd_help(int argc, char **argv)
 
 	if (argc > 2)
 		return fail_usage("help takes at most one COMMAND; see `fabricctl help`");
-	if (argc == 1 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	if (argc == 1) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		puts("Usage: fabricctl help [COMMAND]\n\n"
+		     "Print the usage (the commands and the global options), or COMMAND's help\n"
+		     "as `fabricctl COMMAND --help` prints it.");
 		return 0;
 	}
 	c = find_command(argv[1]);
