@@ -20,9 +20,9 @@
 
 struct cell_set {
 	const struct fabric_state *st;
-	struct nl_sock *host;      /* borrowed: the host netns socket */
-	struct nl_sock router;     /* inside the router netns, opened on demand */
-	int *bridge_ifindex;       /* per cell: 0 = not looked up yet */
+	struct nl_sock *host;  /* borrowed: the host netns socket */
+	struct nl_sock router; /* inside the router netns, opened on demand */
+	int *bridge_ifindex;   /* per cell: 0 = not looked up yet */
 };
 
 int cells_init(struct cell_set *c, const struct fabric_state *st, struct nl_sock *host);

@@ -14,9 +14,9 @@
 #include "fabric/state.h"
 
 struct check_problem {
-	char kind[24];     /* stable snake_case: half_made_node, missing_veth, ... */
+	char kind[24];		      /* stable snake_case: half_made_node, missing_veth, ... */
 	char node[NODE_NAME_MAX + 1]; /* "" when not about a node */
-	char object[64];   /* the link, namespace, map entry... concerned */
+	char object[64];	      /* the link, namespace, map entry... concerned */
 	char detail[160];
 	bool repaired;
 };

@@ -22,18 +22,18 @@
 #define IPAM_GATEWAY_SLOT 1 /* offset of a cell's gateway */
 #define IPAM_HOST_SLOT 2    /* the host's address, when there are several cells */
 /* Cells: a power of two of slots, one bridge each (see cell.h). */
-#define CELL_SIZE_MIN 64      /* "<fabric>-c<cell>" fits IFNAMSIZ for a /13 */
-#define CELL_SIZE_MAX 1024    /* LIMITS_BR_MAX_PORTS: a bridge takes 1024 ports */
-#define CELL_DEFAULT_SIZE 512 /* 509 nodes + router leg per bridge: one ARP
-			       * broadcast stays well inside the default
-			       * netdev_max_backlog (1000) */
+#define CELL_SIZE_MIN 64   /* "<fabric>-c<cell>" fits IFNAMSIZ for a /13 */
+#define CELL_SIZE_MAX 1024 /* LIMITS_BR_MAX_PORTS: a bridge takes 1024 ports */
+/* 509 nodes + router leg per bridge: one ARP broadcast stays well inside
+ * the default netdev_max_backlog (1000). */
+#define CELL_DEFAULT_SIZE 512
 
 struct ipam {
 	struct ipv4_prefix subnet;
-	uint32_t n_slots; /* 2^(32-len) */
+	uint32_t n_slots;   /* 2^(32-len) */
 	uint32_t cell_size; /* slots per cell, a power of two <= n_slots */
-	uint32_t used;    /* node slots in use */
-	uint32_t cursor;  /* where the next search starts */
+	uint32_t used;	    /* node slots in use */
+	uint32_t cursor;    /* where the next search starts */
 	uint64_t *bitmap;
 };
 

@@ -19,16 +19,16 @@
 
 struct fabric_node {
 	char name[NODE_NAME_MAX + 1];
-	uint32_t slot;   /* address = subnet + slot */
-	int ifindex;     /* host veth ifindex (0 until created) */
+	uint32_t slot; /* address = subnet + slot */
+	int ifindex;   /* host veth ifindex (0 until created) */
 };
 
 struct fabric_state {
 	char name[FABRIC_NAME_MAX + 1];
 	struct ipv4_prefix subnet;
 	unsigned int mtu;
-	uint32_t group;       /* IFLA_GROUP of the fabric's host-side links */
-	uint32_t cell_size;   /* slots per cell (one bridge each); see ipam.h */
+	uint32_t group;	    /* IFLA_GROUP of the fabric's host-side links */
+	uint32_t cell_size; /* slots per cell (one bridge each); see ipam.h */
 	struct ipam ipam;
 	struct fabric_node *nodes; /* in slot order after state_load() */
 	size_t n_nodes, cap_nodes;

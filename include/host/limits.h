@@ -29,13 +29,13 @@ enum limit_severity {
 };
 
 struct host_limit {
-	char name[64];    /* stable key: "net.core.netdev_max_backlog", "rlimit_nofile", ... */
+	char name[64];	  /* stable key: "net.core.netdev_max_backlog", "rlimit_nofile", ... */
 	uint64_t current; /* value now (0 when not numeric) */
 	uint64_t needed;  /* what the size asked needs (0 when not numeric) */
 	enum limit_severity severity;
-	bool tunable;     /* a sysctl that `create --tune` may raise */
-	char what[160];   /* one line: what fails and when */
-	char fix[200];    /* the exact command that fixes it, "" when none needed */
+	bool tunable;	/* a sysctl that `create --tune` may raise */
+	char what[160]; /* one line: what fails and when */
+	char fix[200];	/* the exact command that fixes it, "" when none needed */
 };
 
 struct limit_report {

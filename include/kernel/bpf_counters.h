@@ -17,8 +17,8 @@ int bpf_counters_del(struct fabric_bpf *fb, int ifindex);
 
 /* One whole read of the counters map: per-CPU values already summed. */
 struct fabric_bpf_reading {
-	size_t n;                         /* entries read */
-	unsigned int *ifindex;            /* key of entry i: host veth ifindex */
+	size_t n;			  /* entries read */
+	unsigned int *ifindex;		  /* key of entry i: host veth ifindex */
 	struct fabric_counters *counters; /* value of entry i */
 	size_t cap;
 };

@@ -27,9 +27,9 @@ struct fabric_bpf {
 	unsigned int max_entries;
 	int ncpus;
 	struct fabric_counters *percpu; /* one value per possible CPU */
-	bool no_batch;                  /* the kernel has no batch lookup for this map */
-	__u32 *keys;                    /* batch buffers, chunk entries */
-	struct fabric_counters *vals;   /* chunk * ncpus */
+	bool no_batch;			/* the kernel has no batch lookup for this map */
+	__u32 *keys;			/* batch buffers, chunk entries */
+	struct fabric_counters *vals;	/* chunk * ncpus */
 	__u32 chunk;
 };
 

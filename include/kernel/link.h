@@ -21,8 +21,8 @@ struct link_spec {
 	const char *name;
 	const uint8_t *mac; /* NULL: kernel's choice */
 	unsigned int mtu;   /* 0: default */
-	uint32_t group;     /* 0: default group */
-	int master;         /* ifindex, 0: none */
+	uint32_t group;	    /* 0: default group */
+	int master;	    /* ifindex, 0: none */
 	bool up;
 };
 
@@ -33,7 +33,7 @@ struct link_info {
 	unsigned int flags; /* IFF_* */
 	uint8_t operstate;  /* IF_OPER_* */
 	int master;
-	int peer_ifindex;   /* IFLA_LINK: a veth's peer, in the peer's netns */
+	int peer_ifindex; /* IFLA_LINK: a veth's peer, in the peer's netns */
 	uint32_t group;
 	unsigned int mtu;
 	uint8_t mac[ETH_ALEN_FABRIC];

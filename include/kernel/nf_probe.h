@@ -6,9 +6,9 @@
 #include <stddef.h>
 
 enum forward_policy {
-	FORWARD_NONE,    /* no filter at the forward hook: nothing drops */
-	FORWARD_ACCEPT,  /* chains there, none with a DROP policy */
-	FORWARD_DROP,    /* a forward chain whose policy drops */
+	FORWARD_NONE,	 /* no filter at the forward hook: nothing drops */
+	FORWARD_ACCEPT,	 /* chains there, none with a DROP policy */
+	FORWARD_DROP,	 /* a forward chain whose policy drops */
 	FORWARD_UNKNOWN, /* could not read the rule set */
 };
 

@@ -23,8 +23,8 @@
  * 256 GETLINK replies are ~300 KiB, far below the 8 MiB buffer.
  */
 #define NL_CHUNK_MSGS 256
-#define NL_MSG_MAX 1024  /* the largest request we build (a veth with its peer) */
-#define NL_LABEL_MAX 96  /* "create veth \"lab-123456\" with eth0 in its namespace" */
+#define NL_MSG_MAX 1024 /* the largest request we build (a veth with its peer) */
+#define NL_LABEL_MAX 96 /* "create veth \"lab-123456\" with eth0 in its namespace" */
 #define NL_ACK_TEXT_MAX 160
 
 /* One request's outcome: the kernel's errno (0 = done) and its ack text. */
@@ -42,14 +42,14 @@ struct nl_request {
 struct nl_sock {
 	struct mnl_socket *mnl;
 	uint32_t portid;
-	uint32_t seq;       /* seq of the last queued message */
+	uint32_t seq;	    /* seq of the last queued message */
 	uint32_t first_seq; /* seq of the batch's first request */
-	char *buf;          /* queued messages */
+	char *buf;	    /* queued messages */
 	size_t len, cap;
 	struct nl_request *reqs; /* one per queued request, in order */
 	size_t queued, reqs_cap;
-	int queue_err;      /* -ENOMEM when a request could not be queued */
-	int results_valid;  /* reqs[] hold the last flush's acks */
+	int queue_err;	   /* -ENOMEM when a request could not be queued */
+	int results_valid; /* reqs[] hold the last flush's acks */
 };
 
 /* Called for each data reply (e.g. RTM_NEWLINK) to a queued GET. */

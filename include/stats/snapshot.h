@@ -33,8 +33,8 @@ struct stats_snapshot {
 struct stats_row {
 	const struct fabric_node *node;
 	uint32_t addr;
-	uint32_t cell;  /* the cell (bridge <fabric>-c<N>) the node is in */
-	bool counting;  /* the node has a counters entry */
+	uint32_t cell; /* the cell (bridge <fabric>-c<N>) the node is in */
+	bool counting; /* the node has a counters entry */
 	struct fabric_counters c;
 	double rx_pps, tx_pps, rx_bps, tx_bps;
 };

@@ -33,8 +33,8 @@ int ipv4_prefix_parse(const char *text, struct ipv4_prefix *out)
 	char *end;
 
 	if (!slash)
-		return fail_usage("invalid subnet \"%s\": expected ADDRESS/PREFIX, e.g. 10.42.0.0/16",
-				  text);
+		return fail_usage(
+			"invalid subnet \"%s\": expected ADDRESS/PREFIX, e.g. 10.42.0.0/16", text);
 	alen = (size_t)(slash - text);
 	if (alen == 0 || alen >= sizeof(addr))
 		return fail_usage("invalid subnet \"%s\": bad address", text);
@@ -51,8 +51,9 @@ int ipv4_prefix_parse(const char *text, struct ipv4_prefix *out)
 	if (errno || *end || len > 32)
 		return fail_usage("invalid subnet \"%s\": bad prefix length", text);
 	if (a & ~ipv4_mask((unsigned int)len))
-		return fail_usage("invalid subnet \"%s\": host bits set (did you mean %s/%lu?)", text,
-				  ipv4_addr_format(a & ipv4_mask((unsigned int)len), net), len);
+		return fail_usage("invalid subnet \"%s\": host bits set (did you mean %s/%lu?)",
+				  text, ipv4_addr_format(a & ipv4_mask((unsigned int)len), net),
+				  len);
 	out->addr = a;
 	out->len = (unsigned int)len;
 	return 0;

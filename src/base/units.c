@@ -26,14 +26,14 @@ static char *format_scaled(double value, const char *const *prefixes, int n, dou
 
 char *format_bytes(uint64_t bytes, char *buf, size_t size)
 {
-	static const char *const prefixes[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi" };
+	static const char *const prefixes[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
 
 	return format_scaled((double)bytes, prefixes, 6, 1024.0, "B", buf, size);
 }
 
 char *format_rate(double value, const char *unit, char *buf, size_t size)
 {
-	static const char *const prefixes[] = { "", "k", "M", "G", "T", "P" };
+	static const char *const prefixes[] = {"", "k", "M", "G", "T", "P"};
 
 	return format_scaled(value, prefixes, 6, 1000.0, unit, buf, size);
 }

@@ -88,13 +88,14 @@ static int names_from_count(struct fabric_state *st, const char *prefix, unsigne
 	if (!prefix[0] || node_name_validate(name) < 0) {
 		free(names);
 		fail_clear();
-		return fail_usage("invalid --prefix \"%s\": \"%s\" is not a valid node name", prefix,
-				  name);
+		return fail_usage("invalid --prefix \"%s\": \"%s\" is not a valid node name",
+				  prefix, name);
 	}
 	for (unsigned long i = 1; made < count; i++) {
 		snprintf(name, sizeof(name), "%s%lu", prefix, i);
 		if (strlen(name) > NODE_NAME_MAX) {
-			err = fail_usage("--prefix \"%s\" is too long for %lu nodes", prefix, count);
+			err = fail_usage("--prefix \"%s\" is too long for %lu nodes", prefix,
+					 count);
 			goto bad;
 		}
 		if (state_find_node(st, name) || netns_exists(name))
@@ -134,7 +135,8 @@ static void print_added(const char *fabric, const struct add_result *res, double
 		host_veth_name(veth, fabric, a->node.slot);
 		print_open_object(&p, NULL);
 		print_string(&p, "name", listed ? "added node %s " : NULL, a->node.name);
-		print_string(&p, "address", listed ? "%s\n" : NULL, ipv4_addr_format(a->addr, addr));
+		print_string(&p, "address", listed ? "%s\n" : NULL,
+			     ipv4_addr_format(a->addr, addr));
 		print_string(&p, "mac", NULL, node_mac_text(a->addr, mac));
 		print_string(&p, "host_veth", NULL, veth);
 		print_int(&p, "ifindex", NULL, a->node.ifindex);
@@ -167,16 +169,13 @@ static int check_names(char **names, size_t n)
 int cmd_add_node(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "ip", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "prefix", required_argument, NULL, 'P' },
-		{ "no-wait", no_argument, NULL, 'W' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"ip", required_argument, NULL, 'i'},	  {"count", required_argument, NULL, 'c'},
+		{"prefix", required_argument, NULL, 'P'}, {"no-wait", no_argument, NULL, 'W'},
+		{"help", no_argument, NULL, 'h'},	  {0},
 	};
-	struct add_opts o = { .wait = true };
+	struct add_opts o = {.wait = true};
 	char default_prefix[FABRIC_NAME_MAX + 4];
-	struct add_result res = { 0 };
+	struct add_result res = {0};
 	bool names_owned = false;
 	struct fabric_state st;
 	struct state_lock lock;
@@ -223,9 +222,10 @@ int cmd_add_node(int argc, char **argv)
 		if (o.count > ipam_free_count(&st.ipam)) {
 			char cidr[IPV4_PREFIX_STRLEN];
 
-			err = fail_msg(-ENOSPC, "subnet %s is full: room for %u nodes, %u free, %lu asked",
-				       ipv4_prefix_format(&st.subnet, cidr), ipam_capacity(&st.ipam),
-				       ipam_free_count(&st.ipam), o.count);
+			err = fail_msg(-ENOSPC,
+				       "subnet %s is full: room for %u nodes, %u free, %lu asked",
+				       ipv4_prefix_format(&st.subnet, cidr),
+				       ipam_capacity(&st.ipam), ipam_free_count(&st.ipam), o.count);
 			goto out;
 		}
 		err = names_from_count(&st, o.prefix, o.count, &names);
@@ -242,7 +242,8 @@ int cmd_add_node(int argc, char **argv)
 	if (!err || res.n_nodes)
 		print_added(fabric, &res, seconds_since(&start));
 	if (!err && o.wait && res.n_nodes && !res.links_up && !cli_out.quiet)
-		fprintf(stderr, "fabricctl: add-node %s: warning: some links were not up after 5 s\n",
+		fprintf(stderr,
+			"fabricctl: add-node %s: warning: some links were not up after 5 s\n",
 			fabric);
 	add_result_free(&res);
 out:

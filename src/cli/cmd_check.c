@@ -81,8 +81,10 @@ static void print_report(const struct fabric_state *st, const struct check_repor
 		print_text(&p, "fabric %s: %zu difference%s, %zu repaired\n", st->name, report->n,
 			   report->n == 1 ? "" : "s", report->n - left);
 	else
-		print_text(&p, "fabric %s: %zu difference%s; `fabricctl check %s --repair` mends them\n",
-			   st->name, report->n, report->n == 1 ? "" : "s", st->name);
+		print_text(
+			&p,
+			"fabric %s: %zu difference%s; `fabricctl check %s --repair` mends them\n",
+			st->name, report->n, report->n == 1 ? "" : "s", st->name);
 	print_close_object(&p);
 	print_end(&p);
 }
@@ -90,9 +92,9 @@ static void print_report(const struct fabric_state *st, const struct check_repor
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "repair", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"repair", no_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	struct check_report report;
 	struct state_lock lock;

@@ -66,7 +66,7 @@ int cmd_parse(int argc, char **argv, const char *help, const char *shortopts,
 
 int cmd_parse_help_only(int argc, char **argv, const char *help, int *first)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
 
 	return cmd_parse(argc, argv, help, "", opts, NULL, NULL, first);
 }
@@ -100,7 +100,8 @@ int cmd_open_fabric(const char *fabric, struct state_lock *lock, struct fabric_s
 	err = state_load(fabric, st);
 	if (err) {
 		state_unlock(lock);
-		return err == -ENOENT ? fail_msg(-ENOENT, "fabric \"%s\" does not exist", fabric) : err;
+		return err == -ENOENT ? fail_msg(-ENOENT, "fabric \"%s\" does not exist", fabric)
+				      : err;
 	}
 	return 0;
 }

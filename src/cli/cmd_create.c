@@ -78,14 +78,14 @@ static int create_option(int c, const char *arg, void *ctx)
 int cmd_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "subnet", required_argument, NULL, 's' },
-		{ "mtu", required_argument, NULL, 'm' },
-		{ "cell-size", required_argument, NULL, 'c' },
-		{ "tune", no_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"subnet", required_argument, NULL, 's'},
+		{"mtu", required_argument, NULL, 'm'},
+		{"cell-size", required_argument, NULL, 'c'},
+		{"tune", no_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
-	struct create_opts o = { .mtu = FABRIC_DEFAULT_MTU, .cell_size = CELL_DEFAULT_SIZE };
+	struct create_opts o = {.mtu = FABRIC_DEFAULT_MTU, .cell_size = CELL_DEFAULT_SIZE};
 	struct fabric_state st;
 	int first, err;
 

@@ -72,9 +72,9 @@ static void print_deleted(const char *fabric, char **deleted, size_t n, double s
 int cmd_del_node(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"all", no_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	struct fabric_node **nodes = NULL;
 	char **deleted = NULL;

@@ -44,8 +44,8 @@ int cmd_destroy(int argc, char **argv)
 		return 0;
 	cli_printer(&p);
 	print_open_object(&p, NULL);
-	print_string(&p, "fabric", existed ? "destroyed fabric %s " : "fabric %s does not exist: ",
-		     argv[first]);
+	print_string(&p, "fabric",
+		     existed ? "destroyed fabric %s " : "fabric %s does not exist: ", argv[first]);
 	print_bool(&p, "destroyed", NULL, existed);
 	if (existed)
 		print_text(&p, "(%zu node%s)\n", n_nodes, n_nodes == 1 ? "" : "s");

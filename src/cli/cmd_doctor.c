@@ -150,12 +150,12 @@ static int doctor_option(int c, const char *arg, void *ctx)
 int cmd_doctor(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "nodes", required_argument, NULL, 'n' },
-		{ "cell-size", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"nodes", required_argument, NULL, 'n'},
+		{"cell-size", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
-	struct doctor_opts o = { DOCTOR_DEFAULT_NODES, CELL_DEFAULT_SIZE };
+	struct doctor_opts o = {DOCTOR_DEFAULT_NODES, CELL_DEFAULT_SIZE};
 	struct limit_report r;
 	struct host_facts f;
 	size_t fails = 0, tunable = 0;
@@ -179,7 +179,8 @@ int cmd_doctor(int argc, char **argv)
 	print_report(&r, o.nodes, o.cell);
 	if (!cli_out.json) {
 		if (!fails)
-			printf("\nthis host can run %lu nodes in cells of %" PRIu32 "\n", o.nodes, o.cell);
+			printf("\nthis host can run %lu nodes in cells of %" PRIu32 "\n", o.nodes,
+			       o.cell);
 		else if (tunable == fails)
 			printf("\n%lu nodes will fail: %zu problem%s; fixes above, or "
 			       "`fabricctl create --tune` fixes them all\n",

@@ -36,8 +36,9 @@ int cmd_exec(int argc, char **argv)
 	if (!strcmp(argv[3], "--"))
 		first = 4;
 	else if (argv[3][0] == '-')
-		return fail_usage("unknown option \"%s\"; a COMMAND starting with '-' goes after \"--\"",
-				  argv[3]);
+		return fail_usage(
+			"unknown option \"%s\"; a COMMAND starting with '-' goes after \"--\"",
+			argv[3]);
 	err = fabric_name_validate(fabric);
 	if (!err)
 		err = node_name_validate(node);

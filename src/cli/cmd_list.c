@@ -19,7 +19,7 @@ static const char list_help[] =
 
 int cmd_list(int argc, char **argv)
 {
-	char (*names)[FABRIC_NAME_MAX + 1];
+	char(*names)[FABRIC_NAME_MAX + 1];
 	struct printer p;
 	size_t count;
 	int first, err;

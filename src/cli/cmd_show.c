@@ -91,7 +91,9 @@ int cmd_show(int argc, char **argv)
 		char cidr[IPV4_PREFIX_STRLEN], gw[INET_ADDRSTRLEN];
 		uint32_t cells = fabric_cells_in_use(&st);
 
-		print_text(&p, "fabric %s: subnet %s, gateway %s, mtu %u, %zu node%s in %u cell%s of %u addresses\n",
+		print_text(&p,
+			   "fabric %s: subnet %s, gateway %s, mtu %u, %zu node%s in %u cell%s of "
+			   "%u addresses\n",
 			   st.name, ipv4_prefix_format(&st.subnet, cidr),
 			   ipv4_addr_format(ipam_addr_of(&st.ipam, IPAM_GATEWAY_SLOT), gw), st.mtu,
 			   complete, complete == 1 ? "" : "s", cells, cells == 1 ? "" : "s",

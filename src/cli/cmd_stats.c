@@ -208,13 +208,13 @@ static int stats_option(int c, const char *arg, void *ctx)
 static int parse_args(int argc, char **argv, struct stats_opts *o)
 {
 	static const struct option opts[] = {
-		{ "prometheus", no_argument, NULL, 'P' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "top", required_argument, NULL, 't' },
-		{ "watch", optional_argument, NULL, 'w' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"prometheus", no_argument, NULL, 'P'},
+		{"sort", required_argument, NULL, 's'},
+		{"top", required_argument, NULL, 't'},
+		{"watch", optional_argument, NULL, 'w'},
+		{"count", required_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	int first, err;
 
@@ -294,8 +294,8 @@ static void print_frame(const struct fabric_state *st, const struct stats_row *r
 static int watch(struct fabric_bpf *fb, const struct stats_opts *o)
 {
 	bool tty = !cli_out.json && isatty(STDOUT_FILENO);
-	struct stats_snapshot snaps[2] = { 0 };
-	struct sigaction sa = { 0 };
+	struct stats_snapshot snaps[2] = {0};
+	struct sigaction sa = {0};
 	unsigned long frames = 0;
 	struct timespec next;
 	int cur = 0, err;
@@ -308,7 +308,7 @@ static int watch(struct fabric_bpf *fb, const struct stats_opts *o)
 	err = stats_snapshot_take(fb, &snaps[cur]);
 	next = snaps[cur].mono;
 	while (!err) {
-		struct fabric_state st = { 0 };
+		struct fabric_state st = {0};
 		struct stats_row *rows;
 		size_t n, shown;
 
@@ -350,7 +350,7 @@ static int watch(struct fabric_bpf *fb, const struct stats_opts *o)
 static int show_once(struct fabric_bpf *fb, const struct fabric_state *st,
 		     const struct stats_opts *o)
 {
-	struct stats_snapshot snap = { 0 };
+	struct stats_snapshot snap = {0};
 	struct stats_row *rows;
 	struct printer p;
 	size_t n, shown;
@@ -378,7 +378,7 @@ out:
 
 int cmd_stats(int argc, char **argv)
 {
-	struct fabric_state st = { 0 };
+	struct fabric_state st = {0};
 	struct fabric_bpf *fb = NULL;
 	struct stats_opts o;
 	char watch_arg[64];

@@ -29,7 +29,8 @@ void print_fabric_fields(struct printer *p, const struct fabric_state *st, bool 
 
 	bridge_name(br, st->name, 0);
 	print_string(p, "name", list_row ? "%-9s " : NULL, st->name);
-	print_string(p, "subnet", list_row ? "%-18s " : NULL, ipv4_prefix_format(&st->subnet, cidr));
+	print_string(p, "subnet", list_row ? "%-18s " : NULL,
+		     ipv4_prefix_format(&st->subnet, cidr));
 	print_string(p, "gateway", list_row ? "%-15s " : NULL,
 		     ipv4_addr_format(ipam_addr_of(&st->ipam, IPAM_GATEWAY_SLOT), gw));
 	print_string(p, "bridge", list_row ? "%-12s " : NULL, br);

@@ -26,19 +26,20 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const struct cmd commands[] = {
-	{ "create", cmd_create, "make a fabric: its first cell, a subnet, the counting program", true },
-	{ "add-node", cmd_add_node, "add namespaces (nodes) to a fabric", true },
-	{ "del-node", cmd_del_node, "delete nodes from a fabric", true },
-	{ "destroy", cmd_destroy, "remove a fabric and everything it made", true },
-	{ "list", cmd_list, "list fabrics", true },
-	{ "show", cmd_show, "show a fabric's nodes", true },
-	{ "stats", cmd_stats, "per-node traffic counters (table, JSON, Prometheus, rates)", true },
-	{ "exec", cmd_exec, "run a command inside a node", true },
-	{ "check", cmd_check, "compare a fabric's record with the kernel; --repair mends it", true },
-	{ "doctor", cmd_doctor, "check this host's limits for a fabric of N nodes", true },
-	{ "help", cmd_help, "this help, or a command's: help COMMAND", false },
-	{ "version", cmd_version, "print the version", false },
-	{ NULL, NULL, NULL, false },
+	{"create", cmd_create, "make a fabric: its first cell, a subnet, the counting program",
+	 true},
+	{"add-node", cmd_add_node, "add namespaces (nodes) to a fabric", true},
+	{"del-node", cmd_del_node, "delete nodes from a fabric", true},
+	{"destroy", cmd_destroy, "remove a fabric and everything it made", true},
+	{"list", cmd_list, "list fabrics", true},
+	{"show", cmd_show, "show a fabric's nodes", true},
+	{"stats", cmd_stats, "per-node traffic counters (table, JSON, Prometheus, rates)", true},
+	{"exec", cmd_exec, "run a command inside a node", true},
+	{"check", cmd_check, "compare a fabric's record with the kernel; --repair mends it", true},
+	{"doctor", cmd_doctor, "check this host's limits for a fabric of N nodes", true},
+	{"help", cmd_help, "this help, or a command's: help COMMAND", false},
+	{"version", cmd_version, "print the version", false},
+	{NULL, NULL, NULL, false},
 };
 
 static void usage(FILE *out)
@@ -65,7 +66,8 @@ static void usage(FILE *out)
 		"  -h, --help      this help; `fabricctl COMMAND --help` for a command's\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error.\n"
-		"Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_BPF). State lives in /run/fabricctl,\n"
+		"Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_BPF). State lives in "
+		"/run/fabricctl,\n"
 		"BPF pins in /sys/fs/bpf/fabricctl; both vanish at reboot, like the fabric.\n"
 		"\n"
 		"Example:\n"
@@ -107,14 +109,15 @@ static int cmd_help(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	char *help_argv[] = { argv[1], (char *)"--help", NULL };
+	char *help_argv[] = {argv[1], (char *)"--help", NULL};
 	return c->func(2, help_argv);
 }
 
 static int cmd_version(int argc, char **argv)
 {
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		puts("Usage: fabricctl version\n\nPrint fabricctl's version (with -j: {\"version\": \"...\"}).");
+		puts("Usage: fabricctl version\n\nPrint fabricctl's version (with -j: "
+		     "{\"version\": \"...\"}).");
 		return 0;
 	}
 	if (argc > 1)
@@ -140,8 +143,8 @@ static int cmd_version(int argc, char **argv)
  */
 static bool has_privileges(void)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = { 0 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2] = {0};
 	int64_t last_cap = -1;
 	bool bpf;
 

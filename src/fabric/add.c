@@ -25,7 +25,7 @@
 #include "kernel/netns.h"
 #include "kernel/route.h"
 
-#define ADD_BATCH 64            /* nodes per netlink batch */
+#define ADD_BATCH 64		/* nodes per netlink batch */
 #define LINK_UP_TIMEOUT_MS 5000 /* linkwatch runs within ~1 s; be generous */
 
 /* One node in flight through a batch. */
@@ -35,13 +35,13 @@ struct pending_node {
 	uint32_t addr;
 	char host_if[IFNAMSIZ];
 	int netns_fd;
-	struct nl_sock ns_nl;  /* socket inside the node's namespace */
+	struct nl_sock ns_nl; /* socket inside the node's namespace */
 	bool netns_made;
 	bool veth_made;
-	bool counted;          /* has its counter entry and tc programs */
+	bool counted;	       /* has its counter entry and tc programs */
 	struct link_info host; /* read back after creation */
 	uint32_t create_seq, get_seq;
-	int br_ifindex;        /* its cell's bridge */
+	int br_ifindex; /* its cell's bridge */
 };
 
 struct batch_replies {
@@ -131,7 +131,8 @@ static int make_namespaces(struct fabric_state *st, struct pending_node *p, size
 		err = netns_create(q->name, &q->netns_fd, &q->ns_nl, NULL, NULL);
 		if (err == -EEXIST)
 			err = fail_msg(-EEXIST,
-				       "namespace \"%s\" already exists and is not a node of fabric \"%s\"",
+				       "namespace \"%s\" already exists and is not a node of "
+				       "fabric \"%s\"",
 				       q->name, st->name);
 		if (err)
 			break;
@@ -143,14 +144,17 @@ static int make_namespaces(struct fabric_state *st, struct pending_node *p, size
 /* Round 2: every veth of the batch in one sendmsg, created down, each read back. */
 static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending_node *p, size_t n)
 {
-	struct batch_replies replies = { p, n };
+	struct batch_replies replies = {p, n};
 	uint8_t hmac[6], nmac[6];
 	int err;
 
 	for (size_t i = 0; i < n; i++) {
-		struct link_spec host = { .name = p[i].host_if, .mac = hmac, .mtu = st->mtu,
-					  .group = st->group, .master = p[i].br_ifindex };
-		struct link_spec peer = { .name = NODE_IFNAME, .mac = nmac, .mtu = st->mtu };
+		struct link_spec host = {.name = p[i].host_if,
+					 .mac = hmac,
+					 .mtu = st->mtu,
+					 .group = st->group,
+					 .master = p[i].br_ifindex};
+		struct link_spec peer = {.name = NODE_IFNAME, .mac = nmac, .mtu = st->mtu};
 
 		fabric_mac(hmac, MAC_HOST_END, p[i].addr);
 		fabric_mac(nmac, MAC_HOLDER, p[i].addr);
@@ -370,11 +374,12 @@ static int lease_all(struct nl_sock *s, struct fabric_state *st, char **names, s
 			uint32_t free_now = ipam_free_count(&st->ipam);
 
 			release_slots(st, held, n_held);
-			return fail_msg(-ENOSPC,
-					"subnet %s is full: room for %u nodes, %u free (%zu held by "
-					"links that are not the fabric's), %zu asked",
-					ipv4_prefix_format(&st->subnet, cidr),
-					ipam_capacity(&st->ipam), free_now, n_held, n);
+			return fail_msg(
+				-ENOSPC,
+				"subnet %s is full: room for %u nodes, %u free (%zu held by "
+				"links that are not the fabric's), %zu asked",
+				ipv4_prefix_format(&st->subnet, cidr), ipam_capacity(&st->ipam),
+				free_now, n_held, n);
 		}
 	}
 	for (size_t i = 0; i < n && !err; i++) {
@@ -422,15 +427,14 @@ static size_t fill_batch(struct cell_set *cells, struct fabric_state *st, struct
 
 static bool wait_up(struct nl_sock *s, const struct fabric_state *st, const struct add_result *res)
 {
-	char (*names)[IFNAMSIZ] = calloc(res->n_nodes, sizeof(*names));
+	char(*names)[IFNAMSIZ] = calloc(res->n_nodes, sizeof(*names));
 	bool up;
 
 	if (!names)
 		return false;
 	for (size_t i = 0; i < res->n_nodes; i++)
 		host_veth_name(names[i], st->name, res->nodes[i].node.slot);
-	up = link_wait_oper_up(s, (const char (*)[IFNAMSIZ])names, res->n_nodes,
-			       LINK_UP_TIMEOUT_MS);
+	up = link_wait_oper_up(s, (const char(*)[IFNAMSIZ])names, res->n_nodes, LINK_UP_TIMEOUT_MS);
 	free(names);
 	return up;
 }
@@ -440,8 +444,8 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 {
 	struct pending_node *p = NULL;
 	struct fabric_bpf *fb = NULL;
-	struct cell_set cells = { 0 };
-	struct nl_sock s = { 0 };
+	struct cell_set cells = {0};
+	struct nl_sock s = {0};
 	size_t first_new = st->n_nodes;
 	int err;
 
@@ -478,7 +482,8 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 		if (m)
 			batch_err = add_batch(&s, st, fb, p, m, &done);
 		if (batch_err)
-			err = batch_err; /* a node of this batch comes before the cell that failed */
+			err = batch_err; /* a node of this batch comes before the cell that failed
+					  */
 		else
 			fail_unstash(&cell_err);
 		for (size_t i = 0; i < done; i++) {

@@ -113,9 +113,9 @@ static int create_router_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
 	uint32_t gw = ipam_addr_of(&st->ipam, ipam_cell_gateway_slot(&st->ipam, cell));
 	char leg[IFNAMSIZ], inside[IFNAMSIZ], tag[ALIAS_TAG_MAX], name[64];
 	uint8_t hmac[6], rmac[6];
-	struct link_spec host = { .name = leg, .mac = hmac, .mtu = st->mtu, .group = st->group,
-				  .master = br_ifindex };
-	struct link_spec peer = { .name = inside, .mac = rmac, .mtu = st->mtu };
+	struct link_spec host = {
+		.name = leg, .mac = hmac, .mtu = st->mtu, .group = st->group, .master = br_ifindex};
+	struct link_spec peer = {.name = inside, .mac = rmac, .mtu = st->mtu};
 	struct link_info info;
 	int fd, err;
 
@@ -166,8 +166,8 @@ static int create_cell(struct cell_set *c, uint32_t cell, int *ifindex)
 	bool has_addr = cell == 0;
 	char br[IFNAMSIZ], tag[ALIAS_TAG_MAX], cidr[IPV4_PREFIX_STRLEN];
 	uint8_t mac[6];
-	struct link_spec spec = { .name = br, .mac = mac, .mtu = st->mtu, .group = st->group,
-				  .up = true };
+	struct link_spec spec = {
+		.name = br, .mac = mac, .mtu = st->mtu, .group = st->group, .up = true};
 	struct link_info info;
 	int err;
 

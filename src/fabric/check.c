@@ -23,12 +23,12 @@
 #include "kernel/link.h"
 #include "kernel/netns.h"
 
-static struct check_problem *add_problem(struct check_report *r, const char *kind,
-					 const char *node, const char *object, const char *fmt, ...)
+static struct check_problem *add_problem(struct check_report *r, const char *kind, const char *node,
+					 const char *object, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-static struct check_problem *add_problem(struct check_report *r, const char *kind,
-					 const char *node, const char *object, const char *fmt, ...)
+static struct check_problem *add_problem(struct check_report *r, const char *kind, const char *node,
+					 const char *object, const char *fmt, ...)
 {
 	struct check_problem *p;
 	va_list ap;
@@ -168,13 +168,13 @@ static enum link_role link_role(const struct fabric_state *st, const char *name,
 
 int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 {
-	struct link_list links = { 0 };
-	struct fabric_bpf_reading reading = { 0 };
+	struct link_list links = {0};
+	struct fabric_bpf_reading reading = {0};
 	struct fabric_bpf *fb = NULL;
-	struct cell_set cells = { 0 };
+	struct cell_set cells = {0};
 	struct nl_sock s;
-	struct fabric_node **doomed = NULL;   /* nodes to remove whole */
-	char **lease_only = NULL;             /* nodes whose lease alone goes */
+	struct fabric_node **doomed = NULL; /* nodes to remove whole */
+	char **lease_only = NULL;	    /* nodes whose lease alone goes */
 	size_t n_doomed = 0, n_lease_only = 0;
 	bool *used_link = NULL, record_changed = false;
 	uint32_t *counted_keys = NULL, *node_keys = NULL; /* sorted, for bsearch */
@@ -205,7 +205,8 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 		struct check_problem *p;
 
 		fail_clear();
-		p = add_problem(r, "missing_pins", NULL, BPF_PIN_ROOT, "the program and map of fabric \"%s\" are not pinned", st->name);
+		p = add_problem(r, "missing_pins", NULL, BPF_PIN_ROOT,
+				"the program and map of fabric \"%s\" are not pinned", st->name);
 		if (repair && p && fabric_bpf_create(st->name, ipam_capacity(&st->ipam)) == 0 &&
 		    fabric_bpf_open(st->name, &fb) == 0)
 			p->repaired = true; /* nodes get their attachments below */
@@ -221,7 +222,8 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 	router_netns_name(router, sizeof(router), st->name);
 	if (ipam_multi_cell(&st->ipam) && !netns_exists(router))
 		add_problem(r, "missing_router", NULL, router,
-			    "the router namespace joining the cells is gone (destroy and re-create the fabric)");
+			    "the router namespace joining the cells is gone (destroy and re-create "
+			    "the fabric)");
 
 	for (size_t i = 0; i < st->n_nodes; i++) {
 		struct fabric_node *node = &st->nodes[i];
@@ -238,20 +240,30 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 		ns = netns_exists(node->name);
 
 		if (node->ifindex <= 0 || !ours || !ns) {
-			const char *kind = node->ifindex <= 0 ? (ours || ns ? "half_made_node" : "lease_without_node")
-							      : !ours ? "missing_veth" : "missing_namespace";
+			const char *kind = node->ifindex <= 0 ? (ours || ns ? "half_made_node"
+									    : "lease_without_node")
+					   : !ours	      ? "missing_veth"
+							      : "missing_namespace";
 
-			p = add_problem(r, kind, node->name, ours ? name : ns ? node->name : "",
-					"%s%s%s", node->ifindex <= 0 ? "never completed (add-node was interrupted)" : "",
-					node->ifindex > 0 && !ours ? "its veth is gone" : "",
-					node->ifindex > 0 && ours && !ns ? "its namespace is gone" : "");
+			p = add_problem(
+				r, kind, node->name,
+				ours ? name
+				: ns ? node->name
+				     : "",
+				"%s%s%s",
+				node->ifindex <= 0 ? "never completed (add-node was interrupted)"
+						   : "",
+				node->ifindex > 0 && !ours ? "its veth is gone" : "",
+				node->ifindex > 0 && ours && !ns ? "its namespace is gone" : "");
 			if (!repair || !p)
 				continue;
 			/* The namespace is ours if our veth is there or it holds nothing. */
 			if (ns && !ours && !netns_is_empty(node->name)) {
 				lease_only[n_lease_only++] = node->name;
-				snprintf(p->detail + strlen(p->detail), sizeof(p->detail) - strlen(p->detail),
-					 "; namespace \"%s\" is not empty and not ours: left alone", node->name);
+				snprintf(p->detail + strlen(p->detail),
+					 sizeof(p->detail) - strlen(p->detail),
+					 "; namespace \"%s\" is not empty and not ours: left alone",
+					 node->name);
 			} else {
 				node->ifindex = ours ? li->ifindex : 0;
 				doomed[n_doomed++] = node;
@@ -260,8 +272,9 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 			continue;
 		}
 		if (li->ifindex != node->ifindex) {
-			p = add_problem(r, "stale_ifindex", node->name, name, "record says ifindex %d, kernel %d",
-					node->ifindex, li->ifindex);
+			p = add_problem(r, "stale_ifindex", node->name, name,
+					"record says ifindex %d, kernel %d", node->ifindex,
+					li->ifindex);
 			if (repair && p) {
 				node->ifindex = li->ifindex;
 				record_changed = true;
@@ -270,13 +283,15 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 		}
 		int br = cells_bridge_lookup(&cells, cell);
 		if (br <= 0) {
-			p = add_problem(r, "missing_bridge", NULL, "", "cell %u has no bridge", cell);
+			p = add_problem(r, "missing_bridge", NULL, "", "cell %u has no bridge",
+					cell);
 			if (repair && p && (br = cells_bridge(&cells, cell)) > 0)
 				p->repaired = true;
 			fail_clear();
 		}
 		if (br > 0 && li->master != br) {
-			p = add_problem(r, "not_enslaved", node->name, name, "not a port of its cell's bridge");
+			p = add_problem(r, "not_enslaved", node->name, name,
+					"not a port of its cell's bridge");
 			if (repair && p) {
 				link_set_master(&s, li->ifindex, br);
 				p->repaired = nl_run(&s, NULL, NULL) == 0;
@@ -295,8 +310,12 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 			bool counted = in_sorted(counted_keys, reading.n, (uint32_t)li->ifindex);
 			int attached = fabric_bpf_node_attached(fb, li->ifindex);
 			if (!counted || attached != 1) {
-				p = add_problem(r, !counted ? "missing_counter" : "missing_attachment", node->name,
-						name, "%s", !counted ? "no counter entry" : "the program is not attached on tc ingress and egress");
+				p = add_problem(r,
+						!counted ? "missing_counter" : "missing_attachment",
+						node->name, name, "%s",
+						!counted ? "no counter entry"
+							 : "the program is not attached on tc "
+							   "ingress and egress");
 				if (repair && p) {
 					p->repaired = fabric_bpf_node_attach(fb, li->ifindex) == 0;
 					fail_clear();
@@ -317,12 +336,14 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 			if (used_link[i] || !link_is_ours(li, st))
 				continue;
 			role = link_role(st, li->name, &num);
-			if ((role == ROLE_BRIDGE || role == ROLE_LEG) && num < ipam_n_cells(&st->ipam) &&
-			    li->group == st->group)
+			if ((role == ROLE_BRIDGE || role == ROLE_LEG) &&
+			    num < ipam_n_cells(&st->ipam) && li->group == st->group)
 				continue;
-			struct check_problem *p = add_problem(r, "stray_link", NULL, li->name, "%s",
-							      li->group == doomed_group(st) ? "left from an interrupted del-node"
-										      : "tagged as the fabric's but no node's");
+			struct check_problem *p =
+				add_problem(r, "stray_link", NULL, li->name, "%s",
+					    li->group == doomed_group(st)
+						    ? "left from an interrupted del-node"
+						    : "tagged as the fabric's but no node's");
 			if (repair && p) {
 				link_del(&s, li->ifindex);
 				queued++;
@@ -344,7 +365,8 @@ int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 			continue;
 		char key[24];
 		snprintf(key, sizeof(key), "ifindex %u", reading.ifindex[k]);
-		struct check_problem *p = add_problem(r, "orphaned_counter", NULL, key, "a counter entry of no node");
+		struct check_problem *p =
+			add_problem(r, "orphaned_counter", NULL, key, "a counter entry of no node");
 		if (repair && p)
 			p->repaired = fabric_bpf_node_detach(fb, (int)reading.ifindex[k]) == 0;
 	}

@@ -75,10 +75,11 @@ static int host_route_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-/* Everything a new fabric must not overlap or reuse: other fabrics, host addresses, routes, link groups. */
+/* Everything a new fabric must not overlap or reuse: other fabrics, host addresses, routes, link
+ * groups. */
 static int collect_used(struct nl_sock *s, struct used_things *u)
 {
-	char (*names)[FABRIC_NAME_MAX + 1];
+	char(*names)[FABRIC_NAME_MAX + 1];
 	struct link_list links;
 	size_t count;
 	int err;
@@ -123,9 +124,9 @@ static int collect_used(struct nl_sock *s, struct used_things *u)
 int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
 		  uint32_t cell_size, bool tune, struct fabric_state *st)
 {
-	struct cell_set cells = { 0 };
-	struct state_lock global, lock = { -1 };
-	struct used_things used = { 0 };
+	struct cell_set cells = {0};
+	struct state_lock global, lock = {-1};
+	struct used_things used = {0};
 	struct ipv4_prefix chosen;
 	bool router_made = false, pinned = false;
 	struct nl_sock s;

@@ -67,8 +67,8 @@ static int delete_links(struct nl_sock *s, const char *name, const struct fabric
 int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_progress_cb progress,
 		   void *data)
 {
-	struct state_lock global, lock = { -1 };
-	struct link_list links = { 0 };
+	struct state_lock global, lock = {-1};
+	struct link_list links = {0};
 	struct fabric_state st;
 	bool have_state = false;
 	struct nl_sock s;

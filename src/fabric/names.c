@@ -43,7 +43,8 @@ int fabric_name_validate(const char *name)
 				  quoted(name, q, sizeof(q)));
 	for (size_t i = 0; i < len; i++)
 		if (!name_char_ok((unsigned char)name[i], false))
-			return fail_usage("invalid fabric name \"%s\": only letters, digits, '_' and '-' are allowed",
+			return fail_usage("invalid fabric name \"%s\": only letters, digits, '_' "
+					  "and '-' are allowed",
 					  quoted(name, q, sizeof(q)));
 	return 0;
 }
@@ -64,7 +65,8 @@ int node_name_validate(const char *name)
 				  quoted(name, q, sizeof(q)), name[0]);
 	for (size_t i = 0; i < len; i++)
 		if (!name_char_ok((unsigned char)name[i], true))
-			return fail_usage("invalid node name \"%s\": only letters, digits, '_', '-' and '.' are allowed",
+			return fail_usage("invalid node name \"%s\": only letters, digits, '_', "
+					  "'-' and '.' are allowed",
 					  quoted(name, q, sizeof(q)));
 	return 0;
 }

@@ -55,8 +55,8 @@ static int check_private_dir(const char *path)
 	if (!S_ISDIR(sb.st_mode))
 		return fail_msg(-ENOTDIR, "refusing to use \"%s\": not a directory", path);
 	if (sb.st_uid != 0 || (sb.st_mode & 077))
-		return fail_msg(-EPERM, "refusing to use \"%s\": not a private root-owned directory",
-				path);
+		return fail_msg(-EPERM,
+				"refusing to use \"%s\": not a private root-owned directory", path);
 	return 0;
 }
 
@@ -101,7 +101,7 @@ static int name_cmp(const void *a, const void *b)
 
 int state_list(char (**names)[FABRIC_NAME_MAX + 1], size_t *count)
 {
-	char (*list)[FABRIC_NAME_MAX + 1] = NULL;
+	char(*list)[FABRIC_NAME_MAX + 1] = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *dir;
@@ -228,7 +228,7 @@ int state_path(const char *fabric, const char *file, char *buf, size_t size)
 
 int state_count_all(uint64_t *fabrics, uint64_t *nodes)
 {
-	char (*names)[FABRIC_NAME_MAX + 1];
+	char(*names)[FABRIC_NAME_MAX + 1];
 	size_t count;
 	int err = state_list(&names, &count);
 
@@ -413,10 +413,10 @@ static int split_fields(char *line, char **fields, int max)
  */
 int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 {
-	static const char *const header[] = { "subnet", "mtu", "group", "cell_size" };
+	static const char *const header[] = {"subnet", "mtu", "group", "cell_size"};
 	char line[256];
 	unsigned int lineno = 0;
-	struct ipv4_prefix subnet = { 0 };
+	struct ipv4_prefix subnet = {0};
 	uint32_t mtu = 0, group = 0, cell_size = 0;
 	int err = 0;
 
@@ -436,11 +436,12 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 			    parse_u32(line + strlen(STATE_MAGIC_PREFIX), UINT32_MAX, &version))
 				goto corrupt;
 			if (version < STATE_VERSION_MIN || version > STATE_VERSION) {
-				err = fail_msg(-EPROTO,
-					       "state record of fabric \"%s\" has format version %u; "
-					       "this fabricctl reads versions %d to %d (use the "
-					       "fabricctl that made it)",
-					       fabric, version, STATE_VERSION_MIN, STATE_VERSION);
+				err = fail_msg(
+					-EPROTO,
+					"state record of fabric \"%s\" has format version %u; "
+					"this fabricctl reads versions %d to %d (use the "
+					"fabricctl that made it)",
+					fabric, version, STATE_VERSION_MIN, STATE_VERSION);
 				goto out;
 			}
 			continue;
@@ -494,7 +495,8 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 	st->name_index = NULL;
 	return 0;
 corrupt:
-	err = fail_msg(-EBADMSG, "state record of fabric \"%s\" is corrupt at line %u", fabric, lineno);
+	err = fail_msg(-EBADMSG, "state record of fabric \"%s\" is corrupt at line %u", fabric,
+		       lineno);
 out:
 	state_free(st);
 	return err;
@@ -537,10 +539,14 @@ int state_save(const struct fabric_state *st)
 	err = atomic_file_open(&f, path);
 	if (err)
 		goto out;
-	fprintf(f.out, STATE_MAGIC_PREFIX "%d\nsubnet %s\nmtu %u\ngroup %" PRIu32 "\ncell_size %" PRIu32 "\n",
-		STATE_VERSION, ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group, st->cell_size);
+	fprintf(f.out,
+		STATE_MAGIC_PREFIX "%d\nsubnet %s\nmtu %u\ngroup %" PRIu32 "\ncell_size %" PRIu32
+				   "\n",
+		STATE_VERSION, ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group,
+		st->cell_size);
 	for (size_t i = 0; i < st->n_nodes; i++)
-		fprintf(f.out, "node %u %s %d\n", sorted[i].slot, sorted[i].name, sorted[i].ifindex);
+		fprintf(f.out, "node %u %s %d\n", sorted[i].slot, sorted[i].name,
+			sorted[i].ifindex);
 	err = atomic_file_commit(&f);
 out:
 	free(sorted);

@@ -30,7 +30,7 @@ int fabric_node_states(const struct fabric_state *st, enum node_link_state *out)
 		qsort(links.links, links.n, sizeof(*links.links), link_cmp);
 	for (size_t i = 0; i < st->n_nodes; i++) {
 		const struct fabric_node *node = &st->nodes[i];
-		struct link_info key = { .ifindex = node->ifindex };
+		struct link_info key = {.ifindex = node->ifindex};
 		const struct link_info *li = NULL;
 		char name[IFNAMSIZ];
 

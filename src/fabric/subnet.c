@@ -50,7 +50,8 @@ int subnet_choose(const char *name, const struct prefix_list *used, struct ipv4_
 
 	for (uint32_t k = 0; k < SUBNET_AUTO_COUNT; k++) {
 		uint32_t second = SUBNET_AUTO_FIRST + (start + k) % SUBNET_AUTO_COUNT;
-		struct ipv4_prefix p = { .addr = (10u << 24) | (second << 16), .len = SUBNET_AUTO_LEN };
+		struct ipv4_prefix p = {.addr = (10u << 24) | (second << 16),
+					.len = SUBNET_AUTO_LEN};
 
 		if (!prefix_conflict(used, &p)) {
 			*out = p;
@@ -58,7 +59,8 @@ int subnet_choose(const char *name, const struct prefix_list *used, struct ipv4_
 		}
 	}
 	return fail_msg(-EADDRINUSE,
-			"no free 10.x.0.0/16 subnet for fabric \"%s\"; give one with --subnet", name);
+			"no free 10.x.0.0/16 subnet for fabric \"%s\"; give one with --subnet",
+			name);
 }
 
 static bool group_taken(uint32_t g, const uint32_t *used, size_t n_used)

@@ -121,7 +121,7 @@ bool tune_enabled(const char *fabric)
 
 int tune_enable(const char *fabric)
 {
-	struct tune_record rec = { 0 };
+	struct tune_record rec = {0};
 	struct state_lock lock;
 	int err;
 
@@ -194,7 +194,7 @@ out:
 /* Another fabric with a tuned record than @fabric: the first one by name. */
 static bool other_tuned_fabric(const char *fabric, char *other, size_t size)
 {
-	char (*names)[FABRIC_NAME_MAX + 1];
+	char(*names)[FABRIC_NAME_MAX + 1];
 	size_t count;
 	bool found = false;
 
@@ -231,8 +231,8 @@ static int tune_hand_over(const struct tune_record *ours, const char *heir)
 
 		if (!t) {
 			if (rec.n == TUNE_MAX)
-				return fail_msg(-E2BIG,
-						"too many tuned limits for fabric \"%s\"", heir);
+				return fail_msg(-E2BIG, "too many tuned limits for fabric \"%s\"",
+						heir);
 			rec.e[rec.n++] = ours->e[i];
 		} else if (t->previous == ours->e[i].applied) {
 			/* The heir raised after us: the value before us is the host's. */

@@ -110,4 +110,3 @@ int host_facts_read(struct host_facts *f)
 	f->ip_forward = (int)sysctl_value("net.ipv4.ip_forward");
 	return 0;
 }
-

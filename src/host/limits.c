@@ -28,9 +28,9 @@
 #include "base/errors.h"
 #include "host/limits.h"
 
-#define ARP_MARGIN 256     /* host entries and node-to-node traffic */
+#define ARP_MARGIN 256 /* host entries and node-to-node traffic */
 #define ARP_SOFT_MARGIN 128
-#define BACKLOG_MARGIN 64  /* the CPU's other traffic during a flood */
+#define BACKLOG_MARGIN 64     /* the CPU's other traffic during a flood */
 #define NOFILE_SUGGESTED 1024 /* the usual soft limit, below every hard one */
 
 static struct host_limit *add_item(struct limit_report *r, const char *name, uint64_t current,
@@ -61,8 +61,16 @@ static void item_text(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-#define WHAT(l, ...) do { if (l) item_text((l)->what, sizeof((l)->what), __VA_ARGS__); } while (0)
-#define FIX(l, ...) do { if (l) item_text((l)->fix, sizeof((l)->fix), __VA_ARGS__); } while (0)
+#define WHAT(l, ...)                                                                               \
+	do {                                                                                       \
+		if (l)                                                                             \
+			item_text((l)->what, sizeof((l)->what), __VA_ARGS__);                      \
+	} while (0)
+#define FIX(l, ...)                                                                                \
+	do {                                                                                       \
+		if (l)                                                                             \
+			item_text((l)->fix, sizeof((l)->fix), __VA_ARGS__);                        \
+	} while (0)
 
 /* A sysctl item: FAIL/WARN below @needed (per @sev_low), the fix sets @needed. */
 static struct host_limit *sysctl_item(struct limit_report *r, const char *name, int64_t current,
@@ -113,18 +121,20 @@ void limits_judge(const struct host_facts *f, uint64_t n_nodes, uint32_t cell_si
 	if (l && f->netdev_max_backlog >= 0 && (uint64_t)f->netdev_max_backlog < ports)
 		l->severity = LIMIT_FAIL;
 	if (l && f->netdev_max_backlog >= 0)
-		WHAT(l, "one ARP broadcast is queued %" PRIu64 " times on one CPU; %s",
-		     ports, l->severity == LIMIT_FAIL ? "the rest of the flood is dropped" :
-			    l->severity == LIMIT_WARN ? "little room for other traffic" :
-			    "fits with room to spare");
+		WHAT(l, "one ARP broadcast is queued %" PRIu64 " times on one CPU; %s", ports,
+		     l->severity == LIMIT_FAIL	 ? "the rest of the flood is dropped"
+		     : l->severity == LIMIT_WARN ? "little room for other traffic"
+						 : "fits with room to spare");
 
 	/* IPv4 neighbour table, global across namespaces. */
 	need = 2 * n_nodes + ARP_MARGIN;
 	l = sysctl_item(r, "net.ipv4.neigh.default.gc_thresh3", f->arp_gc_thresh[2], need,
 			LIMIT_FAIL);
 	if (l && f->arp_gc_thresh[2] >= 0)
-		WHAT(l, "hard limit of ARP entries in all namespaces: 2 per node + %d (%" PRIu64
-		     " in use now)%s", ARP_MARGIN, f->arp_entries,
+		WHAT(l,
+		     "hard limit of ARP entries in all namespaces: 2 per node + %d (%" PRIu64
+		     " in use now)%s",
+		     ARP_MARGIN, f->arp_entries,
 		     l->severity == LIMIT_FAIL ? "; beyond it \"neighbor table overflow\"" : "");
 	need = 2 * n_nodes + ARP_SOFT_MARGIN;
 	l = sysctl_item(r, "net.ipv4.neigh.default.gc_thresh2", f->arp_gc_thresh[1], need,
@@ -145,12 +155,16 @@ void limits_judge(const struct host_facts *f, uint64_t n_nodes, uint32_t cell_si
 	    f->nd_entries + ARP_SOFT_MARGIN > (uint64_t)f->nd_gc_thresh[2]) {
 		l->severity = LIMIT_WARN;
 		l->needed = f->nd_entries + ARP_SOFT_MARGIN;
-		WHAT(l, "fabric links carry no IPv6, but the host already holds %" PRIu64
-		     " IPv6 neighbours", f->nd_entries);
+		WHAT(l,
+		     "fabric links carry no IPv6, but the host already holds %" PRIu64
+		     " IPv6 neighbours",
+		     f->nd_entries);
 		FIX(l, "sysctl -w net.ipv6.neigh.default.gc_thresh3=%" PRIu64, l->needed);
 	} else {
-		WHAT(l, "fabric links carry no IPv6: the IPv6 table does not grow with the fabric "
-		     "(%" PRIu64 " entries now)", f->nd_entries);
+		WHAT(l,
+		     "fabric links carry no IPv6: the IPv6 table does not grow with the fabric "
+		     "(%" PRIu64 " entries now)",
+		     f->nd_entries);
 	}
 
 	/* Namespaces: every node, one router per fabric, the host's others. */
@@ -159,8 +173,10 @@ void limits_judge(const struct host_facts *f, uint64_t n_nodes, uint32_t cell_si
 	need = n_nodes + other_netns + (f->fabrics ? f->fabrics : 1);
 	l = sysctl_item(r, "user.max_net_namespaces", f->max_net_namespaces, need, LIMIT_FAIL);
 	if (l && f->max_net_namespaces >= 0)
-		WHAT(l, "one namespace per node and per fabric router, besides %" PRIu64
-		     " other named namespaces", other_netns);
+		WHAT(l,
+		     "one namespace per node and per fabric router, besides %" PRIu64
+		     " other named namespaces",
+		     other_netns);
 
 	/* Our own file descriptors. */
 	l = add_item(r, "rlimit_nofile", f->nofile_soft, LIMITS_NOFILE_NEEDED,
@@ -181,18 +197,23 @@ void limits_judge(const struct host_facts *f, uint64_t n_nodes, uint32_t cell_si
 	l = add_item(r, "mem_available_kib", f->mem_available_kib, need, sev, false);
 	WHAT(l, "%" PRIu64 " more node%s at %u KiB of kernel memory each%s", to_make,
 	     to_make == 1 ? "" : "s", LIMITS_NODE_KIB,
-	     sev == LIMIT_FAIL ? ": more than 80% of MemAvailable" :
-	     sev == LIMIT_WARN ? ": more than half of MemAvailable" : "");
+	     sev == LIMIT_FAIL	 ? ": more than 80% of MemAvailable"
+	     : sev == LIMIT_WARN ? ": more than half of MemAvailable"
+				 : "");
 	if (sev == LIMIT_FAIL)
 		FIX(l, "free memory, or stay at %" PRIu64 " nodes in total (80%% of MemAvailable)",
 		    f->fabric_nodes + f->mem_available_kib * 8 / 10 / LIMITS_NODE_KIB);
 
 	/* BPF. */
 	l = add_item(r, "bpffs", f->bpffs == 1, 1,
-		     f->bpffs == 1 ? LIMIT_OK : f->bpffs == 0 ? LIMIT_WARN : LIMIT_FAIL, false);
-	WHAT(l, "%s", f->bpffs == 1 ? "bpffs is mounted at /sys/fs/bpf" :
-		      f->bpffs == 0 ? "bpffs is not mounted at /sys/fs/bpf; create mounts it" :
-				      "no /sys/fs/bpf directory to pin the counters in");
+		     f->bpffs == 1   ? LIMIT_OK
+		     : f->bpffs == 0 ? LIMIT_WARN
+				     : LIMIT_FAIL,
+		     false);
+	WHAT(l, "%s",
+	     f->bpffs == 1   ? "bpffs is mounted at /sys/fs/bpf"
+	     : f->bpffs == 0 ? "bpffs is not mounted at /sys/fs/bpf; create mounts it"
+			     : "no /sys/fs/bpf directory to pin the counters in");
 	if (l && f->bpffs == 0)
 		FIX(l, "mount -t bpf bpf /sys/fs/bpf");
 	else if (l && f->bpffs < 0)
@@ -211,8 +232,9 @@ void limits_judge(const struct host_facts *f, uint64_t n_nodes, uint32_t cell_si
 		FIX(l, "use a kernel built with CONFIG_BPF_SYSCALL");
 
 	l = add_item(r, "btf", f->btf, 1, f->btf ? LIMIT_OK : LIMIT_WARN, false);
-	WHAT(l, "%s", f->btf ? "kernel BTF at /sys/kernel/btf/vmlinux" :
-			       "no /sys/kernel/btf/vmlinux: BPF error messages are less precise");
+	WHAT(l, "%s",
+	     f->btf ? "kernel BTF at /sys/kernel/btf/vmlinux"
+		    : "no /sys/kernel/btf/vmlinux: BPF error messages are less precise");
 	if (l && !f->btf)
 		FIX(l, "use a kernel built with CONFIG_DEBUG_INFO_BTF");
 
@@ -231,8 +253,8 @@ void limits_judge(const struct host_facts *f, uint64_t n_nodes, uint32_t cell_si
 	l = add_item(r, "forward_policy", f->forward != FORWARD_DROP, 1, sev, false);
 	if (f->forward == FORWARD_DROP)
 		WHAT(l, "%s has policy drop%s", f->forward_chain,
-		     sev == LIMIT_FAIL ? ": bridged fabric traffic is dropped" :
-					 " (bridged traffic does not pass it)");
+		     sev == LIMIT_FAIL ? ": bridged fabric traffic is dropped"
+				       : " (bridged traffic does not pass it)");
 	else if (f->forward == FORWARD_UNKNOWN)
 		WHAT(l, "cannot read the host's FORWARD policy; a drop there breaks the fabric");
 	else
@@ -313,4 +335,3 @@ const char *limit_severity_name(enum limit_severity s)
 {
 	return s == LIMIT_FAIL ? "fail" : s == LIMIT_WARN ? "warn" : "ok";
 }
-

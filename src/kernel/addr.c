@@ -9,8 +9,8 @@
 
 uint32_t addr_add(struct nl_sock *s, int ifindex, uint32_t addr, unsigned int prefix_len)
 {
-	struct nlmsghdr *nlh = nl_msg(s, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL,
-				      sizeof(struct ifaddrmsg));
+	struct nlmsghdr *nlh =
+		nl_msg(s, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifaddrmsg));
 	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	uint32_t be = htonl(addr);
 	uint32_t brd = htonl(addr | ~ipv4_mask(prefix_len));
@@ -38,7 +38,7 @@ uint32_t addr_dump(struct nl_sock *s)
 
 int addr_parse(const struct nlmsghdr *nlh, uint32_t *addr, unsigned int *len, int *ifindex)
 {
-	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
+	const struct nlattr *tb[IFA_MAX + 1] = {0};
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
 

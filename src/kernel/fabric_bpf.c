@@ -37,7 +37,6 @@
 #define ENOTSUPP 524 /* the kernel's internal "not supported", seen by bpf() callers */
 #endif
 
-
 __attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_level level,
 							      const char *fmt, va_list ap)
 {

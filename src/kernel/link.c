@@ -170,7 +170,7 @@ uint32_t link_del_group(struct nl_sock *s, uint32_t group)
 
 int link_info_parse(const struct nlmsghdr *nlh, struct link_info *out)
 {
-	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	const struct nlattr *tb[IFLA_MAX + 1] = {0};
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 
 	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifm)))
@@ -196,7 +196,7 @@ int link_info_parse(const struct nlmsghdr *nlh, struct link_info *out)
 	if (tb[IFLA_IFALIAS] && mnl_attr_validate(tb[IFLA_IFALIAS], MNL_TYPE_NUL_STRING) == 0)
 		snprintf(out->alias, sizeof(out->alias), "%s", mnl_attr_get_str(tb[IFLA_IFALIAS]));
 	if (tb[IFLA_LINKINFO]) {
-		const struct nlattr *info[IFLA_INFO_MAX + 1] = { 0 };
+		const struct nlattr *info[IFLA_INFO_MAX + 1] = {0};
 
 		nl_parse_nested(tb[IFLA_LINKINFO], info, IFLA_INFO_MAX);
 		if (info[IFLA_INFO_KIND] &&

@@ -12,7 +12,7 @@
 #define POLL_INTERVAL_US 10000
 
 struct up_poll {
-	bool *up;           /* per polled link, by request order */
+	bool *up;	    /* per polled link, by request order */
 	uint32_t first_seq; /* seq of the round's first GETLINK */
 };
 
@@ -39,7 +39,7 @@ bool link_wait_oper_up(struct nl_sock *s, const char (*names)[IFNAMSIZ], size_t 
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
 	for (;;) {
-		struct up_poll u = { up, nl_next_seq(s) };
+		struct up_poll u = {up, nl_next_seq(s)};
 		size_t still = 0;
 
 		memset(up, 0, n * sizeof(*up));

@@ -175,7 +175,7 @@ static void *delete_worker(void *arg)
 
 int netns_delete_many(const char *const *names, size_t n, netns_progress_cb progress, void *data)
 {
-	struct delete_work w = { .names = names, .n = n, .progress = progress, .data = data };
+	struct delete_work w = {.names = names, .n = n, .progress = progress, .data = data};
 	pthread_t threads[DELETE_THREADS];
 	size_t started = 0;
 

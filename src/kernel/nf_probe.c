@@ -47,8 +47,8 @@ static const char *nfproto_name(uint8_t family)
 static int nft_chain_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[NFTA_CHAIN_MAX + 1] = { 0 };
-	const struct nlattr *hook[NFTA_HOOK_MAX + 1] = { 0 };
+	const struct nlattr *tb[NFTA_CHAIN_MAX + 1] = {0};
+	const struct nlattr *hook[NFTA_HOOK_MAX + 1] = {0};
 	struct nft_scan *scan = data;
 	const char *family = nfproto_name(nfg->nfgen_family);
 
@@ -77,7 +77,7 @@ static int nft_chain_cb(const struct nlmsghdr *nlh, void *data)
 static enum forward_policy nft_forward_policy(char *chain, size_t size)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE * 2];
-	struct nft_scan scan = { FORWARD_NONE, chain, size };
+	struct nft_scan scan = {FORWARD_NONE, chain, size};
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
 	struct nfgenmsg *nfg;
@@ -138,7 +138,7 @@ static bool legacy_filter_loaded(void)
  */
 static enum forward_policy legacy_forward_policy(void)
 {
-	struct ipt_getinfo info = { .name = "filter" };
+	struct ipt_getinfo info = {.name = "filter"};
 	struct ipt_get_entries *entries = NULL;
 	socklen_t len = sizeof(info);
 	enum forward_policy policy = FORWARD_UNKNOWN;
@@ -190,4 +190,3 @@ enum forward_policy nf_forward_policy(char *chain, size_t size)
 		return FORWARD_ACCEPT;
 	return policy;
 }
-

@@ -24,7 +24,7 @@
 int nl_open(struct nl_sock *s)
 {
 	int one = 1, rcvbuf = NL_RCVBUF, fd;
-	struct timeval tv = { .tv_sec = NL_RECV_TIMEOUT_S };
+	struct timeval tv = {.tv_sec = NL_RECV_TIMEOUT_S};
 
 	memset(s, 0, sizeof(*s));
 	s->mnl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
@@ -182,7 +182,8 @@ static int nl_recv(struct nl_sock *s, char *buf, size_t size, int *len)
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN)
-			return fail(-ETIMEDOUT, "no answer from netlink in %d s", NL_RECV_TIMEOUT_S);
+			return fail(-ETIMEDOUT, "no answer from netlink in %d s",
+				    NL_RECV_TIMEOUT_S);
 		return fail(-errno, "cannot receive from netlink");
 	}
 }
@@ -201,9 +202,8 @@ static void nl_ext_ack_text(const struct nlmsghdr *nlh, char *out, size_t size)
 		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
 	if (MNL_NLMSG_HDRLEN + off > nlh->nlmsg_len)
 		return;
-	mnl_attr_for_each_payload((void *)((const char *)e + off),
-				  nlh->nlmsg_len - MNL_NLMSG_HDRLEN - off)
-	{
+	mnl_attr_for_each_payload ((void *)((const char *)e + off),
+				   nlh->nlmsg_len - MNL_NLMSG_HDRLEN - off) {
 		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 			snprintf(out, size, "%s", mnl_attr_get_str(attr));
@@ -221,8 +221,8 @@ static int nl_collect(struct nl_sock *s, uint32_t lo, uint32_t hi, nl_reply_cb c
 		err = nl_recv(s, rbuf, sizeof(rbuf), &len);
 		if (err)
 			return err;
-		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
+		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)rbuf;
+		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq < lo || nlh->nlmsg_seq > hi)
 				continue; /* a stale reply from an earlier, failed batch */
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -233,7 +233,8 @@ static int nl_collect(struct nl_sock *s, uint32_t lo, uint32_t hi, nl_reply_cb c
 				nl_ext_ack_text(nlh, ack->msg, sizeof(ack->msg));
 				pending--;
 			} else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE && cb) {
-				cb(nlh, data); /* a reply it cannot use is not a request's failure */
+				cb(nlh,
+				   data); /* a reply it cannot use is not a request's failure */
 			}
 		}
 	}
@@ -270,7 +271,8 @@ int nl_flush(struct nl_sock *s, nl_reply_cb cb, void *data)
 		if (err) {
 			/* Unanswered requests count as failed, never as done. */
 			for (uint32_t q = lo; q <= s->seq; q++)
-				if (q - s->first_seq < s->queued && !s->reqs[q - s->first_seq].ack.err)
+				if (q - s->first_seq < s->queued &&
+				    !s->reqs[q - s->first_seq].ack.err)
 					s->reqs[q - s->first_seq].ack.err = err;
 			break;
 		}
@@ -283,7 +285,7 @@ int nl_flush(struct nl_sock *s, nl_reply_cb cb, void *data)
 
 const struct nl_ack *nl_result(const struct nl_sock *s, uint32_t seq)
 {
-	static const struct nl_ack unknown = { -EINVAL, "" };
+	static const struct nl_ack unknown = {-EINVAL, ""};
 
 	if (!s->results_valid || seq - s->first_seq >= s->queued)
 		return &unknown;
@@ -342,8 +344,8 @@ int nl_dump(struct nl_sock *s, nl_reply_cb cb, void *data)
 		err = nl_recv(s, rbuf, sizeof(rbuf), &len);
 		if (err)
 			return err;
-		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
+		for (const struct nlmsghdr *nlh = (const struct nlmsghdr *)rbuf;
+		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != seq)
 				continue;
 			if (nlh->nlmsg_type == NLMSG_DONE)
@@ -385,14 +387,14 @@ static int attr_table_cb(const struct nlattr *attr, void *data)
 int nl_parse_attrs(const struct nlmsghdr *nlh, size_t hdr_size, const struct nlattr **tb,
 		   unsigned int max)
 {
-	struct attr_table t = { tb, max };
+	struct attr_table t = {tb, max};
 
 	return mnl_attr_parse(nlh, (unsigned int)hdr_size, attr_table_cb, &t) < 0 ? -EINVAL : 0;
 }
 
 int nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned int max)
 {
-	struct attr_table t = { tb, max };
+	struct attr_table t = {tb, max};
 
 	return mnl_attr_parse_nested(nest, attr_table_cb, &t) < 0 ? -EINVAL : 0;
 }

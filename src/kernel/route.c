@@ -9,8 +9,8 @@
 
 uint32_t route_add(struct nl_sock *s, uint32_t dst, unsigned int dst_len, uint32_t gateway)
 {
-	struct nlmsghdr *nlh = nl_msg(s, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL,
-				      sizeof(struct rtmsg));
+	struct nlmsghdr *nlh =
+		nl_msg(s, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct rtmsg));
 	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	char d[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN];
 
@@ -41,7 +41,7 @@ uint32_t route_dump(struct nl_sock *s)
 
 int route_parse(const struct nlmsghdr *nlh, uint32_t *dst, unsigned int *len, uint32_t *table)
 {
-	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
+	const struct nlattr *tb[RTA_MAX + 1] = {0};
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET)

@@ -94,7 +94,7 @@ int tc_attached_ids(int ifindex, __u32 *ingress_id, __u32 *egress_id)
 
 __u32 bpf_prog_id_of(int fd)
 {
-	struct bpf_prog_info info = { 0 };
+	struct bpf_prog_info info = {0};
 	__u32 len = sizeof(info);
 
 	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;

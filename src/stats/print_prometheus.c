@@ -84,11 +84,11 @@ void stats_print_prometheus(FILE *out, const struct fabric_state *st, const stru
 		fputs("\",node=\"", out);
 		prom_label(out, rows[i].node->name);
 		fprintf(out, "\",address=\"%s\",cell=\"%" PRIu32 "\",ifindex=\"%d\"} 1\n",
-		       ipv4_addr_format(rows[i].addr, addr), rows[i].cell, rows[i].node->ifindex);
+			ipv4_addr_format(rows[i].addr, addr), rows[i].cell, rows[i].node->ifindex);
 	}
 	for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++) {
 		fprintf(out, "# HELP %s %s\n# TYPE %s counter\n", metrics[m].name, metrics[m].help,
-		       metrics[m].name);
+			metrics[m].name);
 		for (size_t i = 0; i < n; i++) {
 			fputs(metrics[m].name, out);
 			prom_labels(out, st->name, &rows[i], "rx");
@@ -98,7 +98,8 @@ void stats_print_prometheus(FILE *out, const struct fabric_state *st, const stru
 			fprintf(out, "} %" PRIu64 "\n", metrics[m].get(&rows[i].c.tx));
 		}
 	}
-	fputs("# HELP fabricctl_node_protocol_packets_total Packets on the node's veth by protocol: "
+	fputs("# HELP fabricctl_node_protocol_packets_total Packets on the node's veth by "
+	      "protocol: "
 	      "arp, ipv4, ipv6, other by ethertype; icmp, icmpv6, tcp, udp by IP protocol.\n",
 	      out);
 	fputs("# TYPE fabricctl_node_protocol_packets_total counter\n", out);
@@ -109,11 +110,10 @@ void stats_print_prometheus(FILE *out, const struct fabric_state *st, const stru
 			for (int p = 0; p < FABRIC_PROTO_MAX; p++) {
 				fputs("fabricctl_node_protocol_packets_total", out);
 				prom_labels(out, st->name, &rows[i], d ? "tx" : "rx");
-				fprintf(out, ",protocol=\"%s\"} %" PRIu64 "\n", stats_proto_names[p],
-				       (uint64_t)dc->proto[p]);
+				fprintf(out, ",protocol=\"%s\"} %" PRIu64 "\n",
+					stats_proto_names[p], (uint64_t)dc->proto[p]);
 			}
 		}
 	}
 	fflush(out);
 }
-

@@ -46,7 +46,7 @@ int stats_snapshot_take(struct fabric_bpf *fb, struct stats_snapshot *s)
 		s->idx_cap = s->r.n;
 	}
 	for (size_t i = 0; i < s->r.n; i++)
-		s->idx[i] = (struct stats_entry_index){ s->r.ifindex[i], (uint32_t)i };
+		s->idx[i] = (struct stats_entry_index){s->r.ifindex[i], (uint32_t)i};
 	if (s->r.n)
 		qsort(s->idx, s->r.n, sizeof(*s->idx), cmp_entry);
 	return 0;
@@ -54,7 +54,7 @@ int stats_snapshot_take(struct fabric_bpf *fb, struct stats_snapshot *s)
 
 static const struct fabric_counters *snapshot_find(const struct stats_snapshot *s, int ifindex)
 {
-	struct stats_entry_index key = { (uint32_t)ifindex, 0 }, *e;
+	struct stats_entry_index key = {(uint32_t)ifindex, 0}, *e;
 
 	if (ifindex <= 0 || !s->r.n)
 		return NULL;
@@ -84,8 +84,8 @@ int stats_rows_select(const struct fabric_state *st, char *const *names, size_t 
 			node = state_find_node((struct fabric_state *)st, names[i]);
 			if (!node || node->ifindex <= 0) {
 				free(r);
-				return fail_msg(-ENOENT, "no node \"%s\" in fabric \"%s\"", names[i],
-						st->name);
+				return fail_msg(-ENOENT, "no node \"%s\" in fabric \"%s\"",
+						names[i], st->name);
 			}
 		} else {
 			node = &st->nodes[i];
@@ -111,7 +111,7 @@ void stats_rows_fill(struct stats_row *rows, size_t n, const struct stats_snapsh
 	for (size_t i = 0; i < n; i++) {
 		const struct fabric_counters *c = snapshot_find(cur, rows[i].node->ifindex);
 		const struct fabric_counters *p;
-		struct fabric_counters zero = { 0 };
+		struct fabric_counters zero = {0};
 
 		rows[i].counting = c != NULL;
 		rows[i].c = c ? *c : zero;
@@ -119,7 +119,8 @@ void stats_rows_fill(struct stats_row *rows, size_t n, const struct stats_snapsh
 			continue;
 		p = snapshot_find(prev, rows[i].node->ifindex);
 		/* A node re-added under the same ifindex restarts from zero. */
-		if (!p || p->rx.packets > rows[i].c.rx.packets || p->tx.packets > rows[i].c.tx.packets)
+		if (!p || p->rx.packets > rows[i].c.rx.packets ||
+		    p->tx.packets > rows[i].c.tx.packets)
 			p = &zero;
 		rows[i].rx_pps = (double)(rows[i].c.rx.packets - p->rx.packets) / dt;
 		rows[i].tx_pps = (double)(rows[i].c.tx.packets - p->tx.packets) / dt;
@@ -140,7 +141,7 @@ static void dir_add(struct fabric_dir_counters *sum, const struct fabric_dir_cou
 
 struct stats_row stats_rows_total(const struct stats_row *rows, size_t n)
 {
-	struct stats_row t = { 0 };
+	struct stats_row t = {0};
 
 	for (size_t i = 0; i < n; i++) {
 		dir_add(&t.c.rx, &rows[i].c.rx);
@@ -202,7 +203,7 @@ static int cmp_row(const void *a, const void *b, void *arg)
 size_t stats_rows_order(struct stats_row *rows, size_t n, enum stats_sort sort, bool rates,
 			size_t top)
 {
-	struct sort_ctx ctx = { sort, rates };
+	struct sort_ctx ctx = {sort, rates};
 
 	if (n)
 		qsort_r(rows, n, sizeof(*rows), cmp_row, &ctx);

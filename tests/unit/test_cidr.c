@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* fabric_subnet_parse (ipv4_prefix_parse + the /13-/30 rule), ipv4_addr_parse/format, overlap and containment. */
+/* fabric_subnet_parse (ipv4_prefix_parse + the /13-/30 rule), ipv4_addr_parse/format, overlap and
+ * containment. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -22,27 +23,27 @@ static bool msg_has(const char *needle)
 	return false;
 }
 
-#define CHECK_ACCEPT(text, want_addr, want_len)                                      \
-	do {                                                                         \
-		struct ipv4_prefix p_ = { 0 };                                       \
-		fail_clear();                                                        \
-		CHECK_EQ_INT(fabric_subnet_parse(text, &p_), 0);                       \
-		CHECK_EQ_INT(p_.addr, want_addr);                                    \
-		CHECK_EQ_INT(p_.len, want_len);                                      \
-		CHECK(fail_message() == NULL);                                       \
+#define CHECK_ACCEPT(text, want_addr, want_len)                                                    \
+	do {                                                                                       \
+		struct ipv4_prefix p_ = {0};                                                       \
+		fail_clear();                                                                      \
+		CHECK_EQ_INT(fabric_subnet_parse(text, &p_), 0);                                   \
+		CHECK_EQ_INT(p_.addr, want_addr);                                                  \
+		CHECK_EQ_INT(p_.len, want_len);                                                    \
+		CHECK(fail_message() == NULL);                                                     \
 	} while (0)
 
 /* Rejected as a usage error whose message quotes the input and says why. */
-#define CHECK_REJECT(text, why)                                                      \
-	do {                                                                         \
-		struct ipv4_prefix p_ = { 0x01020304, 7 };                           \
-		fail_clear();                                                        \
-		CHECK_EQ_INT(fabric_subnet_parse(text, &p_), -EUSAGE);                 \
-		CHECK(fail_is_usage());                                              \
-		CHECK(msg_has("\"" text "\""));                                      \
-		CHECK(msg_has(why));                                                 \
-		CHECK_EQ_INT(p_.addr, 0x01020304); /* untouched on error */          \
-		CHECK_EQ_INT(p_.len, 7);                                             \
+#define CHECK_REJECT(text, why)                                                                    \
+	do {                                                                                       \
+		struct ipv4_prefix p_ = {0x01020304, 7};                                           \
+		fail_clear();                                                                      \
+		CHECK_EQ_INT(fabric_subnet_parse(text, &p_), -EUSAGE);                             \
+		CHECK(fail_is_usage());                                                            \
+		CHECK(msg_has("\"" text "\""));                                                    \
+		CHECK(msg_has(why));                                                               \
+		CHECK_EQ_INT(p_.addr, 0x01020304); /* untouched on error */                        \
+		CHECK_EQ_INT(p_.len, 7);                                                           \
 	} while (0)
 
 static void test_prefix_parse(void)
@@ -99,8 +100,8 @@ static void test_addr_parse_format(void)
 		"0.0.0.0", "10.42.1.2", "192.168.255.254", "255.255.255.255", "1.2.3.4",
 	};
 	static const char *const bad[] = {
-		"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", " 1.2.3.4", "1.2.3.-4",
-		"01.2.3.4", "1..2.3", "a.b.c.d", "1.2.3.4/8", "::1",
+		"",	    "1.2.3",	"1.2.3.4.5", "256.1.1.1", "1.2.3.4 ",  " 1.2.3.4",
+		"1.2.3.-4", "01.2.3.4", "1..2.3",    "a.b.c.d",	  "1.2.3.4/8", "::1",
 	};
 	char buf[INET_ADDRSTRLEN];
 	uint32_t a;
@@ -128,19 +129,19 @@ static void test_addr_parse_format(void)
 	}
 	fail_clear();
 
-	struct ipv4_prefix p = { 0x0a2a0000, 16 };
+	struct ipv4_prefix p = {0x0a2a0000, 16};
 	char pbuf[19];
 
 	CHECK(ipv4_prefix_format(&p, pbuf) == pbuf);
 	CHECK_EQ_STR(pbuf, "10.42.0.0/16");
-	p = (struct ipv4_prefix){ 0xfffffffc, 30 };
+	p = (struct ipv4_prefix){0xfffffffc, 30};
 	CHECK_EQ_STR(ipv4_prefix_format(&p, pbuf), "255.255.255.252/30"); /* 18 chars */
 	CHECK_EQ_INT(strlen(pbuf), 18);
 }
 
 static struct ipv4_prefix pfx(const char *text)
 {
-	struct ipv4_prefix p = { 0, 0 };
+	struct ipv4_prefix p = {0, 0};
 	char addr[INET_ADDRSTRLEN];
 	const char *slash = strchr(text, '/');
 
@@ -159,21 +160,21 @@ static void test_overlaps(void)
 		const char *a, *b;
 		bool overlap;
 	} cases[] = {
-		{ "10.42.0.0/16", "10.42.0.0/16", true },   /* same */
-		{ "10.0.0.0/8", "10.42.0.0/16", true },     /* nested */
-		{ "10.42.0.0/16", "10.42.7.0/24", true },   /* nested */
-		{ "10.42.0.0/16", "10.42.255.252/30", true }, /* nested at the end */
-		{ "10.40.0.0/13", "10.47.0.0/16", true },   /* last /16 of a /13 */
-		{ "10.40.0.0/13", "10.48.0.0/16", false },  /* adjacent after */
-		{ "10.40.0.0/13", "10.39.0.0/16", false },  /* adjacent before */
-		{ "10.42.0.0/16", "10.43.0.0/16", false },  /* adjacent */
-		{ "10.42.0.0/24", "10.42.1.0/24", false },  /* adjacent */
-		{ "192.168.1.0/30", "192.168.1.4/30", false }, /* adjacent */
-		{ "10.42.0.0/16", "192.168.0.0/16", false }, /* disjoint */
-		{ "0.0.0.0/0", "192.168.0.0/16", true },    /* everything */
-		{ "10.0.0.0/8", "11.0.0.0/8", false },
-		{ "128.0.0.0/1", "127.255.255.0/24", false },
-		{ "128.0.0.0/1", "255.255.255.252/30", true },
+		{"10.42.0.0/16", "10.42.0.0/16", true},	     /* same */
+		{"10.0.0.0/8", "10.42.0.0/16", true},	     /* nested */
+		{"10.42.0.0/16", "10.42.7.0/24", true},	     /* nested */
+		{"10.42.0.0/16", "10.42.255.252/30", true},  /* nested at the end */
+		{"10.40.0.0/13", "10.47.0.0/16", true},	     /* last /16 of a /13 */
+		{"10.40.0.0/13", "10.48.0.0/16", false},     /* adjacent after */
+		{"10.40.0.0/13", "10.39.0.0/16", false},     /* adjacent before */
+		{"10.42.0.0/16", "10.43.0.0/16", false},     /* adjacent */
+		{"10.42.0.0/24", "10.42.1.0/24", false},     /* adjacent */
+		{"192.168.1.0/30", "192.168.1.4/30", false}, /* adjacent */
+		{"10.42.0.0/16", "192.168.0.0/16", false},   /* disjoint */
+		{"0.0.0.0/0", "192.168.0.0/16", true},	     /* everything */
+		{"10.0.0.0/8", "11.0.0.0/8", false},
+		{"128.0.0.0/1", "127.255.255.0/24", false},
+		{"128.0.0.0/1", "255.255.255.252/30", true},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -193,19 +194,19 @@ static void test_contains(void)
 		const char *p, *addr;
 		bool in;
 	} cases[] = {
-		{ "10.42.0.0/16", "10.42.0.0", true },       /* network */
-		{ "10.42.0.0/16", "10.42.0.1", true },
-		{ "10.42.0.0/16", "10.42.255.255", true },   /* broadcast */
-		{ "10.42.0.0/16", "10.43.0.0", false },      /* just after */
-		{ "10.42.0.0/16", "10.41.255.255", false },  /* just before */
-		{ "10.42.0.0/16", "192.168.0.1", false },
-		{ "192.168.1.4/30", "192.168.1.4", true },
-		{ "192.168.1.4/30", "192.168.1.7", true },
-		{ "192.168.1.4/30", "192.168.1.3", false },
-		{ "192.168.1.4/30", "192.168.1.8", false },
-		{ "10.40.0.0/13", "10.47.255.255", true },
-		{ "10.40.0.0/13", "10.48.0.0", false },
-		{ "0.0.0.0/0", "255.255.255.255", true },
+		{"10.42.0.0/16", "10.42.0.0", true}, /* network */
+		{"10.42.0.0/16", "10.42.0.1", true},
+		{"10.42.0.0/16", "10.42.255.255", true},  /* broadcast */
+		{"10.42.0.0/16", "10.43.0.0", false},	  /* just after */
+		{"10.42.0.0/16", "10.41.255.255", false}, /* just before */
+		{"10.42.0.0/16", "192.168.0.1", false},
+		{"192.168.1.4/30", "192.168.1.4", true},
+		{"192.168.1.4/30", "192.168.1.7", true},
+		{"192.168.1.4/30", "192.168.1.3", false},
+		{"192.168.1.4/30", "192.168.1.8", false},
+		{"10.40.0.0/13", "10.47.255.255", true},
+		{"10.40.0.0/13", "10.48.0.0", false},
+		{"0.0.0.0/0", "255.255.255.255", true},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -11,7 +11,7 @@
 
 static struct ipv4_prefix prefix(const char *text)
 {
-	struct ipv4_prefix p = { 0, 0 };
+	struct ipv4_prefix p = {0, 0};
 
 	fail_clear();
 	CHECK_EQ_INT(ipv4_prefix_parse(text, &p), 0);
@@ -24,11 +24,11 @@ static void test_init(void)
 		const char *subnet;
 		uint32_t n_slots, capacity;
 	} cases[] = {
-		{ "192.168.1.0/30", 4, 1 },
-		{ "192.168.1.8/29", 8, 5 },
-		{ "10.1.2.0/24", 256, 253 },
-		{ "10.42.0.0/16", 65536, 65533 },
-		{ "10.0.0.0/13", 1u << 19, (1u << 19) - 3 },
+		{"192.168.1.0/30", 4, 1},
+		{"192.168.1.8/29", 8, 5},
+		{"10.1.2.0/24", 256, 253},
+		{"10.42.0.0/16", 65536, 65533},
+		{"10.0.0.0/13", 1u << 19, (1u << 19) - 3},
 	};
 	struct ipam ipam;
 
@@ -52,7 +52,7 @@ static void test_init(void)
 		ipam_free(&ipam); /* twice is harmless */
 	}
 
-	struct ipv4_prefix bad = { 0x0a000000, 12 };
+	struct ipv4_prefix bad = {0x0a000000, 12};
 
 	CHECK_EQ_INT(ipam_init(&ipam, &bad, 0), -EINVAL);
 	bad.len = 31;
@@ -226,7 +226,7 @@ static void test_slash16_full(void)
 	CHECK_EQ_INT(ipam_alloc_slot(&ipam, &slot), -ENOSPC);
 
 	/* Release a scattered handful, across word boundaries; all come back. */
-	static const uint32_t holes[] = { 2, 63, 64, 65, 127, 128, 4097, 65471, 65472, 65534 };
+	static const uint32_t holes[] = {2, 63, 64, 65, 127, 128, 4097, 65471, 65472, 65534};
 	uint32_t got = 0;
 
 	for (size_t i = 0; i < sizeof(holes) / sizeof(holes[0]); i++)

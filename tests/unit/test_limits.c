@@ -40,15 +40,15 @@ static const struct host_limit *item(const struct limit_report *r, const char *n
 	return l;
 }
 
-#define CHECK_ITEM(r, name, sev, cur, need)                                          \
-	do {                                                                         \
-		const struct host_limit *it_ = item(r, name);                        \
-		CHECK(it_ != NULL);                                                  \
-		if (it_) {                                                           \
-			CHECK_EQ_INT(it_->severity, sev);                            \
-			CHECK_EQ_INT(it_->current, cur);                             \
-			CHECK_EQ_INT(it_->needed, need);                             \
-		}                                                                    \
+#define CHECK_ITEM(r, name, sev, cur, need)                                                        \
+	do {                                                                                       \
+		const struct host_limit *it_ = item(r, name);                                      \
+		CHECK(it_ != NULL);                                                                \
+		if (it_) {                                                                         \
+			CHECK_EQ_INT(it_->severity, sev);                                          \
+			CHECK_EQ_INT(it_->current, cur);                                           \
+			CHECK_EQ_INT(it_->needed, need);                                           \
+		}                                                                                  \
 	} while (0)
 
 static void test_small_fabric_passes(void)
@@ -286,8 +286,8 @@ static void test_refusal_message(void)
 	CHECK_EQ_INT(limits_refuse(&r, 1000), -ERANGE);
 	CHECK(fail_message() != NULL);
 	CHECK(fail_message() && strstr(fail_message(), "net.ipv4.neigh.default.gc_thresh3 is 1024, "
-				       "needs 2256 (`sysctl -w "
-				       "net.ipv4.neigh.default.gc_thresh3=2256`)"));
+						       "needs 2256 (`sysctl -w "
+						       "net.ipv4.neigh.default.gc_thresh3=2256`)"));
 	/* Warnings are not reasons to refuse. */
 	CHECK(fail_message() && !strstr(fail_message(), "gc_thresh2"));
 	fail_clear();

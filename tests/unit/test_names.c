@@ -19,20 +19,20 @@ static bool msg_has(const char *needle)
 	return false;
 }
 
-#define CHECK_VALID(fn, name)                                                        \
-	do {                                                                         \
-		fail_clear();                                                        \
-		CHECK_EQ_INT(fn(name), 0);                                           \
-		CHECK(fail_message() == NULL);                                       \
+#define CHECK_VALID(fn, name)                                                                      \
+	do {                                                                                       \
+		fail_clear();                                                                      \
+		CHECK_EQ_INT(fn(name), 0);                                                         \
+		CHECK(fail_message() == NULL);                                                     \
 	} while (0)
 
-#define CHECK_INVALID(fn, name, what, why)                                           \
-	do {                                                                         \
-		fail_clear();                                                        \
-		CHECK_EQ_INT(fn(name), -EUSAGE);                                     \
-		CHECK(fail_is_usage());                                              \
-		CHECK(msg_has(what));                                                \
-		CHECK(msg_has(why));                                                 \
+#define CHECK_INVALID(fn, name, what, why)                                                         \
+	do {                                                                                       \
+		fail_clear();                                                                      \
+		CHECK_EQ_INT(fn(name), -EUSAGE);                                                   \
+		CHECK(fail_is_usage());                                                            \
+		CHECK(msg_has(what));                                                              \
+		CHECK(msg_has(why));                                                               \
 	} while (0)
 
 static void test_fabric_names(void)

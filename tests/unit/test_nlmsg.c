@@ -45,7 +45,7 @@ static void parse_payload(const void *payload, size_t len, size_t hdr, const str
 		return;
 	CHECK_EQ_INT(mnl_attr_parse_payload((const char *)payload + hdr, len - hdr, attr_cb, tb),
 		     MNL_CB_OK);
-	mnl_attr_for_each_payload((const void *)((const char *)payload + hdr), len - hdr)
+	mnl_attr_for_each_payload ((const void *)((const char *)payload + hdr), len - hdr)
 		used += MNL_ALIGN(attr->nla_len);
 	CHECK_EQ_INT(MNL_ALIGN(used), MNL_ALIGN(len)); /* no trailing junk, no short attribute */
 }
@@ -108,8 +108,8 @@ static void collect(const struct nl_sock *s)
 	CHECK_EQ_INT(n_msgs, s->queued);
 }
 
-static const uint8_t host_mac[6] = { 0x0e, 0xfa, 0x0a, 0x2a, 0x00, 0x05 };
-static const uint8_t peer_mac[6] = { 0x0e, 0xfb, 0x0a, 0x2a, 0x00, 0x05 };
+static const uint8_t host_mac[6] = {0x0e, 0xfa, 0x0a, 0x2a, 0x00, 0x05};
+static const uint8_t peer_mac[6] = {0x0e, 0xfb, 0x0a, 0x2a, 0x00, 0x05};
 
 static void test_builders(void)
 {
@@ -127,12 +127,16 @@ static void test_builders(void)
 	s.seq = 1000;
 	CHECK_EQ_INT(nl_next_seq(&s), 1001);
 
-	struct link_spec br = { .name = "lab-c0", .mtu = 1400, .group = 77, .up = true };
+	struct link_spec br = {.name = "lab-c0", .mtu = 1400, .group = 77, .up = true};
 	struct link_spec host = {
-		.name = "lab-5", .mac = host_mac, .mtu = 1400,
-		.group = 77, .master = 42, .up = true,
+		.name = "lab-5",
+		.mac = host_mac,
+		.mtu = 1400,
+		.group = 77,
+		.master = 42,
+		.up = true,
 	};
-	struct link_spec node = { .name = "eth0", .mac = peer_mac, .mtu = 1400 };
+	struct link_spec node = {.name = "eth0", .mac = peer_mac, .mtu = 1400};
 
 	seq[0] = link_create_bridge(&s, &br);
 	seq[1] = link_create_veth(&s, &host, &node, 9);
@@ -158,8 +162,7 @@ static void test_builders(void)
 	/* 0: the bridge. */
 	ifm = mnl_nlmsg_get_payload(msgs[0]);
 	CHECK_EQ_INT(msgs[0]->nlmsg_type, RTM_NEWLINK);
-	CHECK_EQ_INT(msgs[0]->nlmsg_flags,
-		     NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	CHECK_EQ_INT(msgs[0]->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
 	CHECK_EQ_INT(ifm->ifi_family, AF_UNSPEC);
 	CHECK_EQ_INT(ifm->ifi_index, 0);
 	CHECK_EQ_INT(ifm->ifi_flags & IFF_UP, IFF_UP);
@@ -179,8 +182,7 @@ static void test_builders(void)
 	/* 1: the veth pair, peer in netns fd 9. */
 	ifm = mnl_nlmsg_get_payload(msgs[1]);
 	CHECK_EQ_INT(msgs[1]->nlmsg_type, RTM_NEWLINK);
-	CHECK_EQ_INT(msgs[1]->nlmsg_flags,
-		     NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	CHECK_EQ_INT(msgs[1]->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
 	CHECK_EQ_INT(ifm->ifi_index, 0);
 	CHECK_EQ_INT(ifm->ifi_flags & IFF_UP, IFF_UP);
 	parse_msg(msgs[1], sizeof(*ifm), tb);
@@ -217,8 +219,7 @@ static void test_builders(void)
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(msgs[2]);
 
 	CHECK_EQ_INT(msgs[2]->nlmsg_type, RTM_NEWADDR);
-	CHECK_EQ_INT(msgs[2]->nlmsg_flags,
-		     NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	CHECK_EQ_INT(msgs[2]->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
 	CHECK_EQ_INT(ifa->ifa_family, AF_INET);
 	CHECK_EQ_INT(ifa->ifa_prefixlen, 16);
 	CHECK_EQ_INT(ifa->ifa_index, 3);
@@ -234,8 +235,7 @@ static void test_builders(void)
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(msgs[3]);
 
 	CHECK_EQ_INT(msgs[3]->nlmsg_type, RTM_NEWROUTE);
-	CHECK_EQ_INT(msgs[3]->nlmsg_flags,
-		     NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	CHECK_EQ_INT(msgs[3]->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
 	CHECK_EQ_INT(rtm->rtm_family, AF_INET);
 	CHECK_EQ_INT(rtm->rtm_dst_len, 0);
 	CHECK_EQ_INT(rtm->rtm_table, RT_TABLE_MAIN);
@@ -327,8 +327,8 @@ static void test_many(void)
 	expect = s.seq + 1;
 	/* The queue grows past its first 64 KiB; nothing is sent without a socket. */
 	for (int i = 0; i < 2000; i++) {
-		struct link_spec host = { .name = "lab-5", .master = 1, .up = true };
-		struct link_spec peer = { .name = "eth0" };
+		struct link_spec host = {.name = "lab-5", .master = 1, .up = true};
+		struct link_spec peer = {.name = "eth0"};
 		uint32_t got = i % 2 ? link_create_veth(&s, &host, &peer, 5) : link_del(&s, i);
 
 		bad += got != expect++;
@@ -422,9 +422,9 @@ static void test_link_info_parse(void)
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWLINK;
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-	mnl_attr_put_u16(nlh, IFLA_MTU, 1400);          /* wrong size */
-	mnl_attr_put(nlh, IFLA_IFNAME, 3, "abc");       /* no NUL */
-	mnl_attr_put(nlh, IFLA_ADDRESS, 4, host_mac);   /* not a MAC */
+	mnl_attr_put_u16(nlh, IFLA_MTU, 1400);	      /* wrong size */
+	mnl_attr_put(nlh, IFLA_IFNAME, 3, "abc");     /* no NUL */
+	mnl_attr_put(nlh, IFLA_ADDRESS, 4, host_mac); /* not a MAC */
 	mnl_attr_put_strz(nlh, IFLA_IFALIAS, "a-very-long-alias-that-is-still-fine");
 	CHECK_EQ_INT(link_info_parse(nlh, &li), 0);
 	CHECK_EQ_INT(li.mtu, 0);

@@ -91,7 +91,11 @@ static void test_parse_valid(void)
 	CHECK(st.nodes == NULL && st.ipam.bitmap == NULL && st.n_nodes == 0);
 
 	/* No nodes and no final newline is a valid record. */
-	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 192.168.1.0/30\nmtu 1500\ngroup 7\ncell_size 4", &st), 0);
+	CHECK_EQ_INT(
+		parse_text(
+			"fabricctl-state 1\nsubnet 192.168.1.0/30\nmtu 1500\ngroup 7\ncell_size 4",
+			&st),
+		0);
 	CHECK_EQ_INT(st.n_nodes, 0);
 	CHECK_EQ_INT(st.mtu, 1500);
 	CHECK_EQ_INT(st.group, 7);
@@ -100,16 +104,18 @@ static void test_parse_valid(void)
 	state_free(&st);
 
 	/* The header is strict: subnet, mtu, group, in this order, before any node. */
-	CHECK_EQ_INT(parse_text("fabricctl-state 1\ngroup 7\nsubnet 192.168.1.0/30", &st), -EBADMSG);
+	CHECK_EQ_INT(parse_text("fabricctl-state 1\ngroup 7\nsubnet 192.168.1.0/30", &st),
+		     -EBADMSG);
 	fail_clear();
 	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 10.1.0.0/24\nnode 2 a 3\n"
 				"mtu 9000\ngroup 9\n",
 				&st),
 		     -EBADMSG);
 	fail_clear();
-	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 10.1.0.0/24\nmtu 9000\nmtu 9000\ngroup 9\n",
-				&st),
-		     -EBADMSG);
+	CHECK_EQ_INT(
+		parse_text("fabricctl-state 1\nsubnet 10.1.0.0/24\nmtu 9000\nmtu 9000\ngroup 9\n",
+			   &st),
+		-EBADMSG);
 	fail_clear();
 
 	/* The longest node name (63) and mtu bounds. */
@@ -117,13 +123,16 @@ static void test_parse_valid(void)
 
 	memset(name, 'x', NODE_NAME_MAX);
 	name[NODE_NAME_MAX] = '\0';
-	snprintf(text, sizeof(text), "fabricctl-state 1\nsubnet 10.0.0.0/13\nmtu 68\ngroup 1\ncell_size 524288\n"
-		 "node 524286 %s 1\n", name);
+	snprintf(text, sizeof(text),
+		 "fabricctl-state 1\nsubnet 10.0.0.0/13\nmtu 68\ngroup 1\ncell_size 524288\n"
+		 "node 524286 %s 1\n",
+		 name);
 	CHECK_EQ_INT(parse_text(text, &st), 0);
 	CHECK_EQ_INT(st.mtu, 68);
 	CHECK(state_find_node(&st, name) != NULL);
 	state_free(&st);
-	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 10.0.0.0/16\nmtu 65535\ngroup 1\ncell_size 512\n",
+	CHECK_EQ_INT(parse_text("fabricctl-state 1\nsubnet 10.0.0.0/16\nmtu 65535\ngroup "
+				"1\ncell_size 512\n",
 				&st),
 		     0);
 	CHECK_EQ_INT(st.mtu, 65535);
@@ -142,13 +151,13 @@ static void test_parse_corrupt(void)
 		"fabricctl-state\nsubnet 10.42.0.0/16\ngroup 1\n",
 		"subnet 10.42.0.0/16\ngroup 1\n",
 		"fabricctl-state 1\n",
-		"fabricctl-state 1\ngroup 1\n",                          /* no subnet */
-		"fabricctl-state 1\ngroup 1\nnode 2 a 0\n",              /* no subnet */
+		"fabricctl-state 1\ngroup 1\n",		    /* no subnet */
+		"fabricctl-state 1\ngroup 1\nnode 2 a 0\n", /* no subnet */
 		"fabricctl-state 1\nnode 2 a 0\nsubnet 10.42.0.0/16\ngroup 1\n",
-		"fabricctl-state 1\nsubnet 10.42.0.0/16\n",             /* no group */
+		"fabricctl-state 1\nsubnet 10.42.0.0/16\n",		/* no group */
 		"fabricctl-state 1\nsubnet 10.42.0.0/16\nnode 2 a 0\n", /* no group */
-		HEAD "subnet 10.42.0.0/16\n",                            /* twice */
-		"fabricctl-state 1\nsubnet 10.42.0.1/16\ngroup 1\n",     /* host bits */
+		HEAD "subnet 10.42.0.0/16\n",				/* twice */
+		"fabricctl-state 1\nsubnet 10.42.0.1/16\ngroup 1\n",	/* host bits */
 		"fabricctl-state 1\nsubnet 10.42.0.0/31\ngroup 1\n",
 		"fabricctl-state 1\nsubnet 10.42.0.0/16 x\ngroup 1\n",
 		"fabricctl-state 1\nsubnet\ngroup 1\n",
@@ -159,28 +168,28 @@ static void test_parse_corrupt(void)
 		HEAD "mtu 65536\n",
 		HEAD "mtu 1500 1500\n",
 		HEAD "mtu\n",
-		HEAD "node 2 a 0\nnode 2 b 0\n",      /* duplicate slot */
-		HEAD "node 2 a 0\nnode 3 a 0\n",      /* duplicate name */
-		HEAD "node 0 a 0\n",                  /* network */
-		HEAD "node 1 a 0\n",                  /* gateway */
-		HEAD "node 65535 a 0\n",              /* broadcast */
-		HEAD "node 65536 a 0\n",              /* outside the subnet */
+		HEAD "node 2 a 0\nnode 2 b 0\n", /* duplicate slot */
+		HEAD "node 2 a 0\nnode 3 a 0\n", /* duplicate name */
+		HEAD "node 0 a 0\n",		 /* network */
+		HEAD "node 1 a 0\n",		 /* gateway */
+		HEAD "node 65535 a 0\n",	 /* broadcast */
+		HEAD "node 65536 a 0\n",	 /* outside the subnet */
 		HEAD "node 100000 a 0\n",
 		HEAD "node -1 a 0\n",
 		HEAD "node x a 0\n",
-		HEAD "node 2 a/b 0\n",                /* bad node names */
+		HEAD "node 2 a/b 0\n", /* bad node names */
 		HEAD "node 2 .. 0\n",
 		HEAD "node 2 -a 0\n",
 		HEAD "node 2 caf\xc3\xa9 0\n",
-		HEAD "node 2 a -1\n",                 /* negative ifindex */
+		HEAD "node 2 a -1\n", /* negative ifindex */
 		HEAD "node 2 a x\n",
 		HEAD "node 2 a\n",
 		HEAD "node 2\n",
-		HEAD "node 2 a 0 x\n",                /* trailing garbage */
+		HEAD "node 2 a 0 x\n", /* trailing garbage */
 		HEAD "node 2 a 0 0\n",
-		HEAD "nodes 2 a 0\n",                 /* unknown keys */
+		HEAD "nodes 2 a 0\n", /* unknown keys */
 		HEAD "bogus\n",
-		HEAD "\n",                            /* empty line */
+		HEAD "\n", /* empty line */
 		HEAD " \n",
 		HEAD "# comment\n",
 		HEAD "fabricctl-state 1\n",
@@ -262,7 +271,7 @@ static void test_parse_numbers_strict(void)
 static void test_node_table(void)
 {
 	enum { N = 5000 };
-	struct ipv4_prefix p = { 0x0a2a0000, 16 };
+	struct ipv4_prefix p = {0x0a2a0000, 16};
 	struct fabric_state st;
 	char name[32];
 	uint32_t bad = 0;
@@ -347,11 +356,11 @@ static void test_node_table(void)
 /* Save and load for real under /run/fabricctl: root only. */
 static void test_save_load(void)
 {
-	struct ipv4_prefix p = { 0xc0a80000, 24 };
+	struct ipv4_prefix p = {0xc0a80000, 24};
 	struct fabric_state st, back;
 	struct state_lock lock;
 	char fabric[FABRIC_NAME_MAX + 1];
-	char (*names)[FABRIC_NAME_MAX + 1];
+	char(*names)[FABRIC_NAME_MAX + 1];
 	size_t count;
 	bool listed = false;
 
@@ -370,7 +379,10 @@ static void test_save_load(void)
 		uint32_t slot;
 		int ifindex;
 	} nodes[] = {
-		{ "z", 200, 9 }, { "a", 2, 0 }, { "web.1", 254, 2147483647 }, { "m", 17, 5 },
+		{"z", 200, 9},
+		{"a", 2, 0},
+		{"web.1", 254, 2147483647},
+		{"m", 17, 5},
 	};
 
 	for (size_t i = 0; i < 4; i++) {

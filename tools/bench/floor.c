@@ -284,9 +284,11 @@ static int teardown(unsigned long n, const char *prefix)
 	for (unsigned long i = 1; i <= n; i++) {
 		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s%lu", prefix, i);
 		if (umount2(path, MNT_DETACH) && errno != ENOENT && errno != EINVAL)
-			rc = 1, fprintf(stderr, "floor: cannot unmount \"%s\": %s\n", path, strerror(errno));
+			rc = 1, fprintf(stderr, "floor: cannot unmount \"%s\": %s\n", path,
+					strerror(errno));
 		if (unlink(path) && errno != ENOENT)
-			rc = 1, fprintf(stderr, "floor: cannot remove \"%s\": %s\n", path, strerror(errno));
+			rc = 1,
+			fprintf(stderr, "floor: cannot remove \"%s\": %s\n", path, strerror(errno));
 	}
 	snprintf(br, sizeof(br), "%s-br", prefix);
 	int index = (int)if_nametoindex(br);
@@ -296,7 +298,8 @@ static int teardown(unsigned long n, const char *prefix)
 		put_ifi(h, index, 0);
 		int err = talk(nl, buf, h->nlmsg_len, 1);
 		if (err)
-			rc = 1, fprintf(stderr, "floor: cannot delete \"%s\": %s\n", br, strerror(-err));
+			rc = 1,
+			fprintf(stderr, "floor: cannot delete \"%s\": %s\n", br, strerror(-err));
 		mnl_socket_close(nl);
 	}
 	return rc;
@@ -310,7 +313,8 @@ int main(int argc, char **argv)
 	unsigned long n;
 
 	if (argc != 5 || (strcmp(argv[1], "setup") && strcmp(argv[1], "teardown"))) {
-		fprintf(stderr, "usage: floor setup|teardown N PREFIX SUBNET_BASE (e.g. 200 bl 10.224)\n");
+		fprintf(stderr,
+			"usage: floor setup|teardown N PREFIX SUBNET_BASE (e.g. 200 bl 10.224)\n");
 		return 2;
 	}
 	n = strtoul(argv[2], &end, 10);

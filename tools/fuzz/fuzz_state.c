@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < st.n_nodes; i++) {
 			struct fabric_node *n = &st.nodes[i];
 
-			if (!ipam_slot_is_node(&st.ipam, n->slot) || !ipam_slot_used(&st.ipam, n->slot))
+			if (!ipam_slot_is_node(&st.ipam, n->slot) ||
+			    !ipam_slot_used(&st.ipam, n->slot))
 				abort();
 			if (node_name_validate(n->name) < 0)
 				abort();
