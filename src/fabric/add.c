@@ -159,7 +159,7 @@ static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending
 		fabric_mac(hmac, MAC_HOST_END, p[i].addr);
 		fabric_mac(nmac, MAC_HOLDER, p[i].addr);
 		p[i].create_seq = link_create_veth(s, &host, &peer, p[i].netns_fd);
-		nl_label(s, "create veth \"%s\" for node \"%s\"", p[i].host_if, p[i].name);
+		nl_label(s, "create veth \"%s\"", p[i].host_if);
 		p[i].get_seq = link_get(s, p[i].host_if);
 		nl_label(s, "read back veth \"%s\"", p[i].host_if);
 	}

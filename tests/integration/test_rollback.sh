@@ -28,6 +28,8 @@ fab_err_line
 assert_match "$FAB_ERR" "^fabricctl: add-node $F" "error prefix"
 assert_contains "$FAB_ERR" "$F-2" "error names the veth"
 assert_contains "$FAB_ERR" "File exists" "error gives the kernel's reason"
+# Where, what, why: the node, the step that failed, the kernel's reason.
+assert_eq "$FAB_ERR" "fabricctl: add-node $F: node \"${F}a\": cannot create veth \"$F-2\": File exists" "error with its context"
 wait_gone "${F}a" || fail "netns ${F}a left after a failed add"
 assert_eq "$(foreign_view "$F-2")" "$d_before" "foreign link $F-2 after the failed add"
 assert_eq "$(bridge_ports "$F-c0" | wc -l)" 0 "ports of $F-c0"

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "base/errors.h"
 #include "kernel/addr.h"
 #include "kernel/link.h"
 #include "kernel/nl.h"
@@ -348,6 +349,50 @@ static void test_many(void)
 	CHECK(count > 100);
 	CHECK_EQ_INT(bad, 0);
 	free(s.buf);
+	free(s.reqs);
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return s && !strncmp(s, prefix, strlen(prefix));
+}
+
+/*
+ * A real batch: every request's outcome is kept, and the first failure is
+ * recorded with the label of the request it answers, for callers to put
+ * their context in front. (Unprivileged, the SETLINK fails with EPERM
+ * rather than ENODEV: a failure either way.)
+ */
+static void test_labels(void)
+{
+	uint32_t bad, good;
+	struct nl_sock s;
+
+	fail_clear();
+	if (nl_open(&s)) {
+		fprintf(stderr, "test_labels: no netlink socket here (%s): not run\n",
+			fail_message());
+		fail_clear();
+		return;
+	}
+	bad = link_set_up(&s, 999999);
+	nl_label(&s, "bring up \"nosuch0\"");
+	good = link_get(&s, "lo");
+	CHECK_EQ_INT(nl_flush(&s, NULL, NULL), 0);
+	CHECK(nl_result(&s, bad)->err < 0);
+	CHECK_EQ_INT(nl_result(&s, good)->err, 0);
+	CHECK(fail_message() == NULL); /* a request's failure is not recorded by the flush */
+	CHECK(nl_check(&s, good) == 0);
+	CHECK(nl_first_error(&s) < 0);
+	CHECK(starts_with(fail_message(), "cannot bring up \"nosuch0\": "));
+	fail_wrap(-1, "node \"web\"");
+	CHECK(starts_with(fail_message(), "node \"web\": cannot bring up \"nosuch0\": "));
+	fail_clear();
+	/* The next batch starts afresh: the last one's outcomes are gone. */
+	link_get(&s, "lo");
+	CHECK_EQ_INT(nl_run(&s, NULL, NULL), 0);
+	CHECK(fail_message() == NULL);
+	nl_close(&s);
 }
 
 /* A reply as the kernel would send it. */
@@ -465,6 +510,7 @@ int main(void)
 {
 	test_builders();
 	test_many();
+	test_labels();
 	test_link_info_parse();
 	return unit_summary("test_nlmsg");
 }
