@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "base/array.h"
 #include "base/errors.h"
 #include "fabric/cell.h"
 #include "fabric/check.h"
@@ -33,15 +34,8 @@ static struct check_problem *add_problem(struct check_report *r, const char *kin
 	struct check_problem *p;
 	va_list ap;
 
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		void *grown = realloc(r->items, cap * sizeof(*r->items));
-
-		if (!grown)
-			return NULL;
-		r->items = grown;
-		r->cap = cap;
-	}
+	if (ARRAY_RESERVE(r->items, r->cap, r->n))
+		return NULL;
 	p = &r->items[r->n++];
 	memset(p, 0, sizeof(*p));
 	snprintf(p->kind, sizeof(p->kind), "%s", kind);

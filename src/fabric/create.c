@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/errors.h"
 #include "fabric/cell.h"
 #include "fabric/fabric.h"
@@ -28,15 +29,8 @@ struct used_things {
 
 static int used_group_add(struct used_things *u, uint32_t g)
 {
-	if (u->n_groups == u->cap_groups) {
-		size_t cap = u->cap_groups ? u->cap_groups * 2 : 64;
-		uint32_t *grown = realloc(u->groups, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		u->groups = grown;
-		u->cap_groups = cap;
-	}
+	if (ARRAY_RESERVE(u->groups, u->cap_groups, u->n_groups))
+		return -ENOMEM;
 	u->groups[u->n_groups++] = g;
 	return 0;
 }

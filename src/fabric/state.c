@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "base/errors.h"
 #include "base/hash.h"
 #include "base/record_file.h"
@@ -115,14 +116,10 @@ int state_list(char (**names)[FABRIC_NAME_MAX + 1], size_t *count)
 		if (de->d_name[0] == '.' || strlen(de->d_name) > FABRIC_NAME_MAX ||
 		    !state_exists(de->d_name))
 			continue;
-		if (n == cap) {
-			void *grown = realloc(list, (cap = cap ? cap * 2 : 8) * sizeof(*list));
-			if (!grown) {
-				free(list);
-				closedir(dir);
-				return -ENOMEM;
-			}
-			list = grown;
+		if (ARRAY_RESERVE(list, cap, n)) {
+			free(list);
+			closedir(dir);
+			return -ENOMEM;
 		}
 		memcpy(list[n++], de->d_name, strlen(de->d_name) + 1); /* length checked above */
 	}
@@ -326,15 +323,8 @@ int state_add_node(struct fabric_state *st, const char *name, uint32_t slot, int
 {
 	struct fabric_node *n;
 
-	if (st->n_nodes == st->cap_nodes) {
-		size_t cap = st->cap_nodes ? st->cap_nodes * 2 : 64;
-		void *grown = realloc(st->nodes, cap * sizeof(*st->nodes));
-
-		if (!grown)
-			return -ENOMEM;
-		st->nodes = grown;
-		st->cap_nodes = cap;
-	}
+	if (ARRAY_RESERVE(st->nodes, st->cap_nodes, st->n_nodes))
+		return -ENOMEM;
 	n = &st->nodes[st->n_nodes++];
 	memset(n, 0, sizeof(*n));
 	snprintf(n->name, sizeof(n->name), "%s", name);

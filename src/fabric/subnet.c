@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/array.h"
 #include "base/errors.h"
 #include "base/hash.h"
 #include "fabric/subnet.h"
@@ -13,15 +14,8 @@ int prefix_list_add(struct prefix_list *l, uint32_t addr, unsigned int len, cons
 {
 	struct used_prefix *u;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void *grown = realloc(l->items, cap * sizeof(*l->items));
-
-		if (!grown)
-			return -ENOMEM;
-		l->items = grown;
-		l->cap = cap;
-	}
+	if (ARRAY_RESERVE(l->items, l->cap, l->n))
+		return -ENOMEM;
 	u = &l->items[l->n++];
 	u->p.addr = addr & ipv4_mask(len);
 	u->p.len = len;

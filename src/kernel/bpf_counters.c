@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "base/array.h"
 #include "base/errors.h"
 #include "bpf_shared/fabric_counters.h"
 #include "kernel/bpf_counters.h"
@@ -82,20 +83,11 @@ static int reading_add(struct fabric_bpf_reading *r, __u32 key,
 	enum { N = sizeof(struct fabric_counters) / sizeof(__u64) };
 	__u64 *sum;
 
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		unsigned int *k = realloc(r->ifindex, cap * sizeof(*k));
+	/* Two arrays of one capacity: the second reserve decides it. */
+	size_t keys_cap = r->cap;
 
-		if (!k)
-			return -ENOMEM;
-		r->ifindex = k;
-		struct fabric_counters *c = realloc(r->counters, cap * sizeof(*c));
-
-		if (!c)
-			return -ENOMEM;
-		r->counters = c;
-		r->cap = cap;
-	}
+	if (ARRAY_RESERVE(r->ifindex, keys_cap, r->n) || ARRAY_RESERVE(r->counters, r->cap, r->n))
+		return -ENOMEM;
 	r->ifindex[r->n] = key;
 	sum = (__u64 *)&r->counters[r->n];
 	memcpy(sum, &percpu[0], sizeof(struct fabric_counters));

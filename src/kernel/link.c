@@ -8,6 +8,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
+#include "base/array.h"
 #include "kernel/link.h"
 #include "kernel/sysctl.h"
 
@@ -226,15 +227,8 @@ static int link_list_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct link_list *l = data;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		void *grown = realloc(l->links, cap * sizeof(*l->links));
-
-		if (!grown)
-			return -ENOMEM;
-		l->links = grown;
-		l->cap = cap;
-	}
+	if (ARRAY_RESERVE(l->links, l->cap, l->n))
+		return -ENOMEM;
 	if (link_info_parse(nlh, &l->links[l->n]) == 0)
 		l->n++;
 	return 0;

@@ -10,6 +10,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "base/errors.h"
 #include "kernel/nl.h"
 
@@ -82,16 +83,7 @@ static bool queue_reserve(struct nl_sock *s)
 		s->buf = grown;
 		s->cap *= 2;
 	}
-	if (s->queued == s->reqs_cap) {
-		size_t cap = s->reqs_cap ? s->reqs_cap * 2 : 64;
-		struct nl_request *grown = realloc(s->reqs, cap * sizeof(*grown));
-
-		if (!grown)
-			return false;
-		s->reqs = grown;
-		s->reqs_cap = cap;
-	}
-	return true;
+	return ARRAY_RESERVE(s->reqs, s->reqs_cap, s->queued) == 0;
 }
 
 /* A scratch message for a request that could not be queued: built, never sent. */
