@@ -310,6 +310,7 @@ static void test_builders(void)
 	}
 out:
 	free(s.buf);
+	free(s.reqs);
 }
 
 /* Many messages: sequence numbers and lengths stay consistent. */
