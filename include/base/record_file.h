@@ -23,8 +23,10 @@ int atomic_file_open(struct atomic_file *f, const char *path);
 int atomic_file_commit(struct atomic_file *f);
 
 /*
- * Open a record for reading, never through a symlink: the stream, or NULL
- * with *err = -ENOENT (no record, not recorded as an error) or -errno.
+ * Open a record for reading, never through a symlink and never blocking:
+ * only a regular file owned by root with no permission for others (0600)
+ * is read. The stream, or NULL with *err = -ENOENT (no record, not
+ * recorded as an error) or -errno (recorded, naming what is wrong).
  */
 FILE *record_open_read(const char *path, int *err);
 

@@ -38,12 +38,19 @@ int cells_bridge(struct cell_set *c, uint32_t cell);
 /* The bridge of @cell if it exists and is ours: ifindex, 0 when missing, or -errno. */
 int cells_bridge_lookup(struct cell_set *c, uint32_t cell);
 
-/* Make the router namespace of a fabric of several cells. */
-int cells_create_router(const struct fabric_state *st);
-/* Remove it (0 when there is none). */
+/* Make the router namespace of a fabric of several cells; st->router_ino gets its inode. */
+int cells_create_router(struct fabric_state *st);
+/* Remove it when it is ours (0 when there is none; -EEXIST, recorded, when it is not ours). */
 int cells_delete_router(const char *fabric);
 
-/* The gateway address of @slot's cell, and the prefix length nodes use. */
+/* The gateway address of @slot's cell. */
 uint32_t cell_gateway_of(const struct fabric_state *st, uint32_t slot);
+/* The host's address on cell 0's bridge, and its prefix length. */
+uint32_t cell_host_addr(const struct fabric_state *st, unsigned int *prefix_len);
+
+/* The router's leg into @cell, on the bridge @br_ifindex (the router must exist). */
+int cells_make_leg(struct cell_set *c, uint32_t cell, int br_ifindex);
+/* A socket inside the router namespace (opened on first use, owned by @c). */
+int cells_router_socket(struct cell_set *c, struct nl_sock **out);
 
 #endif

@@ -68,6 +68,19 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 		     struct add_result *res, fabric_progress_cb progress, void *progress_data);
 void add_result_free(struct add_result *res);
 
+struct cell_set;
+struct fabric_bpf;
+struct nl_sock;
+
+/*
+ * fabric_node_remake() - make @node again with every piece, keeping its
+ * name and address: a veth into its namespace @netns_fd (proven ours, left
+ * open), or into a new namespace when @netns_fd < 0. On success the node
+ * has its new ifindex and inode and is "ready" (the record is not saved).
+ */
+int fabric_node_remake(struct fabric_state *st, struct nl_sock *s, struct cell_set *cells,
+		       struct fabric_bpf *fb, struct fabric_node *node, int netns_fd);
+
 /**
  * fabric_del_nodes() - delete the nodes of @st at @nodes (pointers into
  * st->nodes; invalid after the call): their veths in one group delete,

@@ -1,26 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Deleting a fabric's host links in bulk, the way every delete path does it. */
+/*
+ * Deleting a fabric's host links in bulk, the way every delete path does
+ * it: never one by one (each costs 20-35 ms of RCU grace periods), never
+ * by a group anyone could have put a foreign link into.
+ */
 #ifndef FABRICCTL_FABRIC_LINK_DELETE_H
 #define FABRICCTL_FABRIC_LINK_DELETE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "fabric/state.h"
 #include "kernel/nl.h"
 
-/* The group a node's links move to just before one group delete. */
-static inline uint32_t doomed_group(const struct fabric_state *st)
-{
-	return st->group + 1;
-}
+/*
+ * Which of @n nodes still have their host veth: each recorded ifindex read
+ * now (one batch), with the node's name and exact tag. @alive[i] for
+ * nodes[i]. Returns 0 or -errno (recorded).
+ */
+int fabric_links_prove(struct nl_sock *s, const struct fabric_state *st,
+		       struct fabric_node *const *nodes, size_t n, bool *alive);
 
 /*
- * Delete the host links @ifindexes (@n of them) of @st in one unregister:
- * each is moved to the fabric's "doomed" group, then that group is deleted
- * with one RTM_DELLINK (deleting veths one by one costs 20-35 ms each in
- * RCU grace periods). Links already gone are fine. Returns 0 or -errno.
+ * Delete the links @ifindexes (@n of them), which the caller has just made
+ * or just proven ours, in one unregister: moved into a scratch group drawn
+ * at random (no one can have a link there), which is then deleted with one
+ * RTM_DELLINK. Links gone meanwhile are fine. Returns 0 or -errno.
  */
-int fabric_links_delete(struct nl_sock *s, const struct fabric_state *st, const int *ifindexes,
-			size_t n);
+int fabric_links_delete(struct nl_sock *s, const int *ifindexes, size_t n);
+
+/* A random interface group no fabric uses (top bit set), for one bulk delete. */
+uint32_t scratch_group(void);
 
 #endif

@@ -17,18 +17,37 @@
 
 #define STATE_ROOT "/run/fabricctl"
 
+/*
+ * A node's life: leased before anything is made ("adding"), complete with
+ * every piece ("ready"), or being taken apart ("deleting"). A crash leaves
+ * a node in the phase it was in, so check knows what was going on.
+ */
+enum node_phase { NODE_ADDING, NODE_READY, NODE_DELETING };
+
 struct fabric_node {
 	char name[NODE_NAME_MAX + 1];
-	uint32_t slot; /* address = subnet + slot */
-	int ifindex;   /* host veth ifindex (0 until created) */
+	uint32_t slot;	    /* address = subnet + slot */
+	int ifindex;	    /* host veth ifindex (0 until created) */
+	uint64_t netns_ino; /* the namespace's inode when it was made (0: unknown) */
+	enum node_phase phase;
 };
+
+static inline bool node_ready(const struct fabric_node *n)
+{
+	return n->phase == NODE_READY;
+}
+
+/* "adding", "ready", "deleting". */
+const char *node_phase_name(enum node_phase p);
 
 struct fabric_state {
 	char name[FABRIC_NAME_MAX + 1];
 	struct ipv4_prefix subnet;
 	unsigned int mtu;
-	uint32_t group;	    /* IFLA_GROUP of the fabric's host-side links */
-	uint32_t cell_size; /* slots per cell (one bridge each); see ipam.h */
+	uint32_t group;	     /* IFLA_GROUP of the fabric's host-side links */
+	uint32_t cell_size;  /* slots per cell (one bridge each); see ipam.h */
+	bool complete;	     /* false while create has not finished ("status creating") */
+	uint64_t router_ino; /* the router namespace's inode (0: none, or one cell) */
 	struct ipam ipam;
 	struct fabric_node *nodes; /* in slot order after state_load() */
 	size_t n_nodes, cap_nodes;
@@ -44,7 +63,7 @@ struct state_lock {
 
 /* Create STATE_ROOT (0700) if missing, refusing a symlink or foreign owner. */
 int state_root_prepare(void);
-/* Does /run/fabricctl/<fabric>/state exist? */
+/* Does /run/fabricctl/<fabric>/state exist (readable or not)? */
 bool state_exists(const char *fabric);
 /* List the fabric names with a record; *names is malloc'd, free with free(). */
 int state_list(char (**names)[FABRIC_NAME_MAX + 1], size_t *count);
@@ -64,6 +83,11 @@ int state_lock_root(const char *name, struct state_lock *lock);
  */
 int state_path(const char *fabric, const char *file, char *buf, size_t size);
 
+/* The directory of @fabric is ours: 0, -ENOENT, or -errno (recorded). */
+int state_dir_check(const char *fabric);
+/* STATE_ROOT/<fabric>/<file>, unchecked. */
+void state_file_path(char *buf, size_t size, const char *fabric, const char *file);
+
 /* Fabrics with a record, and the nodes they record, on this host. */
 int state_count_all(uint64_t *fabrics, uint64_t *nodes);
 
@@ -78,9 +102,17 @@ int state_remove(const char *fabric);
 void state_free(struct fabric_state *st);
 
 struct fabric_node *state_find_node(struct fabric_state *st, const char *name);
-/* Append a node with a slot already claimed in st->ipam. */
-int state_add_node(struct fabric_state *st, const char *name, uint32_t slot, int ifindex);
-/* Remove a node (releases its slot). */
+/*
+ * The one owner of leases: state_lease() claims an address for a new node
+ * (phase "adding", the last of st->nodes) -- @slot, or the next free one
+ * when @slot is 0 -- and state_del_node() releases it. 0, -EEXIST (taken),
+ * -EINVAL (not a node slot), -ENOSPC or -ENOMEM.
+ */
+int state_lease(struct fabric_state *st, const char *name, uint32_t slot);
+/* Remove a node, releasing its address. */
 void state_del_node(struct fabric_state *st, struct fabric_node *node);
+/* Keep @slot from being leased for now (a foreign link has its veth's name): 0 or -errno. */
+int state_hold_slot(struct fabric_state *st, uint32_t slot);
+void state_unhold_slot(struct fabric_state *st, uint32_t slot);
 
 #endif

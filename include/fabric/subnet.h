@@ -18,9 +18,14 @@
 #define SUBNET_AUTO_COUNT 190 /* 10.64.0.0/16 .. 10.253.0.0/16 */
 #define SUBNET_AUTO_LEN 16
 
-/* Interface groups of fabrics: GROUP_BASE | even number = live, + 1 = doomed. */
+/*
+ * Interface groups: a fabric's links are in GROUP_BASE | an even number
+ * (the odd one beside it was the "doomed" group of older versions, still
+ * kept free); scratch groups for one bulk delete have the top bit set.
+ */
 #define GROUP_BASE 0x4fab0000u
 #define GROUP_MASK 0xfffeu
+#define SCRATCH_GROUP_BIT 0x80000000u
 
 struct used_prefix {
 	struct ipv4_prefix p;

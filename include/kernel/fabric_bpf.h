@@ -41,6 +41,20 @@ struct fabric_bpf {
  */
 int fabric_bpf_create(const char *fabric, unsigned int max_nodes);
 
+/* Which pins exist: bit 0 the counters map, bit 1 the ingress program, bit 2 egress. */
+unsigned int fabric_bpf_pins_present(const char *fabric);
+#define FABRIC_PINS_ALL 7u
+
+/**
+ * fabric_bpf_restore() - pin again what is missing of @fabric's objects.
+ * The counters map, when its pin is gone, is found through a program that
+ * uses it (a pinned one, or one attached on @ifindexes); missing programs
+ * are loaded anew on that same map, so no counter is lost (*kept). Only
+ * when nothing holds the map any more is a new one made. 0 or -errno.
+ */
+int fabric_bpf_restore(const char *fabric, unsigned int max_nodes, const int *ifindexes, size_t n,
+		       bool *kept);
+
 /* Unpin everything of @fabric; 0 when nothing was pinned (idempotent). */
 int fabric_bpf_remove(const char *fabric);
 

@@ -60,10 +60,16 @@ uint32_t link_set_tag(struct nl_sock *s, int ifindex, const char *alias, bool no
 uint32_t link_set_up(struct nl_sock *s, int ifindex);
 /* RTM_SETLINK by index: enslave to @master. */
 uint32_t link_set_master(struct nl_sock *s, int ifindex, int master);
+/* RTM_SETLINK by index: rename to @name (the link must be down). */
+uint32_t link_set_name(struct nl_sock *s, int ifindex, const char *name);
+/* RTM_SETLINK by index: administratively down. */
+uint32_t link_set_down(struct nl_sock *s, int ifindex);
 /* RTM_SETLINK by index: move to interface group @group. */
 uint32_t link_set_group(struct nl_sock *s, int ifindex, uint32_t group);
 /* RTM_GETLINK by name (the reply goes to the flush callback). */
 uint32_t link_get(struct nl_sock *s, const char *name);
+/* RTM_GETLINK by index. */
+uint32_t link_get_index(struct nl_sock *s, int ifindex);
 /* RTM_GETLINK dump of every link (for nl_dump()). */
 uint32_t link_dump(struct nl_sock *s);
 /* RTM_DELLINK by index. */

@@ -8,6 +8,7 @@
 #define FABRICCTL_KERNEL_NETNS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kernel/nl.h"
 
@@ -19,14 +20,23 @@ int netns_prepare_dir(void);
 /**
  * netns_create() - make the named namespace @name and, while inside it,
  * an rtnetlink socket @nl bound there (sockets keep their netns), so the
- * caller configures the node without entering it again.
+ * caller configures the node without entering it again. Its lo is up and
+ * carries @lo_alias before the namespace is mounted on /run/netns/@name:
+ * no one can see it unmarked, so the mark proves whose it is.
  * @netns_fd: out, an fd of the new namespace (for IFLA_NET_NS_FD).
  * @inside: if not NULL, called while inside the new namespace (sysctls).
  * Returns 0, -EEXIST when the name is taken, or -errno; on failure
  * nothing is left behind and the caller is back in its own netns.
  */
-int netns_create(const char *name, int *netns_fd, struct nl_sock *nl, int (*inside)(void *),
-		 void *data);
+int netns_create(const char *name, const char *lo_alias, int *netns_fd, struct nl_sock *nl,
+		 int (*inside)(void *), void *data);
+
+/* The inode of the namespace @fd refers to: 0, -ENOTTY (not a namespace) or -errno. */
+int netns_fd_inode(int fd, uint64_t *ino);
+/* The inode of /run/netns/@name's namespace: 0, -ENOENT, -ENOTTY or -errno. */
+int netns_inode(const char *name, uint64_t *ino);
+/* The alias of lo inside /run/netns/@name ("" when none): 0 or -errno. */
+int netns_lo_alias(const char *name, char *alias, size_t size);
 
 /* Unmount and remove /run/netns/@name; the kernel frees it when unused. */
 int netns_delete(const char *name);

@@ -13,5 +13,8 @@ uint32_t route_add(struct nl_sock *s, uint32_t dst, unsigned int dst_len, uint32
 uint32_t route_dump(struct nl_sock *s);
 /* Destination, its length and the table of an RTM_NEWROUTE reply: 0 or -EINVAL. */
 int route_parse(const struct nlmsghdr *nlh, uint32_t *dst, unsigned int *len, uint32_t *table);
+/* route_parse() and the gateway (0 when none; @gateway may be NULL). */
+int route_parse_full(const struct nlmsghdr *nlh, uint32_t *dst, unsigned int *len, uint32_t *table,
+		     uint32_t *gateway);
 
 #endif

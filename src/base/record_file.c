@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/errors.h"
+#include "base/failpoint.h"
 #include "base/record_file.h"
 
 int atomic_file_open(struct atomic_file *f, const char *path)
@@ -42,6 +44,11 @@ int atomic_file_commit(struct atomic_file *f)
 		unlink(f->tmp);
 		return fail(err, "cannot write \"%s\"", f->tmp);
 	}
+	err = failpoint("write record");
+	if (err) {
+		unlink(f->tmp);
+		return err;
+	}
 	if (rename(f->tmp, f->path) < 0) {
 		err = -errno;
 		unlink(f->tmp);
@@ -52,11 +59,29 @@ int atomic_file_commit(struct atomic_file *f)
 
 FILE *record_open_read(const char *path, int *err)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Non-blocking: a FIFO planted where the record belongs must not hang us. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat sb;
 	FILE *in;
 
 	if (fd < 0) {
-		*err = errno == ENOENT ? -ENOENT : fail(-errno, "cannot open \"%s\"", path);
+		*err = errno == ENOENT ? -ENOENT
+		       : errno == ELOOP
+			       ? fail_msg(-EPERM, "refusing to read \"%s\": a symlink", path)
+			       : fail(-errno, "cannot open \"%s\"", path);
+		return NULL;
+	}
+	if (fstat(fd, &sb) < 0) {
+		*err = fail(-errno, "cannot stat \"%s\"", path);
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_uid != 0 || (sb.st_mode & 077)) {
+		*err = fail_msg(-EPERM, "refusing to read \"%s\": %s", path,
+				!S_ISREG(sb.st_mode) ? "not a regular file"
+				: sb.st_uid != 0     ? "not owned by root"
+						     : "readable or writable by others (not 0600)");
+		close(fd);
 		return NULL;
 	}
 	in = fdopen(fd, "r");

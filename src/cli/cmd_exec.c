@@ -49,7 +49,7 @@ int cmd_exec(int argc, char **argv)
 	if (err)
 		return err;
 	n = state_find_node(&st, node);
-	if (!n || n->ifindex <= 0) {
+	if (!n || !node_ready(n)) {
 		err = n ? fail_msg(-EBUSY, "node \"%s\" of fabric \"%s\" is being added or deleted",
 				   node, fabric)
 			: fail_msg(-ENOENT, "node \"%s\" is not in fabric \"%s\"", node, fabric);

@@ -11,11 +11,28 @@
 static const char list_help[] =
 	"Usage: fabricctl list\n"
 	"\n"
-	"List fabrics: name, subnet, gateway, bridge (of cell 0), MTU, node count.\n"
+	"List fabrics: name, subnet, gateway, bridge (of cell 0), MTU, node count. A\n"
+	"fabric whose create did not finish, or whose record cannot be read, is listed\n"
+	"too, with the command that finishes or removes it.\n"
 	"With -j: an array of {name, subnet, gateway, bridge, mtu, cell_size, cells,\n"
-	"nodes}.\n";
+	"nodes, status (\"ready\", \"creating\")}, or {name, status: \"broken\", error}.\n";
 
 #define LIST_ROW "%-9s %-18s %-15s %-12s %5s %7s\n"
+
+/* A fabric whose record cannot be read: named, with why and the way out. */
+static void print_broken(struct printer *p, const char *name)
+{
+	char why[300];
+
+	snprintf(why, sizeof(why), "%s", fail_message() ? fail_message() : "unreadable");
+	fail_clear();
+	print_open_object(p, NULL);
+	print_string(p, "name", "%-9s ", name);
+	print_string(p, "status", "(%s: ", "broken");
+	print_string(p, "error", "%s; ", why);
+	print_text(p, "`fabricctl destroy %s` removes it)\n", name);
+	print_close_object(p);
+}
 
 int cmd_list(int argc, char **argv)
 {
@@ -41,12 +58,18 @@ int cmd_list(int argc, char **argv)
 
 		/* A reader takes no lock: records are replaced atomically. */
 		if (state_load(names[i], &st) < 0) {
-			fail_clear();
+			print_broken(&p, names[i]);
 			continue;
 		}
 		print_open_object(&p, NULL);
 		print_fabric_fields(&p, &st, true);
-		print_uint(&p, "nodes", "%7s\n", st.n_nodes);
+		print_uint(&p, "nodes", "%7s", st.n_nodes);
+		print_string(&p, "status", st.complete ? NULL : "  (create did not finish: %s",
+			     st.complete ? "ready" : "creating");
+		if (!st.complete)
+			print_text(&p, "; `fabricctl check %s --repair` or `fabricctl destroy %s`)",
+				   st.name, st.name);
+		print_text(&p, "\n");
 		print_close_object(&p);
 		state_free(&st);
 	}

@@ -107,12 +107,12 @@ int cmd_show(int argc, char **argv)
 		const struct fabric_node *node = &st.nodes[i];
 
 		/* Leased but still being made, or being deleted: not a node to show. */
-		if (node->ifindex <= 0)
+		if (!node_ready(node))
 			continue;
 		if (have_again) {
 			const struct fabric_node *now = state_find_node(&again, node->name);
 
-			if (!now || now->ifindex != node->ifindex)
+			if (!now || !node_ready(now) || now->ifindex != node->ifindex)
 				continue;
 		}
 		print_node(&p, &st, node, states[i]);

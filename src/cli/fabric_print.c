@@ -19,7 +19,7 @@ size_t fabric_complete_nodes(const struct fabric_state *st)
 	size_t n = 0;
 
 	for (size_t i = 0; i < st->n_nodes; i++)
-		n += st->nodes[i].ifindex > 0;
+		n += node_ready(&st->nodes[i]);
 	return n;
 }
 

@@ -8,6 +8,7 @@
  * batch of nodes share one sendmsg(); nothing scans the other nodes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,9 @@
 #include "fabric/admission.h"
 #include "fabric/cell.h"
 #include "fabric/fabric.h"
+#include "fabric/lease.h"
 #include "fabric/link_delete.h"
+#include "fabric/ownership.h"
 #include "kernel/addr.h"
 #include "kernel/fabric_bpf.h"
 #include "kernel/link.h"
@@ -35,12 +38,14 @@ struct pending_node {
 	uint32_t addr;
 	char host_if[IFNAMSIZ];
 	int netns_fd;
+	int existing_fd;      /* >= 0: an existing namespace to put the veth into */
+	uint64_t netns_ino;   /* its identity, for the record */
 	struct nl_sock ns_nl; /* socket inside the node's namespace */
 	bool netns_made;
 	bool veth_made;
 	bool counted;	       /* has its counter entry and tc programs */
 	struct link_info host; /* read back after creation */
-	uint32_t create_seq, get_seq;
+	uint32_t create_seq, get_seq, tag_seq;
 	int br_ifindex; /* its cell's bridge */
 };
 
@@ -66,8 +71,8 @@ static int batch_link_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Undo nodes [from, n) of a batch: counters, links, namespaces (leases: the caller). */
-static void rollback_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_bpf *fb,
-			   struct pending_node *p, size_t from, size_t n)
+static void rollback_batch(struct nl_sock *s, struct fabric_bpf *fb, struct pending_node *p,
+			   size_t from, size_t n)
 {
 	int ifindexes[ADD_BATCH];
 	size_t n_links = 0;
@@ -78,7 +83,7 @@ static void rollback_batch(struct nl_sock *s, struct fabric_state *st, struct fa
 		if (p[i].veth_made && p[i].host.ifindex > 0)
 			ifindexes[n_links++] = p[i].host.ifindex;
 	}
-	fabric_links_delete(s, st, ifindexes, n_links);
+	fabric_links_delete(s, ifindexes, n_links); /* just made: ours */
 	for (size_t i = from; i < n; i++)
 		if (p[i].netns_made)
 			netns_delete(p[i].name);
@@ -96,9 +101,10 @@ static void close_batch(struct pending_node *p, size_t n)
 }
 
 /*
- * Inside the node: lo up; eth0 tagged as ours with IPv6 address generation
- * off (no link-local address: nothing for the bridge to flood), then up,
- * its address, the default route via its cell's gateway. One sendmsg.
+ * Inside the node (lo is up since its making): eth0 tagged as ours with
+ * IPv6 address generation off (no link-local address: nothing for the
+ * bridge to flood), then up, its address, the default route via its
+ * cell's gateway. One sendmsg.
  */
 static int configure_inside(struct pending_node *p, const struct fabric_state *st)
 {
@@ -106,9 +112,7 @@ static int configure_inside(struct pending_node *p, const struct fabric_state *s
 	char a[INET_ADDRSTRLEN], tag[ALIAS_TAG_MAX];
 	int eth0 = p->host.peer_ifindex;
 
-	alias_tag(tag, sizeof(tag), st->name, p->name);
-	link_set_up(&p->ns_nl, 1); /* lo is always ifindex 1 */
-	nl_label(&p->ns_nl, "bring up lo");
+	node_alias(tag, sizeof(tag), st->name, p->name);
 	link_set_tag(&p->ns_nl, eth0, tag, true);
 	nl_label(&p->ns_nl, "tag " NODE_IFNAME);
 	link_set_up(&p->ns_nl, eth0);
@@ -120,15 +124,38 @@ static int configure_inside(struct pending_node *p, const struct fabric_state *s
 	return nl_run(&p->ns_nl, NULL, NULL);
 }
 
+/* An existing namespace (repair, a runtime's sandbox): a socket inside it, never made or removed.
+ */
+static int use_namespace(struct pending_node *q)
+{
+	int err;
+
+	q->netns_fd = fcntl(q->existing_fd, F_DUPFD_CLOEXEC, 0);
+	if (q->netns_fd < 0)
+		return fail(-errno, "cannot use the namespace of node \"%s\"", q->name);
+	err = netns_fd_inode(q->netns_fd, &q->netns_ino);
+	if (!err)
+		err = netns_socket(q->netns_fd, &q->ns_nl);
+	return err ? fail(err, "cannot open a socket in the namespace of \"%s\"", q->name) : 0;
+}
+
 /* Round 1: the namespaces, each with a netlink socket opened inside it. */
 static int make_namespaces(struct fabric_state *st, struct pending_node *p, size_t n, size_t *made)
 {
+	char tag[ALIAS_TAG_MAX];
 	int err = 0;
 
 	for (*made = 0; *made < n; (*made)++) {
 		struct pending_node *q = &p[*made];
 
-		err = netns_create(q->name, &q->netns_fd, &q->ns_nl, NULL, NULL);
+		if (q->existing_fd >= 0) {
+			err = use_namespace(q);
+			if (err)
+				break;
+			continue;
+		}
+		node_alias(tag, sizeof(tag), st->name, q->name);
+		err = netns_create(q->name, tag, &q->netns_fd, &q->ns_nl, NULL, NULL);
 		if (err == -EEXIST)
 			err = fail_msg(-EEXIST,
 				       "namespace \"%s\" already exists and is not a node of "
@@ -137,17 +164,32 @@ static int make_namespaces(struct fabric_state *st, struct pending_node *p, size
 		if (err)
 			break;
 		q->netns_made = true;
+		err = netns_fd_inode(q->netns_fd, &q->netns_ino);
+		if (err) {
+			err = fail(err, "cannot read namespace \"%s\"", q->name);
+			(*made)++; /* made: it goes with the rollback */
+			break;
+		}
 	}
 	return err;
 }
 
-/* Round 2: every veth of the batch in one sendmsg, created down, each read back. */
-static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending_node *p, size_t n)
+/*
+ * Round 2: every veth of the batch in one sendmsg, created down, each read
+ * back; then, in one more, each host end tagged as ours (the tag cannot be
+ * given at creation), so a crash leaves almost no untagged veth. *ok: how
+ * many nodes in a row have a tagged veth. Returns the error of the first
+ * node that does not (recorded), or 0.
+ */
+static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending_node *p, size_t n,
+		      size_t *ok)
 {
 	struct batch_replies replies = {p, n};
 	uint8_t hmac[6], nmac[6];
+	char tag[ALIAS_TAG_MAX];
 	int err;
 
+	*ok = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct link_spec host = {.name = p[i].host_if,
 					 .mac = hmac,
@@ -168,22 +210,9 @@ static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending
 	err = nl_flush(s, batch_link_cb, &replies);
 	for (size_t i = 0; i < n; i++)
 		p[i].veth_made = nl_result(s, p[i].create_seq)->err == 0;
-	return err;
-}
-
-/*
- * Round 3, node by node in order: the veth must exist and be ours, IPv6 off
- * on the host end, then the counter entry and tc programs -- attached while
- * the host end is still down (attaching clsact to an up device costs an
- * RCU grace period). *ok: how many nodes in a row got this far. Returns
- * the error of the first node that did not (recorded), or 0.
- */
-static int prepare_host_ends(struct nl_sock *s, struct fabric_bpf *fb, struct pending_node *p,
-			     size_t made, size_t *ok)
-{
-	int err = 0;
-
-	for (*ok = 0; *ok < made; (*ok)++) {
+	if (err)
+		return err;
+	for (; *ok < n; (*ok)++) {
 		struct pending_node *q = &p[*ok];
 
 		if ((err = nl_check(s, q->create_seq))) {
@@ -196,6 +225,54 @@ static int prepare_host_ends(struct nl_sock *s, struct fabric_bpf *fb, struct pe
 			err = fail(-ENODEV, "cannot read back veth \"%s\"", q->host_if);
 			break;
 		}
+	}
+	if (err)
+		err = fail_wrap(err, "node \"%s\"", p[*ok].name);
+	/* Tag every veth made (the failed node's rollback proves them by index). */
+	for (size_t i = 0; i < *ok; i++) {
+		node_alias(tag, sizeof(tag), st->name, p[i].name);
+		p[i].tag_seq = link_set_tag(s, p[i].host.ifindex, tag, false);
+		nl_label(s, "tag veth \"%s\"", p[i].host_if);
+	}
+	if (!*ok)
+		return err;
+	{
+		struct fail_stash earlier;
+		int tag_err;
+
+		fail_stash(&earlier);
+		tag_err = nl_flush(s, NULL, NULL);
+		if (tag_err) {
+			*ok = 0; /* not one tag is known to be there */
+			return fail_wrap(tag_err, "node \"%s\"", p[0].name);
+		}
+		for (size_t i = 0; i < *ok; i++) {
+			tag_err = nl_check(s, p[i].tag_seq);
+			if (tag_err) {
+				*ok = i;
+				return fail_wrap(tag_err, "node \"%s\"", p[i].name);
+			}
+		}
+		fail_unstash(&earlier);
+	}
+	return err;
+}
+
+/*
+ * Round 3, node by node in order: IPv6 off on the host end, then the
+ * counter entry and tc programs -- attached while the host end is still
+ * down (attaching clsact to an up device costs an RCU grace period). *ok:
+ * how many nodes in a row got this far. Returns the error of the first
+ * node that did not (recorded), or 0.
+ */
+static int prepare_host_ends(struct fabric_bpf *fb, struct pending_node *p, size_t tagged,
+			     size_t *ok)
+{
+	int err = 0;
+
+	for (*ok = 0; *ok < tagged; (*ok)++) {
+		struct pending_node *q = &p[*ok];
+
 		if ((err = link_disable_ipv6(q->host_if))) {
 			err = fail(err, "cannot disable IPv6 on \"%s\"", q->host_if);
 			break;
@@ -208,35 +285,25 @@ static int prepare_host_ends(struct nl_sock *s, struct fabric_bpf *fb, struct pe
 }
 
 /*
- * Round 4: host ends tagged as ours (by index) and up, one sendmsg; then
- * inside each node in order. *done: nodes complete. Returns the first
- * node's error (recorded), or 0.
+ * Round 4: host ends up, one sendmsg; then inside each node in order.
+ * *done: nodes complete. Returns the first node's error (recorded), or 0.
  */
 static int finish_nodes(struct nl_sock *s, struct fabric_state *st, struct pending_node *p,
 			size_t ok, size_t *done)
 {
-	char tag[ALIAS_TAG_MAX];
-	uint32_t *tag_seq = NULL;
-	int err = 0;
+	uint32_t first = nl_next_seq(s);
+	int err;
 
 	*done = 0;
 	if (!ok)
 		return 0;
-	tag_seq = calloc(ok, sizeof(*tag_seq));
-	if (!tag_seq)
-		return fail(-ENOMEM, "cannot set up node \"%s\"", p[0].name);
 	for (size_t i = 0; i < ok; i++) {
-		alias_tag(tag, sizeof(tag), st->name, p[i].name);
-		tag_seq[i] = link_set_tag(s, p[i].host.ifindex, tag, false);
-		nl_label(s, "tag veth \"%s\"", p[i].host_if);
 		link_set_up(s, p[i].host.ifindex);
 		nl_label(s, "bring up veth \"%s\"", p[i].host_if);
 	}
 	err = nl_flush(s, NULL, NULL);
 	for (size_t i = 0; !err && i < ok; i++) {
-		err = nl_check(s, tag_seq[i]);
-		if (!err)
-			err = nl_check(s, tag_seq[i] + 1);
+		err = nl_check(s, first + (uint32_t)i);
 		if (!err)
 			err = configure_inside(&p[i], st);
 		if (err) {
@@ -245,7 +312,19 @@ static int finish_nodes(struct nl_sock *s, struct fabric_state *st, struct pendi
 		}
 		(*done)++;
 	}
-	free(tag_seq);
+	return err;
+}
+
+/*
+ * A round only handles the nodes the round before got through, so when it
+ * fails, it fails on an earlier node than any failure before it: its error
+ * is the one to report (@err is the earlier one, set aside in @earlier).
+ */
+static int later_round(int err, int round_err, struct fail_stash *earlier)
+{
+	if (round_err)
+		return round_err;
+	fail_unstash(earlier);
 	return err;
 }
 
@@ -261,146 +340,23 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_b
 		     struct pending_node *p, size_t n, size_t *done)
 {
 	struct fail_stash earlier;
-	size_t made = 0, ok = 0;
-	int err, e;
+	size_t made = 0, tagged = 0, ok = 0;
+	int err;
 
 	*done = 0;
 	for (size_t i = 0; i < n; i++)
 		p[i].netns_fd = -1;
 	err = make_namespaces(st, p, n, &made);
 	fail_stash(&earlier);
-	e = make_veths(s, st, p, made);
-	if (!e)
-		e = prepare_host_ends(s, fb, p, made, &ok);
-	if (e)
-		err = e;
-	else
-		fail_unstash(&earlier);
+	err = later_round(err, make_veths(s, st, p, made, &tagged), &earlier);
 	fail_stash(&earlier);
-	e = finish_nodes(s, st, p, ok, done);
-	if (e)
-		err = e;
-	else
-		fail_unstash(&earlier);
+	err = later_round(err, prepare_host_ends(fb, p, tagged, &ok), &earlier);
+	fail_stash(&earlier);
+	err = later_round(err, finish_nodes(s, st, p, ok, done), &earlier);
 	if (err)
-		rollback_batch(s, st, fb, p, *done, made);
+		rollback_batch(s, fb, p, *done, made);
 	close_batch(p, n);
 	return err;
-}
-
-/*
- * A link of someone else's named like a host veth of ours would fail its
- * node: those slots are claimed for this command only (and released by
- * the caller), so automatic addresses skip them. *held gets the slots.
- */
-static int hold_foreign_slots(struct nl_sock *s, struct fabric_state *st, uint32_t **held,
-			      size_t *n_held)
-{
-	struct link_list links;
-	int err = link_dump_all(s, &links);
-
-	*held = NULL;
-	*n_held = 0;
-	if (err)
-		return fail(err, "cannot list the host's links");
-	*held = calloc(links.n + 1, sizeof(**held));
-	if (!*held) {
-		link_list_free(&links);
-		return fail(-ENOMEM, "cannot list the host's links");
-	}
-	for (size_t i = 0; i < links.n; i++) {
-		const struct link_info *li = &links.links[i];
-		uint32_t slot;
-
-		if (host_veth_slot(li->name, st->name, &slot) && li->group != st->group &&
-		    li->group != doomed_group(st) && ipam_claim_slot(&st->ipam, slot) == 0)
-			(*held)[(*n_held)++] = slot;
-	}
-	link_list_free(&links);
-	return 0;
-}
-
-static void release_slots(struct fabric_state *st, uint32_t *slots, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		ipam_release_slot(&st->ipam, slots[i]);
-	free(slots);
-}
-
-/* Refuse before anything is made: names taken, subnet full, a bad --ip. */
-static int check_request(struct fabric_state *st, char **names, size_t n, uint32_t addr)
-{
-	char cidr[IPV4_PREFIX_STRLEN], a[INET_ADDRSTRLEN];
-	uint32_t slot;
-
-	for (size_t i = 0; i < n; i++)
-		if (state_find_node(st, names[i]))
-			return fail_msg(-EEXIST, "node \"%s\" already exists in fabric \"%s\"",
-					names[i], st->name);
-	if (ipam_free_count(&st->ipam) < n)
-		return fail_msg(-ENOSPC, "subnet %s is full: room for %u nodes, %u free, %zu asked",
-				ipv4_prefix_format(&st->subnet, cidr), ipam_capacity(&st->ipam),
-				ipam_free_count(&st->ipam), n);
-	if (!addr)
-		return 0;
-	if (ipam_slot_of(&st->ipam, addr, &slot) < 0 || !ipam_slot_is_node(&st->ipam, slot))
-		return fail_usage("address %s is not a node address of subnet %s "
-				  "(not a network, gateway, broadcast or host address)",
-				  ipv4_addr_format(addr, a), ipv4_prefix_format(&st->subnet, cidr));
-	if (ipam_slot_used(&st->ipam, slot))
-		return fail_msg(-EADDRINUSE, "address %s is already in use",
-				ipv4_addr_format(addr, a));
-	return 0;
-}
-
-/*
- * Leases first, on disk: a crash from here on leaves leases that `check
- * --repair` can explain, never an address handed out twice. The new nodes
- * are st->nodes[first ..] with ifindex 0 ("not complete").
- */
-static int lease_all(struct nl_sock *s, struct fabric_state *st, char **names, size_t n,
-		     uint32_t addr)
-{
-	char cidr[IPV4_PREFIX_STRLEN];
-	uint32_t *held = NULL;
-	size_t n_held = 0;
-	int err = 0;
-
-	if (!addr) {
-		err = hold_foreign_slots(s, st, &held, &n_held);
-		if (err)
-			return err;
-		if (ipam_free_count(&st->ipam) < n) {
-			uint32_t free_now = ipam_free_count(&st->ipam);
-
-			release_slots(st, held, n_held);
-			return fail_msg(
-				-ENOSPC,
-				"subnet %s is full: room for %u nodes, %u free (%zu held by "
-				"links that are not the fabric's), %zu asked",
-				ipv4_prefix_format(&st->subnet, cidr), ipam_capacity(&st->ipam),
-				free_now, n_held, n);
-		}
-	}
-	for (size_t i = 0; i < n && !err; i++) {
-		uint32_t slot;
-
-		if (addr) {
-			ipam_slot_of(&st->ipam, addr, &slot);
-			err = ipam_claim_slot(&st->ipam, slot);
-		} else {
-			err = ipam_alloc_slot(&st->ipam, &slot);
-		}
-		if (!err) {
-			err = state_add_node(st, names[i], slot, 0);
-			if (err)
-				ipam_release_slot(&st->ipam, slot);
-		}
-		if (err)
-			err = fail(err, "cannot lease an address for node \"%s\"", names[i]);
-	}
-	release_slots(st, held, n_held);
-	return err ? err : state_save(st);
 }
 
 /* Fill the batch from the leased nodes st->nodes[first + off ..], making cells as needed. */
@@ -411,6 +367,7 @@ static size_t fill_batch(struct cell_set *cells, struct fabric_state *st, struct
 	for (size_t i = 0; i < m; i++) {
 		struct fabric_node *node = &st->nodes[first + i];
 
+		p[i].existing_fd = -1;
 		p[i].name = node->name;
 		p[i].slot = node->slot;
 		p[i].addr = ipam_addr_of(&st->ipam, node->slot);
@@ -450,7 +407,7 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 	int err;
 
 	memset(res, 0, sizeof(*res));
-	err = check_request(st, names, n, addr);
+	err = fabric_lease_check(st, names, n, addr);
 	if (!err)
 		err = fabric_admit(st->name, n, st->cell_size);
 	if (err)
@@ -471,7 +428,7 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 		err = fail(-ENOMEM, "cannot add %zu nodes", n);
 		goto out;
 	}
-	err = lease_all(&s, st, names, n, addr);
+	err = fabric_lease_nodes(&s, st, names, n, addr);
 	for (size_t off = 0; off < n && !err; off += ADD_BATCH) {
 		size_t m = n - off < ADD_BATCH ? n - off : ADD_BATCH, done = 0;
 		struct fail_stash cell_err;
@@ -490,6 +447,8 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 			struct fabric_node *node = &st->nodes[first_new + off + i];
 
 			node->ifindex = p[i].host.ifindex;
+			node->netns_ino = p[i].netns_ino;
+			node->phase = NODE_READY;
 			res->nodes[res->n_nodes].node = *node;
 			res->nodes[res->n_nodes].addr = p[i].addr;
 			res->n_nodes++;
@@ -526,4 +485,28 @@ void add_result_free(struct add_result *res)
 {
 	free(res->nodes);
 	memset(res, 0, sizeof(*res));
+}
+
+int fabric_node_remake(struct fabric_state *st, struct nl_sock *s, struct cell_set *cells,
+		       struct fabric_bpf *fb, struct fabric_node *node, int netns_fd)
+{
+	struct pending_node p = {0};
+	size_t done = 0;
+	int err;
+
+	p.name = node->name;
+	p.slot = node->slot;
+	p.addr = ipam_addr_of(&st->ipam, node->slot);
+	p.existing_fd = netns_fd;
+	host_veth_name(p.host_if, st->name, node->slot);
+	p.br_ifindex = cells_bridge(cells, ipam_cell_of(&st->ipam, node->slot));
+	if (p.br_ifindex < 0)
+		return p.br_ifindex;
+	err = add_batch(s, st, fb, &p, 1, &done);
+	if (err)
+		return err;
+	node->ifindex = p.host.ifindex;
+	node->netns_ino = p.netns_ino;
+	node->phase = NODE_READY;
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include "base/errors.h"
 #include "fabric/cell.h"
 #include "fabric/names.h"
+#include "fabric/ownership.h"
 #include "kernel/addr.h"
 #include "kernel/link.h"
 #include "kernel/netns.h"
@@ -19,6 +20,19 @@ uint32_t cell_gateway_of(const struct fabric_state *st, uint32_t slot)
 {
 	return ipam_addr_of(&st->ipam,
 			    ipam_cell_gateway_slot(&st->ipam, ipam_cell_of(&st->ipam, slot)));
+}
+
+uint32_t cell_host_addr(const struct fabric_state *st, unsigned int *prefix_len)
+{
+	const struct ipam *ipam = &st->ipam;
+
+	/* One cell: the host is the gateway. Several: the host has slot 2 of cell 0. */
+	if (!ipam_multi_cell(ipam)) {
+		*prefix_len = st->subnet.len;
+		return ipam_addr_of(ipam, IPAM_GATEWAY_SLOT);
+	}
+	*prefix_len = ipam_cell_prefix_len(ipam);
+	return ipam_addr_of(ipam, IPAM_HOST_SLOT);
 }
 
 int cells_init(struct cell_set *c, const struct fabric_state *st, struct nl_sock *host)
@@ -51,29 +65,28 @@ static int router_sysctls_inside(void *unused)
 	return err == -ENOENT ? 0 : err;
 }
 
-int cells_create_router(const struct fabric_state *st)
+int cells_create_router(struct fabric_state *st)
 {
-	char name[64];
+	char name[64], tag[ALIAS_TAG_MAX];
 	struct nl_sock nl;
 	int fd, err;
 
 	router_netns_name(name, sizeof(name), st->name);
+	router_alias(tag, sizeof(tag), st->name);
 	err = netns_prepare_dir();
 	if (err)
 		return err;
-	err = netns_create(name, &fd, &nl, router_sysctls_inside, NULL);
+	err = netns_create(name, tag, &fd, &nl, router_sysctls_inside, NULL);
 	if (err == -EEXIST)
 		return fail_msg(-EEXIST, "namespace \"%s\" already exists", name);
 	if (err)
-		return err;
+		return fail_wrap(err, "router namespace \"%s\"", name);
+	err = netns_fd_inode(fd, &st->router_ino);
 	close(fd);
-	link_set_up(&nl, 1); /* lo is always ifindex 1 */
-	nl_label(&nl, "bring up lo");
-	err = nl_run(&nl, NULL, NULL);
 	nl_close(&nl);
 	if (err) {
 		netns_delete(name);
-		return fail_wrap(err, "router namespace \"%s\"", name);
+		return fail(err, "cannot read the router namespace \"%s\"", name);
 	}
 	return 0;
 }
@@ -83,14 +96,24 @@ int cells_delete_router(const char *fabric)
 	char name[64];
 
 	router_netns_name(name, sizeof(name), fabric);
-	return netns_exists(name) ? netns_delete(name) : 0;
+	switch (router_netns_owner(fabric)) {
+	case NETNS_ABSENT:
+		return 0;
+	case NETNS_FOREIGN:
+		return fail_msg(-EEXIST,
+				"namespace \"%s\" is not the router of fabric \"%s\": left alone",
+				name, fabric);
+	default: /* ours, or the placeholder a crash left */
+		return netns_delete(name);
+	}
 }
 
-static int open_router(struct cell_set *c)
+int cells_router_socket(struct cell_set *c, struct nl_sock **out)
 {
 	char name[64];
 	int fd, err;
 
+	*out = &c->router;
 	if (c->router.mnl)
 		return 0;
 	router_netns_name(name, sizeof(name), c->st->name);
@@ -107,7 +130,7 @@ static int open_router(struct cell_set *c)
  * cell's bridge and whose other end, inside the router, holds the cell's
  * gateway address.
  */
-static int create_router_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
+int cells_make_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
 {
 	const struct fabric_state *st = c->st;
 	uint32_t gw = ipam_addr_of(&st->ipam, ipam_cell_gateway_slot(&st->ipam, cell));
@@ -116,10 +139,11 @@ static int create_router_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
 	struct link_spec host = {
 		.name = leg, .mac = hmac, .mtu = st->mtu, .group = st->group, .master = br_ifindex};
 	struct link_spec peer = {.name = inside, .mac = rmac, .mtu = st->mtu};
+	struct nl_sock *router;
 	struct link_info info;
 	int fd, err;
 
-	err = open_router(c);
+	err = cells_router_socket(c, &router);
 	if (err)
 		return err;
 	router_leg_name(leg, st->name, cell);
@@ -139,7 +163,7 @@ static int create_router_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
 	err = link_get_one(c->host, leg, &info);
 	if (err)
 		return fail(err, "cannot read back \"%s\"", leg);
-	alias_tag(tag, sizeof(tag), st->name, "router");
+	router_alias(tag, sizeof(tag), st->name);
 	link_set_tag(c->host, info.ifindex, tag, true);
 	nl_label(c->host, "tag the router leg \"%s\"", leg);
 	link_set_up(c->host, info.ifindex);
@@ -147,10 +171,10 @@ static int create_router_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
 	err = nl_run(c->host, NULL, NULL);
 	if (err)
 		return err;
-	link_set_up(&c->router, info.peer_ifindex);
-	nl_label(&c->router, "bring up \"%s\" in the router", inside);
-	addr_add(&c->router, info.peer_ifindex, gw, ipam_cell_prefix_len(&st->ipam));
-	err = nl_run(&c->router, NULL, NULL);
+	link_set_up(router, info.peer_ifindex);
+	nl_label(router, "bring up \"%s\" in the router", inside);
+	addr_add(router, info.peer_ifindex, gw, ipam_cell_prefix_len(&st->ipam));
+	err = nl_run(router, NULL, NULL);
 	return err ? fail_wrap(err, "cell %u's gateway", cell) : 0;
 }
 
@@ -161,8 +185,8 @@ static int create_cell(struct cell_set *c, uint32_t cell, int *ifindex)
 	const struct ipam *ipam = &st->ipam;
 	bool multi = ipam_multi_cell(ipam);
 	uint32_t gw = ipam_addr_of(ipam, ipam_cell_gateway_slot(ipam, cell));
-	/* One cell: the host is the gateway. Several: the host has slot 2 of cell 0. */
-	uint32_t host_addr = multi ? ipam_addr_of(ipam, IPAM_HOST_SLOT) : gw;
+	unsigned int host_plen;
+	uint32_t host_addr = cell_host_addr(st, &host_plen);
 	bool has_addr = cell == 0;
 	char br[IFNAMSIZ], tag[ALIAS_TAG_MAX], cidr[IPV4_PREFIX_STRLEN];
 	uint8_t mac[6];
@@ -188,8 +212,7 @@ static int create_cell(struct cell_set *c, uint32_t cell, int *ifindex)
 	link_set_tag(c->host, info.ifindex, tag, false);
 	nl_label(c->host, "tag bridge \"%s\"", br);
 	if (has_addr) {
-		addr_add(c->host, info.ifindex, host_addr,
-			 multi ? ipam_cell_prefix_len(ipam) : st->subnet.len);
+		addr_add(c->host, info.ifindex, host_addr, host_plen);
 		nl_label(c->host, "add the host's address of subnet %s to bridge \"%s\"",
 			 ipv4_prefix_format(&st->subnet, cidr), br);
 	}
@@ -198,7 +221,7 @@ static int create_cell(struct cell_set *c, uint32_t cell, int *ifindex)
 		return err;
 	if (!multi)
 		return 0;
-	err = create_router_leg(c, cell, info.ifindex);
+	err = cells_make_leg(c, cell, info.ifindex);
 	if (err)
 		return err;
 	if (cell == 0) {

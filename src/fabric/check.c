@@ -1,38 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fabric check: one link dump, one counters read, one look at /run/netns
- * per node, then the differences, and with --repair the fixes.
+ * fabric check: one link dump and one counters read, the fabric's pieces,
+ * every node (inside its namespace too), what is stray; with --repair the
+ * fixes, then a second look that decides what counts as repaired.
  */
 #include <errno.h>
-#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/vfs.h>
 #include <unistd.h>
-#include <linux/magic.h>
 
 #include "base/array.h"
 #include "base/errors.h"
-#include "fabric/cell.h"
-#include "fabric/check.h"
+#include "base/timeutil.h"
+#include "fabric/check_ctx.h"
 #include "fabric/fabric.h"
 #include "fabric/link_delete.h"
 #include "kernel/bpf_counters.h"
-#include "kernel/fabric_bpf.h"
-#include "kernel/link.h"
-#include "kernel/netns.h"
 
-static struct check_problem *add_problem(struct check_report *r, const char *kind, const char *node,
-					 const char *object, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+#define LINKS_GONE_TIMEOUT_MS 5000
+#define LINKS_GONE_POLL_US 50000
 
-static struct check_problem *add_problem(struct check_report *r, const char *kind, const char *node,
-					 const char *object, const char *fmt, ...)
+static struct check_problem *add_problem(struct check_ctx *c, bool foreign, const char *kind,
+					 const char *node, const char *object, const char *fmt,
+					 va_list ap)
 {
+	struct check_report *r = c->r;
 	struct check_problem *p;
-	va_list ap;
 
 	if (ARRAY_RESERVE(r->items, r->cap, r->n))
 		return NULL;
@@ -41,8 +36,31 @@ static struct check_problem *add_problem(struct check_report *r, const char *kin
 	snprintf(p->kind, sizeof(p->kind), "%s", kind);
 	snprintf(p->node, sizeof(p->node), "%s", node ? node : "");
 	snprintf(p->object, sizeof(p->object), "%s", object ? object : "");
-	va_start(ap, fmt);
 	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+	p->foreign = foreign;
+	return p;
+}
+
+struct check_problem *check_add(struct check_ctx *c, const char *kind, const char *node,
+				const char *object, const char *fmt, ...)
+{
+	struct check_problem *p;
+	va_list ap;
+
+	va_start(ap, fmt);
+	p = add_problem(c, false, kind, node, object, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+struct check_problem *check_add_foreign(struct check_ctx *c, const char *kind, const char *node,
+					const char *object, const char *fmt, ...)
+{
+	struct check_problem *p;
+	va_list ap;
+
+	va_start(ap, fmt);
+	p = add_problem(c, true, kind, node, object, fmt, ap);
 	va_end(ap);
 	return p;
 }
@@ -62,352 +80,243 @@ size_t check_unrepaired(const struct check_report *r)
 	return n;
 }
 
-/* A link is the fabric's when it carries its tag or sits in its groups. */
-static bool link_is_ours(const struct link_info *li, const struct fabric_state *st)
+static int by_index_cmp(const void *a, const void *b)
 {
-	return alias_is_ours(li->alias, st->name) || li->group == st->group ||
-	       li->group == doomed_group(st);
+	const struct link_info *x = a, *y = b;
+
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
 }
 
-static int link_name_cmp(const void *a, const void *b)
+static int by_name_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct link_info *)a)->name, ((const struct link_info *)b)->name);
+	const struct link_info *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
 }
 
-/* In the dump sorted by name: O(log N) per node, not a scan of every link. */
-static const struct link_info *find_link(const struct link_list *l, const char *name)
+const struct link_info *check_link_by_index(const struct check_ctx *c, int ifindex)
 {
-	struct link_info key;
+	struct link_info key = {.ifindex = ifindex};
 
+	if (ifindex <= 0 || !c->links.n)
+		return NULL;
+	return bsearch(&key, c->links.links, c->links.n, sizeof(key), by_index_cmp);
+}
+
+const struct link_info *check_link_by_name(const struct check_ctx *c, const char *name)
+{
+	struct link_info key, *keyp = &key;
+	const struct link_info **hit;
+
+	if (!c->links.n)
+		return NULL;
 	snprintf(key.name, sizeof(key.name), "%s", name);
-	return l->n ? bsearch(&key, l->links, l->n, sizeof(key), link_name_cmp) : NULL;
+	hit = bsearch(&keyp, c->by_name, c->links.n, sizeof(*c->by_name), by_name_cmp);
+	return hit ? *hit : NULL;
 }
 
-static int u32_cmp(const void *a, const void *b)
+void check_account(struct check_ctx *c, const struct link_info *li)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	if (li)
+		c->accounted[li - c->links.links] = true;
+}
+
+void check_doom(struct check_ctx *c, const struct link_info *li)
+{
+	check_account(c, li);
+	if (c->repair && li)
+		c->doomed[c->n_doomed++] = li->ifindex;
+}
+
+static int uint_cmp(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
 
 	return (x > y) - (x < y);
 }
 
-/* @n values of @v, sorted, for bsearch; NULL when empty or out of memory. */
-static uint32_t *sorted_copy(const uint32_t *v, size_t n)
+bool check_counted(const struct check_ctx *c, int ifindex)
 {
-	uint32_t *c = n ? malloc(n * sizeof(*c)) : NULL;
+	unsigned int key = (unsigned int)ifindex;
 
-	if (c) {
-		memcpy(c, v, n * sizeof(*c));
-		qsort(c, n, sizeof(*c), u32_cmp);
-	}
-	return c;
+	return c->n_counted && bsearch(&key, c->counted, c->n_counted, sizeof(key), uint_cmp);
 }
 
-static bool in_sorted(const uint32_t *v, size_t n, uint32_t x)
+/* One read of the kernel: the host's links (two indexes) and the counters map. */
+static int read_kernel(struct check_ctx *c)
 {
-	return v && bsearch(&x, v, n, sizeof(x), u32_cmp);
+	struct fabric_bpf_reading reading = {0};
+	int err = link_dump_all(&c->s, &c->links);
+
+	if (err)
+		return fail(err, "cannot list the host's links");
+	if (c->links.n)
+		qsort(c->links.links, c->links.n, sizeof(*c->links.links), by_index_cmp);
+	c->by_name = calloc(c->links.n + 1, sizeof(*c->by_name));
+	c->accounted = calloc(c->links.n + 1, sizeof(*c->accounted));
+	c->doomed = calloc(c->links.n + 1, sizeof(*c->doomed));
+	if (!c->by_name || !c->accounted || !c->doomed)
+		return fail(-ENOMEM, "cannot check fabric \"%s\"", c->st->name);
+	for (size_t i = 0; i < c->links.n; i++)
+		c->by_name[i] = &c->links.links[i];
+	if (c->links.n)
+		qsort(c->by_name, c->links.n, sizeof(*c->by_name), by_name_cmp);
+	if (fabric_bpf_open(c->st->name, &c->fb) < 0) {
+		fail_clear(); /* check_fabric_pieces() says which pin is missing */
+		c->fb = NULL;
+		return 0;
+	}
+	err = fabric_bpf_read(c->fb, &reading);
+	if (err)
+		return err;
+	c->counted = reading.ifindex; /* kept; the values are not needed */
+	c->n_counted = reading.n;
+	reading.ifindex = NULL;
+	fabric_bpf_reading_free(&reading);
+	if (c->n_counted)
+		qsort(c->counted, c->n_counted, sizeof(*c->counted), uint_cmp);
+	return 0;
+}
+
+static void ctx_free(struct check_ctx *c)
+{
+	cells_close(&c->cells);
+	fabric_bpf_close(c->fb);
+	link_list_free(&c->links);
+	free(c->by_name);
+	free(c->accounted);
+	free(c->counted);
+	free(c->to_remove);
+	free(c->doomed);
+	nl_close(&c->s);
 }
 
 /*
- * Is the namespace empty but for lo (what a crash before its veth leaves),
- * or not even a namespace yet (a crash between creating /run/netns/NAME and
- * mounting the namespace on it)?
+ * A namespace's links go some time after the namespace (the kernel frees it
+ * asynchronously): wait for the veths of removed nodes, so the second look
+ * does not find them half gone.
  */
-static bool netns_is_empty(const char *name)
+static void wait_links_gone(struct nl_sock *s, char (*names)[IFNAMSIZ], size_t n)
 {
-	struct link_list links;
-	struct nl_sock s;
-	struct statfs sfs;
-	bool empty = false;
-	int fd = netns_open(name);
+	int64_t deadline = mono_ms() + LINKS_GONE_TIMEOUT_MS;
+	size_t left = n;
 
-	if (fd < 0)
-		return false;
-	if (fstatfs(fd, &sfs) == 0 && sfs.f_type != NSFS_MAGIC) {
-		close(fd);
-		return true; /* the placeholder file netns_create makes first */
-	}
-	if (netns_socket(fd, &s) == 0) {
-		if (link_dump_all(&s, &links) == 0) {
-			empty = links.n == 1 && links.links[0].ifindex == 1;
-			link_list_free(&links);
+	while (left && mono_ms() < deadline) {
+		size_t still = 0;
+
+		for (size_t i = 0; i < left; i++) {
+			struct link_info li;
+
+			if (link_get_one(s, names[i], &li) != -ENODEV)
+				memmove(names[still++], names[i], IFNAMSIZ);
 		}
-		nl_close(&s);
+		fail_clear();
+		left = still;
+		if (left)
+			usleep(LINKS_GONE_POLL_US);
 	}
-	close(fd);
-	fail_clear();
-	return empty;
 }
 
-/* Which kind of fabric link a name is: node veth, bridge, router leg, or none. */
-enum link_role { ROLE_NONE, ROLE_NODE, ROLE_BRIDGE, ROLE_LEG };
-
-static enum link_role link_role(const struct fabric_state *st, const char *name, uint32_t *num)
+/* Nodes found beyond mending: taken apart (proven pieces only), their leases freed. */
+static int remove_nodes(struct check_ctx *c)
 {
-	size_t len = strlen(st->name);
-	const char *p = name + len + 1;
-	char *end;
+	char **names = calloc(c->n_remove + 1, sizeof(*names));
+	size_t m = 0;
+	int err;
 
-	if (strncmp(name, st->name, len) || name[len] != '-')
-		return ROLE_NONE;
-	enum link_role role = ROLE_NODE;
-	if (*p == 'c' || *p == 'r') {
-		role = *p == 'c' ? ROLE_BRIDGE : ROLE_LEG;
-		p++;
+	if (!names)
+		return fail(-ENOMEM, "cannot repair fabric \"%s\"", c->st->name);
+	/* Pointers are re-found by name: earlier repairs may have moved the array. */
+	for (size_t i = 0; i < c->n_remove; i++)
+		names[i] = strdup(c->to_remove[i]->name);
+	for (size_t i = 0; i < c->n_remove; i++) {
+		struct fabric_node *node = names[i] ? state_find_node(c->st, names[i]) : NULL;
+
+		if (node)
+			c->to_remove[m++] = node;
 	}
-	if (*p < '0' || *p > '9')
-		return ROLE_NONE;
-	*num = (uint32_t)strtoul(p, &end, 10);
-	return *end ? ROLE_NONE : role;
+	{
+		char(*veths)[IFNAMSIZ] = calloc(m + 1, sizeof(*veths));
+
+		for (size_t i = 0; veths && i < m; i++)
+			host_veth_name(veths[i], c->st->name, c->to_remove[i]->slot);
+		err = fabric_del_nodes(c->st, c->to_remove, m, NULL, NULL); /* saves the record */
+		if (!err && veths)
+			wait_links_gone(&c->s, veths, m);
+		free(veths);
+	}
+	for (size_t i = 0; i < c->n_remove; i++)
+		free(names[i]);
+	free(names);
+	return err;
+}
+
+/* One look (and with @repair the fixes). */
+static int check_pass(struct fabric_state *st, bool repair, struct check_report *r)
+{
+	struct check_ctx c = {.st = st, .repair = repair, .r = r};
+	int err;
+
+	err = nl_open(&c.s);
+	if (err)
+		return err;
+	c.to_remove = calloc(st->n_nodes + 1, sizeof(*c.to_remove));
+	err = c.to_remove ? cells_init(&c.cells, st, &c.s) : -ENOMEM;
+	if (!err)
+		err = read_kernel(&c);
+	if (err)
+		goto out;
+	check_fabric_pieces(&c);
+	check_nodes(&c);
+	check_strays(&c);
+	if (repair && c.n_doomed && fabric_links_delete(&c.s, c.doomed, c.n_doomed))
+		fail_clear(); /* the second look tells what is left */
+	if (repair && c.n_remove)
+		err = remove_nodes(&c);
+	else if (repair && c.record_changed)
+		err = state_save(st);
+out:
+	ctx_free(&c);
+	return err;
+}
+
+static bool same_problem(const struct check_problem *a, const struct check_problem *b)
+{
+	return !strcmp(a->kind, b->kind) && !strcmp(a->node, b->node) &&
+	       !strcmp(a->object, b->object);
 }
 
 int fabric_check(struct fabric_state *st, bool repair, struct check_report *r)
 {
-	struct link_list links = {0};
-	struct fabric_bpf_reading reading = {0};
-	struct fabric_bpf *fb = NULL;
-	struct cell_set cells = {0};
-	struct nl_sock s;
-	struct fabric_node **doomed = NULL; /* nodes to remove whole */
-	char **lease_only = NULL;	    /* nodes whose lease alone goes */
-	size_t n_doomed = 0, n_lease_only = 0;
-	bool *used_link = NULL, record_changed = false;
-	uint32_t *counted_keys = NULL, *node_keys = NULL; /* sorted, for bsearch */
-	char router[64], name[IFNAMSIZ];
+	struct check_report again = {0};
 	int err;
 
 	memset(r, 0, sizeof(*r));
-	err = nl_open(&s);
-	if (err)
+	err = check_pass(st, repair, r);
+	if (err || !repair || !r->n)
 		return err;
-	err = link_dump_all(&s, &links);
+	/* The second look decides: what it still finds was not repaired. */
+	fail_clear();
+	err = check_pass(st, false, &again);
 	if (err) {
-		err = fail(err, "cannot list the host's links");
-		goto out;
+		check_report_free(&again);
+		return err;
 	}
-	if (links.n)
-		qsort(links.links, links.n, sizeof(*links.links), link_name_cmp);
-	used_link = calloc(links.n + 1, sizeof(*used_link));
-	doomed = calloc(st->n_nodes + 1, sizeof(*doomed));
-	lease_only = calloc(st->n_nodes + 1, sizeof(*lease_only));
-	if (!used_link || !doomed || !lease_only || cells_init(&cells, st, &s)) {
-		err = -ENOMEM;
-		goto out;
+	for (size_t i = 0; i < r->n; i++) {
+		r->items[i].repaired = true;
+		for (size_t k = 0; k < again.n; k++)
+			if (same_problem(&r->items[i], &again.items[k]))
+				r->items[i].repaired = false;
 	}
+	/* What the repair itself left (a step that failed) is reported too. */
+	for (size_t k = 0; k < again.n; k++) {
+		bool known = false;
 
-	/* The counting program and its map. */
-	if (fabric_bpf_open(st->name, &fb) < 0) {
-		struct check_problem *p;
-
-		fail_clear();
-		p = add_problem(r, "missing_pins", NULL, BPF_PIN_ROOT,
-				"the program and map of fabric \"%s\" are not pinned", st->name);
-		if (repair && p && fabric_bpf_create(st->name, ipam_capacity(&st->ipam)) == 0 &&
-		    fabric_bpf_open(st->name, &fb) == 0)
-			p->repaired = true; /* nodes get their attachments below */
-		fail_clear();
+		for (size_t i = 0; i < r->n && !known; i++)
+			known = same_problem(&r->items[i], &again.items[k]);
+		if (!known && !ARRAY_RESERVE(r->items, r->cap, r->n))
+			r->items[r->n++] = again.items[k];
 	}
-	if (fb && fabric_bpf_read(fb, &reading) < 0) {
-		err = fail(-EIO, "cannot read the counters of fabric \"%s\"", st->name);
-		goto out;
-	}
-	counted_keys = sorted_copy(reading.ifindex, reading.n);
-
-	/* Several cells need the router namespace. */
-	router_netns_name(router, sizeof(router), st->name);
-	if (ipam_multi_cell(&st->ipam) && !netns_exists(router))
-		add_problem(r, "missing_router", NULL, router,
-			    "the router namespace joining the cells is gone (destroy and re-create "
-			    "the fabric)");
-
-	for (size_t i = 0; i < st->n_nodes; i++) {
-		struct fabric_node *node = &st->nodes[i];
-		uint32_t cell = ipam_cell_of(&st->ipam, node->slot);
-		const struct link_info *li;
-		bool ns, ours;
-		struct check_problem *p;
-
-		host_veth_name(name, st->name, node->slot);
-		li = find_link(&links, name);
-		ours = li && link_is_ours(li, st);
-		if (li && ours)
-			used_link[li - links.links] = true;
-		ns = netns_exists(node->name);
-
-		if (node->ifindex <= 0 || !ours || !ns) {
-			const char *kind = node->ifindex <= 0 ? (ours || ns ? "half_made_node"
-									    : "lease_without_node")
-					   : !ours	      ? "missing_veth"
-							      : "missing_namespace";
-
-			p = add_problem(
-				r, kind, node->name,
-				ours ? name
-				: ns ? node->name
-				     : "",
-				"%s%s%s",
-				node->ifindex <= 0 ? "never completed (add-node was interrupted)"
-						   : "",
-				node->ifindex > 0 && !ours ? "its veth is gone" : "",
-				node->ifindex > 0 && ours && !ns ? "its namespace is gone" : "");
-			if (!repair || !p)
-				continue;
-			/* The namespace is ours if our veth is there or it holds nothing. */
-			if (ns && !ours && !netns_is_empty(node->name)) {
-				lease_only[n_lease_only++] = node->name;
-				snprintf(p->detail + strlen(p->detail),
-					 sizeof(p->detail) - strlen(p->detail),
-					 "; namespace \"%s\" is not empty and not ours: left alone",
-					 node->name);
-			} else {
-				node->ifindex = ours ? li->ifindex : 0;
-				doomed[n_doomed++] = node;
-			}
-			p->repaired = true;
-			continue;
-		}
-		if (li->ifindex != node->ifindex) {
-			p = add_problem(r, "stale_ifindex", node->name, name,
-					"record says ifindex %d, kernel %d", node->ifindex,
-					li->ifindex);
-			if (repair && p) {
-				node->ifindex = li->ifindex;
-				record_changed = true;
-				p->repaired = true;
-			}
-		}
-		int br = cells_bridge_lookup(&cells, cell);
-		if (br <= 0) {
-			p = add_problem(r, "missing_bridge", NULL, "", "cell %u has no bridge",
-					cell);
-			if (repair && p && (br = cells_bridge(&cells, cell)) > 0)
-				p->repaired = true;
-			fail_clear();
-		}
-		if (br > 0 && li->master != br) {
-			p = add_problem(r, "not_enslaved", node->name, name,
-					"not a port of its cell's bridge");
-			if (repair && p) {
-				link_set_master(&s, li->ifindex, br);
-				p->repaired = nl_run(&s, NULL, NULL) == 0;
-				fail_clear();
-			}
-		}
-		if (!(li->flags & IFF_UP)) {
-			p = add_problem(r, "link_down", node->name, name, "the host end is down");
-			if (repair && p) {
-				link_set_up(&s, li->ifindex);
-				p->repaired = nl_run(&s, NULL, NULL) == 0;
-				fail_clear();
-			}
-		}
-		if (fb) {
-			bool counted = in_sorted(counted_keys, reading.n, (uint32_t)li->ifindex);
-			int attached = fabric_bpf_node_attached(fb, li->ifindex);
-			if (!counted || attached != 1) {
-				p = add_problem(r,
-						!counted ? "missing_counter" : "missing_attachment",
-						node->name, name, "%s",
-						!counted ? "no counter entry"
-							 : "the program is not attached on tc "
-							   "ingress and egress");
-				if (repair && p) {
-					p->repaired = fabric_bpf_node_attach(fb, li->ifindex) == 0;
-					fail_clear();
-				}
-			}
-		}
-	}
-
-	/* Links of ours that no node, bridge or router leg accounts for. */
-	{
-		size_t queued = 0;
-
-		for (size_t i = 0; i < links.n; i++) {
-			const struct link_info *li = &links.links[i];
-			uint32_t num;
-			enum link_role role;
-
-			if (used_link[i] || !link_is_ours(li, st))
-				continue;
-			role = link_role(st, li->name, &num);
-			if ((role == ROLE_BRIDGE || role == ROLE_LEG) &&
-			    num < ipam_n_cells(&st->ipam) && li->group == st->group)
-				continue;
-			struct check_problem *p =
-				add_problem(r, "stray_link", NULL, li->name, "%s",
-					    li->group == doomed_group(st)
-						    ? "left from an interrupted del-node"
-						    : "tagged as the fabric's but no node's");
-			if (repair && p) {
-				link_del(&s, li->ifindex);
-				queued++;
-				p->repaired = true;
-			}
-		}
-		if (queued)
-			nl_flush(&s, NULL, NULL);
-	}
-
-	/* Counter entries of no node (the map cannot grow from traffic, only from us). */
-	node_keys = malloc((st->n_nodes + 1) * sizeof(*node_keys));
-	for (size_t i = 0; node_keys && i < st->n_nodes; i++)
-		node_keys[i] = (uint32_t)st->nodes[i].ifindex;
-	if (node_keys && st->n_nodes)
-		qsort(node_keys, st->n_nodes, sizeof(*node_keys), u32_cmp);
-	for (size_t k = 0; fb && node_keys && k < reading.n; k++) {
-		if (in_sorted(node_keys, st->n_nodes, reading.ifindex[k]))
-			continue;
-		char key[24];
-		snprintf(key, sizeof(key), "ifindex %u", reading.ifindex[k]);
-		struct check_problem *p =
-			add_problem(r, "orphaned_counter", NULL, key, "a counter entry of no node");
-		if (repair && p)
-			p->repaired = fabric_bpf_node_detach(fb, (int)reading.ifindex[k]) == 0;
-	}
-
-	if (repair) {
-		/* Drop leases first (names copied: removal shifts the array). */
-		for (size_t i = 0; i < n_lease_only; i++) {
-			struct fabric_node *node = state_find_node(st, lease_only[i]);
-			if (node) {
-				state_del_node(st, node);
-				record_changed = true;
-			}
-		}
-		if (n_doomed) {
-			/* Pointers are re-found by name: the lease drops above moved them. */
-			char **names = calloc(n_doomed, sizeof(*names));
-			for (size_t i = 0; names && i < n_doomed; i++)
-				names[i] = strdup(doomed[i]->name);
-			for (size_t i = 0; names && i < n_doomed; i++)
-				doomed[i] = names[i] ? state_find_node(st, names[i]) : NULL;
-			size_t m = 0;
-			for (size_t i = 0; i < n_doomed; i++)
-				if (doomed[i])
-					doomed[m++] = doomed[i];
-			err = fabric_del_nodes(st, doomed, m, NULL, NULL); /* saves the record */
-			for (size_t i = 0; names && i < n_doomed; i++)
-				free(names[i]);
-			free(names);
-			record_changed = false;
-			if (err)
-				goto out;
-		}
-		if (record_changed)
-			err = state_save(st);
-	}
-out:
-	free(counted_keys);
-	free(node_keys);
-	free(used_link);
-	free(doomed);
-	free(lease_only);
-	cells_close(&cells);
-	if (fb) {
-		fabric_bpf_reading_free(&reading);
-		fabric_bpf_close(fb);
-	}
-	link_list_free(&links);
-	nl_close(&s);
-	return err;
+	check_report_free(&again);
+	return 0;
 }

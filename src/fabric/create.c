@@ -69,9 +69,13 @@ static int host_route_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-/* Everything a new fabric must not overlap or reuse: other fabrics, host addresses, routes, link
- * groups. */
-static int collect_used(struct nl_sock *s, struct used_things *u)
+/*
+ * Everything a new fabric must not overlap or reuse: other fabrics, host
+ * addresses, routes, link groups. *@leftover: links tagged as fabric
+ * @name's exist although it has no record (a record removed by hand, or a
+ * crash of a fabricctl older than the record-first create).
+ */
+static int collect_used(struct nl_sock *s, const char *name, struct used_things *u, bool *leftover)
 {
 	char(*names)[FABRIC_NAME_MAX + 1];
 	struct link_list links;
@@ -89,7 +93,8 @@ static int collect_used(struct nl_sock *s, struct used_things *u)
 			fail_clear(); /* a corrupt record of another fabric is not ours to judge */
 			continue;
 		}
-		snprintf(what, sizeof(what), "fabric %s", names[i]);
+		snprintf(what, sizeof(what), "fabric %s%s", names[i],
+			 other.complete ? "" : " (whose create did not finish)");
 		err = prefix_list_add(&u->prefixes, other.subnet.addr, other.subnet.len, what);
 		if (!err)
 			err = used_group_add(u, other.group);
@@ -109,36 +114,88 @@ static int collect_used(struct nl_sock *s, struct used_things *u)
 	err = link_dump_all(s, &links);
 	if (err)
 		return fail(err, "cannot list the host's links");
-	for (size_t i = 0; i < links.n && !err; i++)
+	*leftover = false;
+	for (size_t i = 0; i < links.n && !err; i++) {
 		err = used_group_add(u, links.links[i].group);
+		*leftover |= alias_is_ours(links.links[i].alias, name);
+	}
 	link_list_free(&links);
 	return err ? fail(err, "cannot list the host's links") : 0;
+}
+
+/* Refuse a name in use: a fabric, one whose create did not finish, or leftovers. */
+static int name_free(const char *name)
+{
+	struct fabric_state st;
+	int err;
+
+	if (!state_exists(name))
+		return 0;
+	err = state_load(name, &st);
+	if (err)
+		return fail_wrap(err,
+				 "fabric \"%s\" exists with a broken record (`fabricctl destroy "
+				 "%s` removes it)",
+				 name, name);
+	err = st.complete
+		      ? fail_msg(-EEXIST, "fabric \"%s\" already exists", name)
+		      : fail_msg(
+				-EEXIST,
+				"fabric \"%s\" exists but its create did not finish: "
+				"`fabricctl check %s --repair` finishes it, `fabricctl destroy %s` "
+				"removes it",
+				name, name, name);
+	state_free(&st);
+	return err;
+}
+
+/* What a failed create made, undone in reverse; the record goes last. */
+static void undo_create(struct nl_sock *s, struct fabric_state *st, const struct cell_set *cells,
+			bool router_made, bool pinned)
+{
+	if (pinned)
+		fabric_bpf_remove(st->name);
+	if (cells->bridge_ifindex && cells->bridge_ifindex[0] > 0) {
+		/* The bridge and the router's leg: both tagged, both in the group. */
+		link_del_group(s, st->group);
+		nl_flush(s, NULL, NULL);
+	}
+	if (router_made)
+		cells_delete_router(st->name);
+	tune_restore(st->name);
+	state_remove(st->name);
 }
 
 int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
 		  uint32_t cell_size, bool tune, struct fabric_state *st)
 {
-	struct cell_set cells = {0};
 	struct state_lock global, lock = {-1};
 	struct used_things used = {0};
+	struct cell_set cells = {0};
+	bool router_made = false, pinned = false, leftover = false;
 	struct ipv4_prefix chosen;
-	bool router_made = false, pinned = false;
 	struct nl_sock s;
 	int err;
 
 	err = state_lock_global(&global);
 	if (err)
 		return err;
-	if (state_exists(name)) {
-		err = fail_msg(-EEXIST, "fabric \"%s\" already exists", name);
+	err = name_free(name);
+	if (err)
 		goto out_global;
-	}
 	err = nl_open(&s);
 	if (err)
 		goto out_global;
-	err = collect_used(&s, &used);
+	err = collect_used(&s, name, &used, &leftover);
 	if (err)
 		goto out_nl;
+	if (leftover) {
+		err = fail_msg(-EEXIST,
+			       "links tagged as fabric \"%s\"'s exist, but it has no record: "
+			       "`fabricctl destroy %s` removes them",
+			       name, name);
+		goto out_nl;
+	}
 	if (subnet) {
 		const char *conflict = prefix_conflict(&used.prefixes, subnet);
 		char cidr[IPV4_PREFIX_STRLEN];
@@ -161,6 +218,18 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 			 cell_size);
 	if (err)
 		goto out_lock;
+	/*
+	 * The record first, saying "creating": a crash from here on leaves a
+	 * fabric that list shows as unfinished and check --repair or destroy
+	 * finish, never objects that nothing accounts for.
+	 */
+	st->complete = false;
+	err = state_save(st);
+	if (err) {
+		state_remove(name);
+		state_free(st);
+		goto out_lock;
+	}
 	if (ipam_multi_cell(&st->ipam)) {
 		err = cells_create_router(st);
 		if (err)
@@ -168,17 +237,15 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 		router_made = true;
 	}
 	err = cells_init(&cells, st, &s);
-	if (err)
-		goto undo;
-	err = cells_bridge(&cells, 0);
+	if (!err)
+		err = cells_bridge(&cells, 0);
 	if (err < 0)
 		goto undo;
-	/* Our pins without a record are what a crashed create left: cleared.
+	/* Our pins without a record are what an old crashed create left: cleared.
 	 * Anything else in that directory is not ours, and stops the create. */
 	err = fabric_bpf_remove(name);
-	if (err)
-		goto undo;
-	err = fabric_bpf_create(name, ipam_capacity(&st->ipam));
+	if (!err)
+		err = fabric_bpf_create(name, ipam_capacity(&st->ipam));
 	if (err)
 		goto undo;
 	pinned = true;
@@ -187,22 +254,13 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 		if (err)
 			goto undo;
 	}
+	st->complete = true;
 	err = state_save(st);
 	if (err)
 		goto undo;
 	goto out_lock;
 undo:
-	if (pinned)
-		fabric_bpf_remove(name);
-	if (cells.bridge_ifindex && cells.bridge_ifindex[0] > 0) {
-		/* The bridge and the router's leg: everything is in the group. */
-		link_del_group(&s, st->group);
-		nl_flush(&s, NULL, NULL);
-	}
-	if (router_made)
-		cells_delete_router(name);
-	tune_restore(name);
-	state_remove(name);
+	undo_create(&s, st, &cells, router_made, pinned);
 	state_free(st);
 out_lock:
 	cells_close(&cells);

@@ -1,25 +1,77 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Deleting nodes: never veth by veth (each costs 20-35 ms of RCU grace
- * periods). The host ends move to the fabric's "doomed" group, deleted in
- * one RTM_DELLINK (one unregister for all; the peers go with them); the
- * namespaces are unmounted in parallel and freed by the kernel.
+ * Deleting nodes, each piece proven the node's at that moment: never veth
+ * by veth (each costs 20-35 ms of RCU grace periods): the host ends proven
+ * ours move to a scratch group, deleted in one RTM_DELLINK (one unregister
+ * for all; the peers go with them); the namespaces proven ours are
+ * unmounted in parallel and freed by the kernel; anything else that took a
+ * node's name is left alone.
  */
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "base/errors.h"
 #include "fabric/fabric.h"
 #include "fabric/link_delete.h"
+#include "fabric/ownership.h"
+#include "fabric/subnet.h"
 #include "kernel/fabric_bpf.h"
 #include "kernel/link.h"
 #include "kernel/netns.h"
 
-int fabric_links_delete(struct nl_sock *s, const struct fabric_state *st, const int *ifindexes,
-			size_t n)
+uint32_t scratch_group(void)
 {
-	uint32_t first;
+	uint32_t g = 0;
+
+	while (g == 0 || g == UINT32_MAX) {
+		if (getrandom(&g, sizeof(g), 0) != sizeof(g))
+			g = (uint32_t)random() ^ (uint32_t)getpid() << 16;
+		g |= SCRATCH_GROUP_BIT; /* fabrics' own groups are GROUP_BASE | even */
+	}
+	return g;
+}
+
+struct prove_ctx {
+	const struct fabric_state *st;
+	struct fabric_node *const *nodes;
+	bool *alive;
+	uint32_t first_seq;
+};
+
+static int prove_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct prove_ctx *c = data;
+	uint32_t i = nlh->nlmsg_seq - c->first_seq;
+	struct link_info li;
+
+	if (link_info_parse(nlh, &li) == 0 && li.ifindex == c->nodes[i]->ifindex)
+		c->alive[i] = link_is_node_veth(&li, c->st, c->nodes[i]);
+	return 0;
+}
+
+int fabric_links_prove(struct nl_sock *s, const struct fabric_state *st,
+		       struct fabric_node *const *nodes, size_t n, bool *alive)
+{
+	struct prove_ctx c = {st, nodes, alive, nl_next_seq(s)};
+	size_t queued = 0;
+
+	memset(alive, 0, n * sizeof(*alive));
+	if (!n)
+		return 0;
+	/* One GETLINK per node, in order, so seq - first_seq is the node's index. */
+	for (size_t i = 0; i < n; i++, queued++)
+		link_get_index(s, nodes[i]->ifindex > 0 ? nodes[i]->ifindex : INT32_MAX);
+	return nl_flush(s, prove_cb, &c); /* gone (ENODEV) is an answer: not alive */
+}
+
+int fabric_links_delete(struct nl_sock *s, const int *ifindexes, size_t n)
+{
+	uint32_t group = scratch_group(), first;
 	size_t moved = 0;
 	int err;
 
@@ -27,7 +79,7 @@ int fabric_links_delete(struct nl_sock *s, const struct fabric_state *st, const 
 		return 0;
 	first = nl_next_seq(s);
 	for (size_t i = 0; i < n; i++)
-		link_set_group(s, ifindexes[i], doomed_group(st));
+		link_set_group(s, ifindexes[i], group);
 	err = nl_flush(s, NULL, NULL);
 	for (size_t i = 0; !err && i < n; i++) {
 		int e = nl_result(s, first + (uint32_t)i)->err;
@@ -38,13 +90,35 @@ int fabric_links_delete(struct nl_sock *s, const struct fabric_state *st, const 
 			err = nl_check(s, first + (uint32_t)i);
 	}
 	if (moved) {
-		link_del_group(s, doomed_group(st));
-		nl_label(s, "delete the links of fabric \"%s\"", st->name);
-		int del_err = nl_run(s, NULL, NULL);
+		int del_err;
 
+		link_del_group(s, group);
+		del_err = nl_run(s, NULL, NULL);
 		if (del_err && !err)
 			err = del_err;
 	}
+	return err;
+}
+
+/* The namespaces of @n nodes that are proven theirs; others that took a name stay. */
+static int delete_namespaces(const struct fabric_state *st, struct fabric_node *const *nodes,
+			     size_t n, const bool *veth_alive, fabric_progress_cb progress,
+			     void *data)
+{
+	const char **names = calloc(n + 1, sizeof(*names));
+	size_t m = 0;
+	int err;
+
+	if (!names)
+		return fail(-ENOMEM, "cannot delete %zu namespaces", n);
+	for (size_t i = 0; i < n; i++) {
+		enum netns_owner o = node_netns_owner(st, nodes[i], veth_alive[i]);
+
+		if (o == NETNS_OURS || o == NETNS_PLACEHOLDER)
+			names[m++] = nodes[i]->name;
+	}
+	err = netns_delete_many(names, m, progress, data);
+	free(names);
 	return err;
 }
 
@@ -52,9 +126,9 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 		     fabric_progress_cb progress, void *data)
 {
 	struct fabric_bpf *fb = NULL;
-	const char **ns_names = NULL;
 	char **names = NULL;
 	int *ifindexes = NULL;
+	bool *alive = NULL;
 	size_t n_links = 0;
 	struct nl_sock s;
 	int err;
@@ -63,41 +137,44 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 		return 0;
 	ifindexes = calloc(n, sizeof(*ifindexes));
 	names = calloc(n, sizeof(*names));
-	ns_names = calloc(n, sizeof(*ns_names));
-	if (!ifindexes || !names || !ns_names) {
+	alive = calloc(n, sizeof(*alive));
+	if (!ifindexes || !names || !alive) {
 		err = fail(-ENOMEM, "cannot delete %zu nodes", n);
 		goto out;
 	}
 	err = nl_open(&s);
 	if (err)
 		goto out;
+	/* Which veths are still the nodes' own: read now, not taken from the record. */
+	err = fabric_links_prove(&s, st, nodes, n, alive);
+	if (err)
+		goto out_nl;
 	for (size_t i = 0; i < n; i++)
-		if (nodes[i]->ifindex > 0)
+		if (alive[i])
 			ifindexes[n_links++] = nodes[i]->ifindex;
 	/*
-	 * First on record as "not complete" (ifindex 0): readers stop showing
-	 * them, and a crash from here on leaves nodes that `check --repair`
-	 * finishes removing, never a namespace the record has forgotten.
+	 * First on record as "deleting": readers stop showing them, and a crash
+	 * from here on leaves nodes that `check --repair` finishes removing,
+	 * never a namespace the record has forgotten.
 	 */
 	for (size_t i = 0; i < n; i++)
-		nodes[i]->ifindex = 0;
+		nodes[i]->phase = NODE_DELETING;
 	err = state_save(st);
 	if (err)
 		goto out_nl;
 	/* Counters next: a map entry never outlives its node. */
 	if (fabric_bpf_open(st->name, &fb) == 0) {
-		for (size_t i = 0; i < n_links; i++)
-			fabric_bpf_node_detach(fb, ifindexes[i]);
+		for (size_t i = 0; i < n; i++)
+			if (nodes[i]->ifindex > 0)
+				fabric_bpf_node_detach(fb, nodes[i]->ifindex);
 		fabric_bpf_close(fb);
-	} else {
-		fail_clear();
 	}
-	err = fabric_links_delete(&s, st, ifindexes, n_links);
+	fail_clear(); /* pins gone or an entry gone: check reports those */
+	err = fabric_links_delete(&s, ifindexes, n_links);
+	if (!err)
+		err = delete_namespaces(st, nodes, n, alive, progress, data);
 	if (err)
 		goto out_nl;
-	for (size_t i = 0; i < n; i++)
-		ns_names[i] = nodes[i]->name;
-	err = netns_delete_many(ns_names, n, progress, data);
 	/* Names are copied: deleting shifts the array the pointers point into. */
 	for (size_t i = 0; i < n; i++)
 		names[i] = strdup(nodes[i]->name);
@@ -108,17 +185,12 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 			state_del_node(st, node);
 		free(names[i]);
 	}
-	{
-		int save_err = state_save(st);
-
-		if (save_err && !err)
-			err = save_err;
-	}
+	err = state_save(st);
 out_nl:
 	nl_close(&s);
 out:
 	free(ifindexes);
 	free(names);
-	free(ns_names);
+	free(alive);
 	return err;
 }

@@ -1,67 +1,152 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fabric destroy: every link the fabric made in one group delete (after
- * proving the group holds nothing that is not ours), then whatever carries
- * our tag elsewhere, the router, the namespaces, the pins, the tuned host
- * limits and the record.
+ * fabric destroy: every link the fabric made (found by its tag in one
+ * dump) in one group delete, the router and the nodes' namespaces that are
+ * proven ours, the pins, the tuned host limits and the record. Works from
+ * the kernel's tags alone when the record is gone or broken; anything that
+ * is not the fabric's is left where it is.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "base/array.h"
 #include "base/errors.h"
 #include "fabric/cell.h"
 #include "fabric/fabric.h"
 #include "fabric/link_delete.h"
+#include "fabric/ownership.h"
 #include "fabric/tuning.h"
 #include "kernel/fabric_bpf.h"
 #include "kernel/link.h"
 #include "kernel/netns.h"
 
-static bool in_groups(const struct link_info *li, const struct fabric_state *st)
-{
-	return li->group == st->group || li->group == doomed_group(st);
-}
-
-/* The group delete (when the groups hold only ours), then what carries our tag elsewhere. */
+/*
+ * Every link tagged as the fabric's: the whole live group in one request
+ * when it holds nothing else, the rest (or all, when a foreign link sits in
+ * the group) through a scratch group.
+ */
 static int delete_links(struct nl_sock *s, const char *name, const struct fabric_state *st,
 			const struct link_list *links, bool *existed)
 {
-	bool foreign_in_group = false;
-	size_t queued = 0;
-	int err;
+	bool foreign_in_group = false, group_deleted = false;
+	int *rest = calloc(links->n + 1, sizeof(*rest));
+	size_t n_rest = 0;
+	int err = 0;
 
+	if (!rest)
+		return fail(-ENOMEM, "cannot destroy fabric \"%s\"", name);
 	for (size_t i = 0; i < links->n; i++) {
-		bool mine = alias_is_ours(links->links[i].alias, name);
+		bool mine = link_is_fabrics(&links->links[i], name);
 
-		if (mine)
-			*existed = true;
-		if (st && !mine && in_groups(&links->links[i], st))
+		*existed |= mine;
+		if (st && !mine && links->links[i].group == st->group)
 			foreign_in_group = true;
 	}
 	if (st && !foreign_in_group) {
-		/* One unregister for the whole fabric, bridge included. */
-		uint32_t first = link_del_group(s, st->group);
+		/* One unregister for the whole fabric, bridges included. */
+		uint32_t seq = link_del_group(s, st->group);
 
 		nl_label(s, "delete the links of fabric \"%s\"", name);
-		link_del_group(s, doomed_group(st));
 		err = nl_flush(s, NULL, NULL);
-		if (!err && nl_result(s, first)->err != -ENODEV)
-			err = nl_check(s, first);
-		if (err)
-			return err;
+		if (!err && nl_result(s, seq)->err != -ENODEV)
+			err = nl_check(s, seq);
+		group_deleted = !err;
 	}
-	for (size_t i = 0; i < links->n; i++) {
-		if (!alias_is_ours(links->links[i].alias, name))
-			continue;
-		if (st && !foreign_in_group && in_groups(&links->links[i], st))
-			continue;
-		link_del(s, links->links[i].ifindex);
-		queued++;
+	for (size_t i = 0; !err && i < links->n; i++) {
+		const struct link_info *li = &links->links[i];
+
+		if (link_is_fabrics(li, name) && !(group_deleted && li->group == st->group))
+			rest[n_rest++] = li->ifindex;
 	}
-	if (queued)
-		nl_flush(s, NULL, NULL); /* gone meanwhile is fine */
-	return 0;
+	if (!err)
+		err = fabric_links_delete(s, rest, n_rest);
+	free(rest);
+	return err;
+}
+
+/* Did the dump show @node's host veth (name and tag)? */
+static bool veth_in_dump(const struct link_list *links, const struct fabric_state *st,
+			 const struct fabric_node *node)
+{
+	for (size_t i = 0; i < links->n; i++)
+		if (links->links[i].ifindex == node->ifindex)
+			return link_is_node_veth(&links->links[i], st, node);
+	return false;
+}
+
+/* With a record: each node's namespace, when it is proven the node's. */
+static int delete_node_namespaces(const struct fabric_state *st, const struct link_list *links,
+				  fabric_progress_cb progress, void *data)
+{
+	const char **names = calloc(st->n_nodes + 1, sizeof(*names));
+	size_t m = 0;
+	int err;
+
+	if (!names)
+		return fail(-ENOMEM, "cannot destroy fabric \"%s\"", st->name);
+	for (size_t i = 0; i < st->n_nodes; i++) {
+		const struct fabric_node *node = &st->nodes[i];
+		enum netns_owner o = node_netns_owner(st, node, veth_in_dump(links, st, node));
+
+		if (o == NETNS_OURS || o == NETNS_PLACEHOLDER)
+			names[m++] = node->name;
+	}
+	err = netns_delete_many(names, m, progress, data);
+	free(names);
+	return err;
+}
+
+/* Without a usable record: the namespaces whose lo carries one of our node marks. */
+static int delete_marked_namespaces(const char *fabric, size_t *n_found)
+{
+	char prefix[ALIAS_TAG_MAX], alias[LINK_ALIAS_MAX];
+	const char **names = NULL;
+	char(*found)[NAME_MAX + 1] = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+	int err = 0;
+
+	*n_found = 0;
+	node_alias(prefix, sizeof(prefix), fabric, "");
+	dir = opendir(NETNS_RUN_DIR);
+	if (!dir)
+		return errno == ENOENT ? 0 : fail(-errno, "cannot read \"%s\"", NETNS_RUN_DIR);
+	while ((de = readdir(dir))) {
+		if (node_name_validate(de->d_name) < 0) {
+			fail_clear();
+			continue;
+		}
+		if (netns_lo_alias(de->d_name, alias, sizeof(alias)) < 0) {
+			fail_clear();
+			continue;
+		}
+		if (strncmp(alias, prefix, strlen(prefix)) ||
+		    node_name_validate(alias + strlen(prefix)))
+			continue;
+		fail_clear();
+		if (ARRAY_RESERVE(found, cap, n)) {
+			err = fail(-ENOMEM, "cannot destroy fabric \"%s\"", fabric);
+			break;
+		}
+		snprintf(found[n++], sizeof(found[0]), "%s", de->d_name);
+	}
+	closedir(dir);
+	names = calloc(n + 1, sizeof(*names));
+	if (!err && !names)
+		err = fail(-ENOMEM, "cannot destroy fabric \"%s\"", fabric);
+	for (size_t i = 0; !err && i < n; i++)
+		names[i] = found[i];
+	if (!err)
+		err = netns_delete_many(names, n, NULL, NULL);
+	*n_found = n;
+	free(names);
+	free(found);
+	return err;
 }
 
 int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_progress_cb progress,
@@ -69,8 +154,8 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_prog
 {
 	struct state_lock global, lock = {-1};
 	struct link_list links = {0};
+	bool have_state = false, have_dir;
 	struct fabric_state st;
-	bool have_state = false;
 	struct nl_sock s;
 	int err;
 
@@ -79,22 +164,22 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_prog
 	err = state_lock_global(&global);
 	if (err)
 		return err;
+	have_dir = state_dir_check(name) == 0;
+	fail_clear();
 	err = state_lock(name, false, &lock);
 	if (err == 0) {
-		err = state_load(name, &st);
-		if (err)
-			goto out_lock;
-		have_state = true;
-		*existed = true;
-		*n_nodes = st.n_nodes;
+		/* A record that cannot be read is not trusted: the tags decide. */
+		have_state = state_load(name, &st) == 0;
+		fail_clear();
 	} else if (err != -ENOENT) {
 		goto out_global;
 	}
+	*existed = have_state || have_dir;
+	if (have_state)
+		*n_nodes = st.n_nodes;
 	err = nl_open(&s);
 	if (err)
 		goto out_state;
-	/* One dump: every link tagged as ours (even from a crashed create with
-	 * no record), and proof that the group holds nothing else. */
 	err = link_dump_all(&s, &links);
 	if (err) {
 		err = fail(err, "cannot list the host's links");
@@ -107,20 +192,20 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_prog
 	err = delete_links(&s, name, have_state ? &st : NULL, &links, existed);
 	if (err)
 		goto out_nl;
-	cells_delete_router(name);
-	if (have_state && st.n_nodes) {
-		const char **ns_names = malloc(st.n_nodes * sizeof(*ns_names));
+	if (router_netns_owner(name) != NETNS_ABSENT)
+		*existed = true;
+	if (cells_delete_router(name) < 0)
+		fail_clear(); /* not ours: left alone */
+	if (have_state) {
+		err = delete_node_namespaces(&st, &links, progress, data);
+	} else {
+		size_t found;
 
-		if (!ns_names) {
-			err = fail(-ENOMEM, "cannot destroy fabric \"%s\"", name);
-			goto out_nl;
-		}
-		for (size_t i = 0; i < st.n_nodes; i++)
-			ns_names[i] = st.nodes[i].name;
-		err = netns_delete_many(ns_names, st.n_nodes, progress, data);
-		free(ns_names);
+		err = delete_marked_namespaces(name, &found);
+		*existed |= found > 0;
+		*n_nodes = found;
 	}
-	if (!err && (have_state || access(STATE_ROOT, F_OK) == 0)) {
+	if (!err && have_dir) {
 		/* Host limits back as they were, before the record (and its
 		 * directory, which holds the tuning record) goes. */
 		err = tune_restore(name);
@@ -138,7 +223,6 @@ out_nl:
 out_state:
 	if (have_state)
 		state_free(&st);
-out_lock:
 	state_unlock(&lock);
 out_global:
 	state_unlock(&global);

@@ -113,6 +113,24 @@ bool host_veth_slot(const char *ifname, const char *fabric, uint32_t *slot)
 	return true;
 }
 
+bool bridge_cell(const char *ifname, const char *fabric, uint32_t *cell)
+{
+	size_t len = strlen(fabric);
+	const char *p = ifname + len + 2;
+	uint32_t v = 0;
+
+	if (strncmp(ifname, fabric, len) || ifname[len] != '-' || ifname[len + 1] != 'c' ||
+	    *p < '0' || *p > '9' || (p[0] == '0' && p[1]))
+		return false;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 100000000)
+			return false;
+		v = v * 10 + (uint32_t)(*p - '0');
+	}
+	*cell = v;
+	return true;
+}
+
 void alias_tag(char *buf, size_t size, const char *fabric, const char *node)
 {
 	if (node)

@@ -1,14 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The fabric record: a small text file, rewritten whole and atomically
- * (write temp, rename) under the fabric's flock.
- *
- *   fabricctl-state 2
- *   subnet 10.42.0.0/16
- *   mtu 1500
- *   group 1178730496
- *   cell_size 512
- *   node <slot> <name> <host ifindex>
+ * A fabric's directory /run/fabricctl/<fabric>/ (private, root's), its
+ * locks, and the record in memory: nodes by slot with a name index. The
+ * record's text format is state_record.c's.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,26 +16,17 @@
 
 #include "base/array.h"
 #include "base/errors.h"
+#include "base/failpoint.h"
 #include "base/hash.h"
 #include "base/record_file.h"
 #include "fabric/state.h"
-
-/*
- * The record's format version: the first line is "fabricctl-state N".
- * Version 1 records (the same layout, before the format was versioned in
- * earnest) are read; a version this fabricctl does not know is refused
- * with a message saying so, never guessed at.
- */
-#define STATE_MAGIC_PREFIX "fabricctl-state "
-#define STATE_VERSION 2
-#define STATE_VERSION_MIN 1
 
 static void fabric_dir(char *buf, size_t size, const char *fabric)
 {
 	snprintf(buf, size, STATE_ROOT "/%s", fabric);
 }
 
-static void fabric_file(char *buf, size_t size, const char *fabric, const char *file)
+void state_file_path(char *buf, size_t size, const char *fabric, const char *file)
 {
 	snprintf(buf, size, STATE_ROOT "/%s/%s", fabric, file);
 }
@@ -69,7 +54,7 @@ static int ensure_private_dir(const char *path)
 }
 
 /* The fabric's directory, checked before anything in it is read or written. */
-static int fabric_dir_check(const char *fabric)
+int state_dir_check(const char *fabric)
 {
 	char dir[256];
 
@@ -87,12 +72,14 @@ bool state_exists(const char *fabric)
 	char path[256];
 	struct stat sb;
 
-	if (fabric_dir_check(fabric) < 0) {
+	if (state_dir_check(fabric) < 0) {
 		fail_clear(); /* not a fabric of ours: callers say so in their own words */
 		return false;
 	}
-	fabric_file(path, sizeof(path), fabric, "state");
-	return lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	/* Any entry counts: a record that is not a regular file is a broken one
+	 * (reported when it is read), not an absent one. */
+	state_file_path(path, sizeof(path), fabric, "state");
+	return lstat(path, &sb) == 0;
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -178,11 +165,11 @@ int state_lock(const char *fabric, bool create, struct state_lock *lock)
 			return err;
 	}
 	if (!create) {
-		err = fabric_dir_check(fabric);
+		err = state_dir_check(fabric);
 		if (err)
 			return err;
 	}
-	fabric_file(path, sizeof(path), fabric, "lock");
+	state_file_path(path, sizeof(path), fabric, "lock");
 	err = lock_path(path, lock);
 	if (err == -ENOENT && !create)
 		return err; /* caller says "fabric does not exist" */
@@ -215,11 +202,11 @@ int state_lock_global(struct state_lock *lock)
 
 int state_path(const char *fabric, const char *file, char *buf, size_t size)
 {
-	int err = fabric_dir_check(fabric);
+	int err = state_dir_check(fabric);
 
 	if (err)
 		return err; /* -ENOENT is not recorded: callers say what it means */
-	fabric_file(buf, size, fabric, file);
+	state_file_path(buf, size, fabric, file);
 	return 0;
 }
 
@@ -319,7 +306,7 @@ struct fabric_node *state_find_node(struct fabric_state *st, const char *name)
 	return NULL;
 }
 
-int state_add_node(struct fabric_state *st, const char *name, uint32_t slot, int ifindex)
+static int add_node(struct fabric_state *st, const char *name, uint32_t slot)
 {
 	struct fabric_node *n;
 
@@ -329,7 +316,6 @@ int state_add_node(struct fabric_state *st, const char *name, uint32_t slot, int
 	memset(n, 0, sizeof(*n));
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	n->slot = slot;
-	n->ifindex = ifindex;
 	/* Keep the index valid incrementally while it has room, else rebuild lazily. */
 	if (st->name_index && st->n_nodes * 2 < st->name_index_cap) {
 		size_t h = fnv1a32(name) & (st->name_index_cap - 1);
@@ -344,6 +330,28 @@ int state_add_node(struct fabric_state *st, const char *name, uint32_t slot, int
 	return 0;
 }
 
+int state_lease(struct fabric_state *st, const char *name, uint32_t slot)
+{
+	int err = slot ? ipam_claim_slot(&st->ipam, slot) : ipam_alloc_slot(&st->ipam, &slot);
+
+	if (err)
+		return err;
+	err = add_node(st, name, slot);
+	if (err)
+		ipam_release_slot(&st->ipam, slot);
+	return err;
+}
+
+int state_hold_slot(struct fabric_state *st, uint32_t slot)
+{
+	return ipam_claim_slot(&st->ipam, slot);
+}
+
+void state_unhold_slot(struct fabric_state *st, uint32_t slot)
+{
+	ipam_release_slot(&st->ipam, slot);
+}
+
 void state_del_node(struct fabric_state *st, struct fabric_node *node)
 {
 	size_t i = (size_t)(node - st->nodes);
@@ -355,204 +363,19 @@ void state_del_node(struct fabric_state *st, struct fabric_node *node)
 	st->name_index = NULL;
 }
 
-static int slot_cmp(const void *a, const void *b)
-{
-	const struct fabric_node *x = a, *y = b;
-
-	return (x->slot > y->slot) - (x->slot < y->slot);
-}
-
-/* Digits only, no sign, no leading zeros, at most @max: 0 or -EINVAL. */
-static int parse_u32(const char *text, uint32_t max, uint32_t *out)
-{
-	uint64_t v = 0;
-
-	if (!*text || (text[0] == '0' && text[1]))
-		return -EINVAL;
-	for (const char *p = text; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*p - '0');
-		if (v > max)
-			return -EINVAL;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
-/* Split @line at single spaces into at most @max fields; returns the count. */
-static int split_fields(char *line, char **fields, int max)
-{
-	int n = 0;
-
-	for (char *p = line;;) {
-		if (n == max || *p == ' ' || *p == '\0')
-			return -1; /* too many, doubled or trailing spaces, empty line */
-		fields[n++] = p;
-		p = strchr(p, ' ');
-		if (!p)
-			return n;
-		*p++ = '\0';
-	}
-}
-
-/*
- * The record is strict: the magic line, then subnet, mtu and group once
- * each and in this order, then node lines. Anything else is corruption,
- * reported with its line number rather than guessed at.
- */
-int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
-{
-	static const char *const header[] = {"subnet", "mtu", "group", "cell_size"};
-	char line[256];
-	unsigned int lineno = 0;
-	struct ipv4_prefix subnet = {0};
-	uint32_t mtu = 0, group = 0, cell_size = 0;
-	int err = 0;
-
-	memset(st, 0, sizeof(*st));
-	while (fgets(line, sizeof(line), in)) {
-		char *f[4];
-		int nf;
-
-		lineno++;
-		if (!strchr(line, '\n') && !feof(in))
-			goto corrupt; /* longer than any valid line */
-		line[strcspn(line, "\n")] = '\0';
-		if (lineno == 1) {
-			uint32_t version;
-
-			if (strncmp(line, STATE_MAGIC_PREFIX, strlen(STATE_MAGIC_PREFIX)) ||
-			    parse_u32(line + strlen(STATE_MAGIC_PREFIX), UINT32_MAX, &version))
-				goto corrupt;
-			if (version < STATE_VERSION_MIN || version > STATE_VERSION) {
-				err = fail_msg(
-					-EPROTO,
-					"state record of fabric \"%s\" has format version %u; "
-					"this fabricctl reads versions %d to %d (use the "
-					"fabricctl that made it)",
-					fabric, version, STATE_VERSION_MIN, STATE_VERSION);
-				goto out;
-			}
-			continue;
-		}
-		nf = split_fields(line, f, 4);
-		if (nf < 2)
-			goto corrupt;
-		if (lineno <= 5) {
-			/* Header lines 2-5: subnet, mtu, group, cell_size. */
-			if (nf != 2 || strcmp(f[0], header[lineno - 2]))
-				goto corrupt;
-			if (lineno == 2) {
-				if (fabric_subnet_parse(f[1], &subnet) < 0) {
-					fail_clear();
-					goto corrupt;
-				}
-			} else if (lineno == 3) {
-				if (parse_u32(f[1], 65535, &mtu) || mtu < 68)
-					goto corrupt;
-			} else if (lineno == 4) {
-				if (parse_u32(f[1], UINT32_MAX, &group) || group == 0)
-					goto corrupt;
-			} else {
-				if (parse_u32(f[1], UINT32_MAX, &cell_size) ||
-				    state_init(st, fabric, &subnet, mtu, group, cell_size) < 0 ||
-				    st->cell_size != cell_size)
-					goto corrupt;
-			}
-			continue;
-		}
-		uint32_t slot, ifindex;
-
-		if (nf != 4 || strcmp(f[0], "node") || parse_u32(f[1], UINT32_MAX, &slot) ||
-		    parse_u32(f[3], INT32_MAX, &ifindex))
-			goto corrupt;
-		if (node_name_validate(f[2]) < 0) {
-			fail_clear();
-			goto corrupt;
-		}
-		if (ipam_claim_slot(&st->ipam, slot) < 0 || state_find_node(st, f[2]))
-			goto corrupt;
-		err = state_add_node(st, f[2], slot, (int)ifindex);
-		if (err)
-			goto out;
-	}
-	if (lineno < 5)
-		goto corrupt;
-	if (st->n_nodes)
-		qsort(st->nodes, st->n_nodes, sizeof(*st->nodes), slot_cmp);
-	free(st->name_index);
-	st->name_index = NULL;
-	return 0;
-corrupt:
-	err = fail_msg(-EBADMSG, "state record of fabric \"%s\" is corrupt at line %u", fabric,
-		       lineno);
-out:
-	state_free(st);
-	return err;
-}
-
-int state_load(const char *fabric, struct fabric_state *st)
-{
-	char path[256];
-	FILE *in;
-	int err;
-
-	err = fabric_dir_check(fabric);
-	if (err)
-		return err;
-	fabric_file(path, sizeof(path), fabric, "state");
-	in = record_open_read(path, &err);
-	if (!in)
-		return err;
-	err = state_parse(in, fabric, st);
-	fclose(in);
-	return err;
-}
-
-int state_save(const struct fabric_state *st)
-{
-	struct atomic_file f;
-	char path[256], cidr[32];
-	struct fabric_node *sorted;
-	int err;
-
-	fabric_file(path, sizeof(path), st->name, "state");
-	/* Sorted by slot so the record reads like `show`. */
-	sorted = malloc(st->n_nodes * sizeof(*sorted) + 1);
-	if (!sorted)
-		return -ENOMEM;
-	if (st->n_nodes) {
-		memcpy(sorted, st->nodes, st->n_nodes * sizeof(*sorted));
-		qsort(sorted, st->n_nodes, sizeof(*sorted), slot_cmp);
-	}
-	err = atomic_file_open(&f, path);
-	if (err)
-		goto out;
-	fprintf(f.out,
-		STATE_MAGIC_PREFIX "%d\nsubnet %s\nmtu %u\ngroup %" PRIu32 "\ncell_size %" PRIu32
-				   "\n",
-		STATE_VERSION, ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group,
-		st->cell_size);
-	for (size_t i = 0; i < st->n_nodes; i++)
-		fprintf(f.out, "node %u %s %d\n", sorted[i].slot, sorted[i].name,
-			sorted[i].ifindex);
-	err = atomic_file_commit(&f);
-out:
-	free(sorted);
-	return err;
-}
-
 int state_remove(const char *fabric)
 {
 	char path[256];
+	int err = failpoint("remove the record");
 
-	fabric_file(path, sizeof(path), fabric, "state");
+	if (err)
+		return err;
+	state_file_path(path, sizeof(path), fabric, "state");
 	if (unlink(path) < 0 && errno != ENOENT)
 		return fail(-errno, "cannot remove \"%s\"", path);
-	fabric_file(path, sizeof(path), fabric, "state.tmp");
+	state_file_path(path, sizeof(path), fabric, "state.tmp");
 	unlink(path);
-	fabric_file(path, sizeof(path), fabric, "lock");
+	state_file_path(path, sizeof(path), fabric, "lock");
 	unlink(path);
 	fabric_dir(path, sizeof(path), fabric);
 	if (rmdir(path) < 0 && errno != ENOENT)

@@ -13,6 +13,7 @@
 
 #include "base/array.h"
 #include "base/errors.h"
+#include "base/failpoint.h"
 #include "bpf_shared/fabric_counters.h"
 #include "kernel/bpf_counters.h"
 #include "kernel/link.h"
@@ -34,6 +35,9 @@ int bpf_counters_add(struct fabric_bpf *fb, int ifindex)
 	__u32 key = (__u32)ifindex;
 	int err;
 
+	err = failpoint("add a counter entry");
+	if (err)
+		return err;
 	/* BPF_ANY replaces a stale entry: a re-added node starts from zero. */
 	memset(fb->percpu, 0, (size_t)fb->ncpus * sizeof(*fb->percpu));
 	err = bpf_map_update_elem(fb->map_fd, &key, fb->percpu, BPF_ANY);
@@ -61,7 +65,11 @@ int bpf_counters_del(struct fabric_bpf *fb, int ifindex)
 {
 	char ifname[IFNAMSIZ];
 	__u32 key = (__u32)ifindex;
-	int err = bpf_map_delete_elem(fb->map_fd, &key);
+	int err = failpoint("delete a counter entry");
+
+	if (err)
+		return err;
+	err = bpf_map_delete_elem(fb->map_fd, &key);
 
 	if (err && err != -ENOENT)
 		return fail(err, "cannot delete the counters of \"%s\"",

@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "base/errors.h"
+#include "base/failpoint.h"
 #include "bpf_shared/fabric_counters.h"
 #include "kernel/bpf_counters.h"
 #include "kernel/fabric_bpf.h"
@@ -203,6 +204,9 @@ int fabric_bpf_create(const char *fabric, unsigned int max_nodes)
 				    dir, fabric);
 	}
 
+	err = failpoint("load the counting program");
+	if (err)
+		goto err_rmdir;
 	skel = fabric_skel__open();
 	if (!skel) {
 		err = -errno;
@@ -251,6 +255,9 @@ int fabric_bpf_remove(const char *fabric)
 	int err;
 
 	err = pin_path(dir, sizeof(dir), fabric, NULL);
+	if (err)
+		return err;
+	err = failpoint("unpin the counting program");
 	if (err)
 		return err;
 	unpin_all(fabric); /* only the pins fabricctl makes, by name */
@@ -385,4 +392,132 @@ int fabric_bpf_node_attached(struct fabric_bpf *fb, int ifindex)
 int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex)
 {
 	return bpf_counters_del(fb, ifindex);
+}
+
+unsigned int fabric_bpf_pins_present(const char *fabric)
+{
+	static const char *const names[] = {FABRIC_PIN_COUNTERS, FABRIC_PIN_PROG_INGRESS,
+					    FABRIC_PIN_PROG_EGRESS};
+	char path[PATH_MAX];
+	unsigned int have = 0;
+	struct stat sb;
+
+	for (unsigned int i = 0; i < 3; i++)
+		if (!pin_path(path, sizeof(path), fabric, names[i]) && lstat(path, &sb) == 0)
+			have |= 1u << i;
+	fail_clear();
+	return have;
+}
+
+/* A map of the counters' shape, or -1. */
+static int counters_map_ok(int fd)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.type != BPF_MAP_TYPE_PERCPU_HASH || info.key_size != sizeof(__u32) ||
+	    info.value_size != sizeof(struct fabric_counters))
+		return -1;
+	return (int)info.max_entries;
+}
+
+/* The map a program uses, as an fd (or -1). */
+static int map_of_prog(int prog_fd)
+{
+	struct bpf_prog_info info = {0};
+	__u32 len = sizeof(info), map_id = 0;
+
+	info.nr_map_ids = 1;
+	info.map_ids = (__u64)(unsigned long)&map_id;
+	if (prog_fd < 0 || bpf_obj_get_info_by_fd(prog_fd, &info, &len) || !map_id)
+		return -1;
+	return bpf_map_get_fd_by_id(map_id);
+}
+
+/* Find the counters map through whatever still uses it: pins, or programs attached on @ifindexes.
+ */
+static int find_counters_map(const char *fabric, const int *ifindexes, size_t n)
+{
+	char path[PATH_MAX];
+	int fd = -1;
+
+	if (!pin_path(path, sizeof(path), fabric, FABRIC_PIN_COUNTERS))
+		fd = bpf_obj_get(path);
+	for (int i = 0; fd < 0 && i < 2; i++) {
+		int prog = -1;
+
+		if (!pin_path(path, sizeof(path), fabric,
+			      i ? FABRIC_PIN_PROG_EGRESS : FABRIC_PIN_PROG_INGRESS))
+			prog = bpf_obj_get(path);
+		fd = map_of_prog(prog);
+		if (prog >= 0)
+			close(prog);
+	}
+	for (size_t k = 0; fd < 0 && k < n; k++) {
+		__u32 in = 0, out = 0;
+		int prog;
+
+		if (tc_attached_ids(ifindexes[k], &in, &out) || !in)
+			continue;
+		prog = bpf_prog_get_fd_by_id(in);
+		fd = map_of_prog(prog);
+		if (prog >= 0)
+			close(prog);
+	}
+	fail_clear();
+	if (fd >= 0 && counters_map_ok(fd) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+int fabric_bpf_restore(const char *fabric, unsigned int max_nodes, const int *ifindexes, size_t n,
+		       bool *kept)
+{
+	unsigned int have = fabric_bpf_pins_present(fabric);
+	struct fabric_skel *skel = NULL;
+	int map_fd, err;
+
+	*kept = false;
+	libbpf_setup();
+	map_fd = find_counters_map(fabric, ifindexes, n);
+	if (map_fd < 0) {
+		/* Nothing uses the old map any more: a new fabric program. */
+		unpin_all(fabric);
+		return fabric_bpf_create(fabric, max_nodes);
+	}
+	*kept = true;
+	err = failpoint("load the counting program");
+	if (err)
+		goto out;
+	skel = fabric_skel__open();
+	if (!skel) {
+		err = load_failure(-errno, fabric);
+		goto out;
+	}
+	/* The programs are loaded on the map that holds the counters. */
+	err = bpf_map__set_max_entries(skel->maps.counters, (__u32)counters_map_ok(map_fd));
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.counters, map_fd);
+	if (!err)
+		err = fabric_skel__load(skel);
+	if (err) {
+		load_failure(err, fabric);
+		goto out;
+	}
+	if (!(have & 1))
+		err = pin_fd(map_fd, fabric, FABRIC_PIN_COUNTERS);
+	if (!err && !(have & 2))
+		err = pin_fd(bpf_program__fd(skel->progs.fabric_ingress), fabric,
+			     FABRIC_PIN_PROG_INGRESS);
+	if (!err && !(have & 4))
+		err = pin_fd(bpf_program__fd(skel->progs.fabric_egress), fabric,
+			     FABRIC_PIN_PROG_EGRESS);
+out:
+	if (skel)
+		fabric_skel__destroy(skel);
+	close(map_fd);
+	return err;
 }

@@ -146,6 +146,31 @@ uint32_t link_get(struct nl_sock *s, const char *name)
 	return nl_msg_done(s, nlh, "read link \"%s\"", name);
 }
 
+uint32_t link_get_index(struct nl_sock *s, int ifindex)
+{
+	struct nlmsghdr *nlh = link_msg(s, RTM_GETLINK, 0, ifindex, NULL);
+
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return nl_msg_done(s, nlh, "read link %d", ifindex);
+}
+
+uint32_t link_set_name(struct nl_sock *s, int ifindex, const char *name)
+{
+	struct nlmsghdr *nlh = link_msg(s, RTM_SETLINK, 0, ifindex, NULL);
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nl_msg_done(s, nlh, "rename link %d to \"%s\"", ifindex, name);
+}
+
+uint32_t link_set_down(struct nl_sock *s, int ifindex)
+{
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = link_msg(s, RTM_SETLINK, 0, ifindex, &ifm);
+
+	ifm->ifi_change |= IFF_UP;
+	return nl_msg_done(s, nlh, "bring down link %d", ifindex);
+}
+
 uint32_t link_dump(struct nl_sock *s)
 {
 	struct nlmsghdr *nlh = link_msg(s, RTM_GETLINK, NLM_F_DUMP, 0, NULL);

@@ -10,9 +10,14 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
+#include <linux/magic.h>
+
 #include "base/errors.h"
+#include "base/failpoint.h"
+#include "kernel/link.h"
 #include "kernel/netns.h"
 
 static int host_netns_fd = -1;
@@ -49,13 +54,26 @@ static int back_to_host(void)
 	return setns(host_netns_fd, CLONE_NEWNET) < 0 ? -errno : 0;
 }
 
-int netns_create(const char *name, int *netns_fd, struct nl_sock *nl, int (*inside)(void *),
-		 void *data)
+/* lo up, with @alias: the namespace's mark, set before anyone can see it. */
+static int mark_lo(struct nl_sock *nl, const char *alias)
+{
+	link_set_tag(nl, 1, alias, false); /* lo is always ifindex 1 */
+	nl_label(nl, "tag lo");
+	link_set_up(nl, 1);
+	nl_label(nl, "bring up lo");
+	return nl_run(nl, NULL, NULL);
+}
+
+int netns_create(const char *name, const char *lo_alias, int *netns_fd, struct nl_sock *nl,
+		 int (*inside)(void *), void *data)
 {
 	char path[sizeof(NETNS_RUN_DIR) + 256];
 	int fd, err;
 
 	*netns_fd = -1;
+	err = failpoint("create namespace");
+	if (err)
+		return err;
 	netns_path(path, sizeof(path), name);
 	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
 	if (fd < 0)
@@ -74,6 +92,12 @@ int netns_create(const char *name, int *netns_fd, struct nl_sock *nl, int (*insi
 	err = nl_open(nl);
 	if (err)
 		goto undo;
+	err = mark_lo(nl, lo_alias);
+	if (err)
+		goto undo_nl;
+	err = failpoint("mount namespace");
+	if (err)
+		goto undo_nl;
 	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0) {
 		err = fail(-errno, "cannot bind /proc/thread-self/ns/net to \"%s\"", path);
 		goto undo_nl;
@@ -125,6 +149,8 @@ static int unmount_netns_file(const char *name)
 {
 	char path[sizeof(NETNS_RUN_DIR) + 256];
 
+	if (failpoint("remove namespace"))
+		return -EIO;
 	netns_path(path, sizeof(path), name);
 	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
 		return -errno;
@@ -235,4 +261,66 @@ int netns_exec(const char *name, char **argv)
 	}
 	execvp(argv[0], argv);
 	return fail(-errno, "cannot run \"%s\"", argv[0]);
+}
+
+int netns_fd_inode(int fd, uint64_t *ino)
+{
+	struct statfs sfs;
+	struct stat sb;
+
+	if (fstatfs(fd, &sfs) < 0 || fstat(fd, &sb) < 0)
+		return -errno;
+	if (sfs.f_type != NSFS_MAGIC)
+		return -ENOTTY; /* not a namespace (a placeholder file, say) */
+	*ino = (uint64_t)sb.st_ino;
+	return 0;
+}
+
+int netns_inode(const char *name, uint64_t *ino)
+{
+	int fd = netns_open(name), err;
+
+	if (fd < 0)
+		return fd;
+	err = netns_fd_inode(fd, ino);
+	close(fd);
+	return err;
+}
+
+struct lo_alias {
+	char *buf;
+	size_t size;
+};
+
+static int lo_alias_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct lo_alias *a = data;
+	struct link_info info;
+
+	if (link_info_parse(nlh, &info) == 0 && info.ifindex == 1)
+		snprintf(a->buf, a->size, "%s", info.alias);
+	return 0;
+}
+
+int netns_lo_alias(const char *name, char *alias, size_t size)
+{
+	struct lo_alias a = {alias, size};
+	struct nl_sock nl;
+	uint64_t ino;
+	int fd, err;
+
+	alias[0] = '\0';
+	fd = netns_open(name);
+	if (fd < 0)
+		return fd;
+	err = netns_fd_inode(fd, &ino);
+	if (!err)
+		err = netns_socket(fd, &nl);
+	close(fd);
+	if (err)
+		return err;
+	link_get(&nl, "lo");
+	err = nl_run(&nl, lo_alias_cb, &a);
+	nl_close(&nl);
+	return err;
 }

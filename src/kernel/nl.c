@@ -12,6 +12,7 @@
 
 #include "base/array.h"
 #include "base/errors.h"
+#include "base/failpoint.h"
 #include "kernel/nl.h"
 
 #ifndef NETLINK_GET_STRICT_CHK
@@ -257,7 +258,9 @@ int nl_flush(struct nl_sock *s, nl_reply_cb cb, void *data)
 			hi = nlh->nlmsg_seq;
 			p += NLMSG_ALIGN(nlh->nlmsg_len);
 		}
-		err = nl_send(s, chunk, (size_t)(p - chunk));
+		err = failpoint("netlink batch");
+		if (!err)
+			err = nl_send(s, chunk, (size_t)(p - chunk));
 		if (!err)
 			err = nl_collect(s, lo, hi, cb, data);
 		if (err) {

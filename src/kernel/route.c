@@ -41,6 +41,12 @@ uint32_t route_dump(struct nl_sock *s)
 
 int route_parse(const struct nlmsghdr *nlh, uint32_t *dst, unsigned int *len, uint32_t *table)
 {
+	return route_parse_full(nlh, dst, len, table, NULL);
+}
+
+int route_parse_full(const struct nlmsghdr *nlh, uint32_t *dst, unsigned int *len, uint32_t *table,
+		     uint32_t *gateway)
+{
 	const struct nlattr *tb[RTA_MAX + 1] = {0};
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 
@@ -54,5 +60,10 @@ int route_parse(const struct nlmsghdr *nlh, uint32_t *dst, unsigned int *len, ui
 	*table = rtm->rtm_table;
 	if (tb[RTA_TABLE] && mnl_attr_validate(tb[RTA_TABLE], MNL_TYPE_U32) == 0)
 		*table = mnl_attr_get_u32(tb[RTA_TABLE]);
+	if (gateway) {
+		*gateway = 0;
+		if (tb[RTA_GATEWAY] && mnl_attr_validate(tb[RTA_GATEWAY], MNL_TYPE_U32) == 0)
+			*gateway = ntohl(mnl_attr_get_u32(tb[RTA_GATEWAY]));
+	}
 	return 0;
 }

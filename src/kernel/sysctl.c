@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/errors.h"
+#include "base/failpoint.h"
 #include "kernel/sysctl.h"
 
 static void sysctl_path(char *buf, size_t size, const char *name)
@@ -53,8 +54,10 @@ int sysctl_write_path(const char *path, const char *value)
 {
 	size_t len = strlen(value);
 	ssize_t n;
-	int fd, err = 0;
+	int fd, err = failpoint("write a sysctl");
 
+	if (err)
+		return -EIO;
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

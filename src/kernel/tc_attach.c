@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "base/errors.h"
+#include "base/failpoint.h"
 #include "kernel/link.h"
 #include "kernel/tc_attach.h"
 
@@ -30,6 +31,9 @@ int tc_attach(int ifindex, int ingress_fd, int egress_fd)
 	bool created;
 	int err;
 
+	err = failpoint("attach the counting program");
+	if (err)
+		return err;
 	err = bpf_tc_hook_create(&hook);
 	created = !err;
 	if (err && err != -EEXIST)

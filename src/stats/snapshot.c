@@ -82,7 +82,7 @@ int stats_rows_select(const struct fabric_state *st, char *const *names, size_t 
 
 		if (n_names) {
 			node = state_find_node((struct fabric_state *)st, names[i]);
-			if (!node || node->ifindex <= 0) {
+			if (!node || !node_ready(node)) {
 				free(r);
 				return fail_msg(-ENOENT, "no node \"%s\" in fabric \"%s\"",
 						names[i], st->name);
@@ -90,7 +90,7 @@ int stats_rows_select(const struct fabric_state *st, char *const *names, size_t 
 		} else {
 			node = &st->nodes[i];
 			/* Leased but being made, or being deleted: not a node to show. */
-			if (node->ifindex <= 0)
+			if (!node_ready(node))
 				continue;
 		}
 		r[m].node = node;

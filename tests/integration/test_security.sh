@@ -113,7 +113,10 @@ done
 netns_exists "${G}a" && fail "add-node with a symlinked record made netns ${G}a"
 assert_eq "$(md5sum <"$trap_dir/state")" "$sum" "file behind the symlinked record"
 fab list -j
-[[ $(jq -r --arg g "$G" '[.[] | select(.name == $g)] | length' <<<"$FAB_OUT") -eq 0 ]] || fail "list shows a fabric whose record is a symlink"
+# Listed as broken (with the way out), never read through the symlink.
+assert_eq "$(jq -r --arg g "$G" '[.[] | select(.name == $g)][0].status' <<<"$FAB_OUT")" broken "list of a fabric whose record is a symlink"
+assert_contains "$(jq -r --arg g "$G" '[.[] | select(.name == $g)][0].error' <<<"$FAB_OUT")" "symlink" "why it is broken"
+assert_eq "$(md5sum <"$trap_dir/state")" "$sum" "file behind the symlinked record after list"
 # b. The record is a directory, then garbage.
 rm -f "/run/fabricctl/$G/state"
 mkdir "/run/fabricctl/$G/state"

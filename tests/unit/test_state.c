@@ -10,6 +10,18 @@
 #include "fabric/state.h"
 #include "unit.h"
 
+/* A node leased through the record's one owner of leases, made "ready" with @ifindex. */
+static int add_leased(struct fabric_state *st, const char *name, uint32_t slot, int ifindex)
+{
+	int err = state_lease(st, name, slot);
+
+	if (!err) {
+		st->nodes[st->n_nodes - 1].ifindex = ifindex;
+		st->nodes[st->n_nodes - 1].phase = NODE_READY;
+	}
+	return err;
+}
+
 #define HEAD "fabricctl-state 1\nsubnet 10.42.0.0/16\nmtu 1500\ngroup 1178730496\ncell_size 65536\n"
 
 static int parse_text(const char *text, struct fabric_state *st)
@@ -285,8 +297,8 @@ static void test_node_table(void)
 		uint32_t slot;
 
 		snprintf(name, sizeof(name), "n%u", i);
-		bad += ipam_alloc_slot(&st.ipam, &slot) != 0;
-		bad += state_add_node(&st, name, slot, (int)i + 100) != 0;
+		bad += add_leased(&st, name, 0, (int)i + 100) != 0;
+		slot = st.nodes[st.n_nodes - 1].slot;
 		/* Look up as we go, so the index is grown incrementally too. */
 		if (i % 7 == 0) {
 			struct fabric_node *n = state_find_node(&st, name);
@@ -341,8 +353,7 @@ static void test_node_table(void)
 	CHECK_EQ_INT(bad, 0);
 
 	/* Re-add a deleted name; delete the first and the last entries. */
-	CHECK_EQ_INT(ipam_claim_slot(&st.ipam, 2), 0);
-	CHECK_EQ_INT(state_add_node(&st, "n0", 2, 7), 0);
+	CHECK_EQ_INT(add_leased(&st, "n0", 2, 7), 0);
 	CHECK(state_find_node(&st, "n0") && state_find_node(&st, "n0")->ifindex == 7);
 	state_del_node(&st, &st.nodes[0]);
 	state_del_node(&st, &st.nodes[st.n_nodes - 1]);
@@ -388,8 +399,7 @@ static void test_save_load(void)
 	for (size_t i = 0; i < 4; i++) {
 		uint32_t slot = nodes[i].slot;
 
-		CHECK_EQ_INT(ipam_claim_slot(&st.ipam, slot), 0);
-		CHECK_EQ_INT(state_add_node(&st, nodes[i].name, slot, nodes[i].ifindex), 0);
+		CHECK_EQ_INT(add_leased(&st, nodes[i].name, slot, nodes[i].ifindex), 0);
 	}
 	CHECK_EQ_INT(state_save(&st), 0);
 	CHECK(state_exists(fabric));

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What the parts of fabric_check() share: one read of the kernel, and the report. */
+#ifndef FABRICCTL_FABRIC_CHECK_CTX_H
+#define FABRICCTL_FABRIC_CHECK_CTX_H
+
+#include <stdbool.h>
+
+#include "fabric/cell.h"
+#include "fabric/check.h"
+#include "kernel/fabric_bpf.h"
+#include "kernel/link.h"
+
+struct check_ctx {
+	struct fabric_state *st;
+	bool repair;
+	struct check_report *r;
+	struct nl_sock s;		  /* the host namespace */
+	struct link_list links;		  /* one dump of the host's links, by ifindex */
+	const struct link_info **by_name; /* the same, by name */
+	bool *accounted;		  /* links[i] is a node's veth, a bridge or a leg */
+	struct fabric_bpf *fb;		  /* NULL when the pins cannot be opened */
+	unsigned int *counted;		  /* ifindexes with a counter entry, sorted */
+	size_t n_counted;
+	struct cell_set cells;
+	struct fabric_node **to_remove; /* nodes to take apart (their pieces proven) */
+	size_t n_remove;
+	int *doomed; /* links proven ours, deleted at the end of a repair */
+	size_t n_doomed;
+	bool record_changed;
+};
+
+/* Add a problem (printf-style detail); NULL when out of memory. */
+struct check_problem *check_add(struct check_ctx *c, const char *kind, const char *node,
+				const char *object, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* The same, about an object that is not ours. */
+struct check_problem *check_add_foreign(struct check_ctx *c, const char *kind, const char *node,
+					const char *object, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+const struct link_info *check_link_by_index(const struct check_ctx *c, int ifindex);
+const struct link_info *check_link_by_name(const struct check_ctx *c, const char *name);
+void check_account(struct check_ctx *c, const struct link_info *li);
+/* With --repair, delete @li (proven ours) at the end of the pass. */
+void check_doom(struct check_ctx *c, const struct link_info *li);
+bool check_counted(const struct check_ctx *c, int ifindex);
+
+/* Is the route @dst/@len via @gw in the main table of @s's namespace? 1, 0 or -errno. */
+int check_has_route(struct nl_sock *s, uint32_t dst, unsigned int len, uint32_t gw);
+
+/* The fabric's pieces: status, pins, router, cells (bridges, legs, addresses), host route. */
+void check_fabric_pieces(struct check_ctx *c);
+/* Tagged links nothing accounts for, foreign links in our group or on our bridges, orphaned
+ * counters. */
+void check_strays(struct check_ctx *c);
+/* Every node, with the fixes that --repair makes. */
+void check_nodes(struct check_ctx *c);
+
+#endif

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Is it ours? Asked of the kernel at the moment of deleting, by tag and by mark. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/errors.h"
+#include "fabric/ownership.h"
+#include "kernel/netns.h"
+
+void node_alias(char *buf, size_t size, const char *fabric, const char *node)
+{
+	alias_tag(buf, size, fabric, node);
+}
+
+void router_alias(char *buf, size_t size, const char *fabric)
+{
+	alias_tag(buf, size, fabric, ROUTER_TAG);
+}
+
+bool link_is_node_veth(const struct link_info *li, const struct fabric_state *st,
+		       const struct fabric_node *node)
+{
+	char name[IFNAMSIZ], tag[ALIAS_TAG_MAX];
+
+	host_veth_name(name, st->name, node->slot);
+	node_alias(tag, sizeof(tag), st->name, node->name);
+	return !strcmp(li->name, name) && !strcmp(li->alias, tag);
+}
+
+bool link_is_fabrics(const struct link_info *li, const char *fabric)
+{
+	return alias_is_ours(li->alias, fabric);
+}
+
+/* By the mark on lo: ours when it is exactly @want. */
+static enum netns_owner owner_by_mark(const char *name, const char *want)
+{
+	char alias[LINK_ALIAS_MAX];
+	uint64_t ino;
+	int err = netns_inode(name, &ino);
+
+	if (err == -ENOENT)
+		return NETNS_ABSENT;
+	if (err == -ENOTTY)
+		return NETNS_PLACEHOLDER;
+	if (err || netns_lo_alias(name, alias, sizeof(alias))) {
+		fail_clear(); /* cannot look inside: not proven ours */
+		return NETNS_FOREIGN;
+	}
+	return strcmp(alias, want) ? NETNS_FOREIGN : NETNS_OURS;
+}
+
+enum netns_owner node_netns_owner(const struct fabric_state *st, const struct fabric_node *node,
+				  bool veth_alive)
+{
+	char tag[ALIAS_TAG_MAX];
+	uint64_t ino;
+
+	if (veth_alive && node->netns_ino && netns_inode(node->name, &ino) == 0 &&
+	    ino == node->netns_ino)
+		return NETNS_OURS;
+	node_alias(tag, sizeof(tag), st->name, node->name);
+	return owner_by_mark(node->name, tag);
+}
+
+enum netns_owner router_netns_owner(const char *fabric)
+{
+	char name[64], tag[ALIAS_TAG_MAX];
+
+	router_netns_name(name, sizeof(name), fabric);
+	router_alias(tag, sizeof(tag), fabric);
+	return owner_by_mark(name, tag);
+}
