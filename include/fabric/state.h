@@ -37,6 +37,12 @@ static inline bool node_ready(const struct fabric_node *n)
 	return n->phase == NODE_READY;
 }
 
+/*
+ * Below 1280 bytes the kernel runs no IPv6 on a link (IPV6_MIN_MTU): there
+ * is no IPv6 address generation to turn off, and asking for it fails.
+ */
+#define FABRIC_IPV6_MIN_MTU 1280
+
 /* "adding", "ready", "deleting". */
 const char *node_phase_name(enum node_phase p);
 
@@ -55,6 +61,11 @@ struct fabric_state {
 	uint32_t *name_index;
 	size_t name_index_cap;
 };
+
+static inline bool fabric_has_ipv6_mtu(const struct fabric_state *st)
+{
+	return st->mtu >= FABRIC_IPV6_MIN_MTU;
+}
 
 /* Held for the whole of a command that reads-modifies-writes a record. */
 struct state_lock {

@@ -44,7 +44,8 @@ int ipv4_prefix_parse(const char *text, struct ipv4_prefix *out)
 		fail_clear();
 		return fail_usage("invalid subnet \"%s\": bad address", text);
 	}
-	if (slash[1] < '0' || slash[1] > '9')
+	/* Digits only, and no leading zero: "/024" is not what anyone means by /24. */
+	if (slash[1] < '0' || slash[1] > '9' || (slash[1] == '0' && slash[2]))
 		return fail_usage("invalid subnet \"%s\": bad prefix length", text);
 	errno = 0;
 	len = strtoul(slash + 1, &end, 10);

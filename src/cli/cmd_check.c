@@ -12,29 +12,41 @@
 static const char check_help[] =
 	"Usage: fabricctl check FABRIC [--repair]\n"
 	"\n"
-	"Compare FABRIC's record with the kernel: every node's namespace, host veth\n"
-	"(up, a port of its cell's bridge), counter entry and tc attachment; the\n"
-	"cells' bridges and the router namespace; links tagged as the fabric's that no\n"
-	"node accounts for; counter entries of no node. List every difference:\n"
+	"Compare FABRIC's record with the kernel, piece by piece, and list every\n"
+	"difference. Per node: its namespace (ours by the mark fabricctl put on it),\n"
+	"its host veth (name and tag), bridge port, up, counter entry, tc programs,\n"
+	"and inside the namespace eth0 (ours, up), the address and the default\n"
+	"route. Per fabric: an unfinished create, the three pins, the cells' bridges,\n"
+	"the host's address and route, the router namespace, its legs and the\n"
+	"gateways inside it; links tagged as the fabric's that nothing accounts for;\n"
+	"counter entries of no node; foreign objects where the fabric's should be.\n"
 	"\n"
-	"  half_made_node      add-node was interrupted after making part of the node\n"
-	"  lease_without_node  an address is leased to a node that was never made\n"
-	"  missing_veth, missing_namespace\n"
-	"                      a node lost its veth or its namespace\n"
-	"  stale_ifindex       the record has an old ifindex for a node's veth\n"
-	"  link_down, not_enslaved, missing_bridge\n"
-	"  missing_counter, missing_attachment, orphaned_counter, missing_pins\n"
-	"  stray_link          a link of the fabric's that no node accounts for\n"
-	"  missing_router      the router namespace of a fabric of several cells\n"
+	"  half_made_node, half_deleted_node\n"
+	"                      add-node or del-node did not finish\n"
+	"  missing_veth, missing_namespace, missing_eth0, renamed_veth, stale_ifindex\n"
+	"  link_down, eth0_down, not_enslaved, missing_address, missing_route\n"
+	"  missing_counter, missing_attachment, orphaned_counter\n"
+	"  missing_pin, unusable_pins, incomplete_create\n"
+	"  missing_bridge, missing_leg, missing_router, missing_gateway,\n"
+	"  missing_host_address, missing_host_route\n"
+	"  stray_link          a link tagged as the fabric's that nothing accounts for\n"
+	"  foreign_veth, foreign_namespace, foreign_bridge, foreign_router,\n"
+	"  foreign_link, foreign_port\n"
+	"                      an object fabricctl did not make, where the fabric's\n"
+	"                      should be, in its interface group or on its bridge:\n"
+	"                      never touched\n"
 	"\n"
-	"  --repair   make the record and the kernel agree: half-made and broken\n"
-	"             nodes are removed (their addresses freed), stray links and\n"
-	"             counters deleted, links brought up and re-enslaved, programs\n"
-	"             re-attached. Running it again finds nothing.\n"
+	"  --repair   make the record and the kernel agree: mend each piece in place\n"
+	"             (up, enslaved, renamed back, address, route, counters,\n"
+	"             programs, pins, bridges, router, gateways), make a node again\n"
+	"             when its veth or namespace is gone, take apart nodes whose add\n"
+	"             or delete did not finish, finish an unfinished create; then\n"
+	"             look again: a difference counts as repaired only when the\n"
+	"             second look does not find it. A node whose name a foreign\n"
+	"             namespace or link holds is removed, the foreign object left.\n"
 	"\n"
-	"A namespace that holds interfaces fabricctl did not make is never deleted.\n"
 	"With -j: {fabric, consistent, repaired, problems: [{kind, node, object,\n"
-	"detail, repaired}]}.\n"
+	"detail, foreign, repaired}]}.\n"
 	"\n"
 	"Exit status: 0 consistent (or, with --repair, every difference repaired),\n"
 	"1 otherwise, 2 usage error.\n";
@@ -51,8 +63,11 @@ static int check_option(int c, const char *arg, void *ctx)
 static void print_report(const struct fabric_state *st, const struct check_report *report,
 			 bool repair)
 {
-	size_t left = check_unrepaired(report);
+	size_t left = check_unrepaired(report), foreign = 0;
 	struct printer p;
+
+	for (size_t i = 0; i < report->n; i++)
+		foreign += report->items[i].foreign;
 
 	cli_printer(&p);
 	print_open_object(&p, NULL);
@@ -70,8 +85,12 @@ static void print_report(const struct fabric_state *st, const struct check_repor
 		print_string(&p, "object", NULL, c->object);
 		print_string(&p, NULL, "%-16s ", c->object[0] ? c->object : "-");
 		print_string(&p, "detail", "%s", c->detail);
+		print_bool(&p, "foreign", NULL, c->foreign);
 		print_bool(&p, "repaired", NULL, c->repaired);
-		print_text(&p, "%s\n", c->repaired ? " [repaired]" : "");
+		print_text(&p, "%s\n",
+			   c->repaired	? " [repaired]"
+			   : c->foreign ? " [not ours: left alone]"
+					: "");
 		print_close_object(&p);
 	}
 	print_close_array(&p);

@@ -254,6 +254,11 @@ int main(int argc, char **argv)
 	}
 	if (want_version)
 		return cmd_version(1, argv), EXIT_OK;
+	if (!want_help && argc < 2 && cli_out.json) {
+		fail_usage("no command; see `fabricctl --help`");
+		print_error();
+		return EXIT_USAGE;
+	}
 	if (want_help || argc < 2) {
 		usage(argc < 2 && !want_help ? stderr : stdout);
 		return want_help ? EXIT_OK : EXIT_USAGE;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "base/errors.h"
@@ -29,6 +30,8 @@
 #include "kernel/route.h"
 
 #define ADD_BATCH 64		/* nodes per netlink batch */
+#define FDS_PER_NODE 2		/* a batch holds each node's namespace fd and a socket in it */
+#define FDS_SPARE 32		/* the host socket, the BPF objects, stdio, the router */
 #define LINK_UP_TIMEOUT_MS 5000 /* linkwatch runs within ~1 s; be generous */
 
 /* One node in flight through a batch. */
@@ -113,7 +116,7 @@ static int configure_inside(struct pending_node *p, const struct fabric_state *s
 	int eth0 = p->host.peer_ifindex;
 
 	node_alias(tag, sizeof(tag), st->name, p->name);
-	link_set_tag(&p->ns_nl, eth0, tag, true);
+	link_set_tag(&p->ns_nl, eth0, tag, fabric_has_ipv6_mtu(st));
 	nl_label(&p->ns_nl, "tag " NODE_IFNAME);
 	link_set_up(&p->ns_nl, eth0);
 	nl_label(&p->ns_nl, "bring up " NODE_IFNAME);
@@ -396,6 +399,35 @@ static bool wait_up(struct nl_sock *s, const struct fabric_state *st, const stru
 	return up;
 }
 
+/*
+ * Nodes per batch within RLIMIT_NOFILE: the soft limit is raised (up to
+ * the hard one) to what a full batch needs; past the hard limit, batches
+ * get smaller. 0 (recorded) when not even one node fits.
+ */
+static size_t batch_size_for_files(void)
+{
+	rlim_t need = ADD_BATCH * FDS_PER_NODE + FDS_SPARE;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return ADD_BATCH;
+	if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur >= need)
+		return ADD_BATCH;
+	if (rl.rlim_cur < FDS_SPARE + FDS_PER_NODE) {
+		fail_msg(-EMFILE,
+			 "the open-file limit (RLIMIT_NOFILE %llu) is too low: fabricctl needs %d "
+			 "to "
+			 "add a node (`ulimit -n 1024`)",
+			 (unsigned long long)rl.rlim_cur, FDS_SPARE + FDS_PER_NODE);
+		return 0;
+	}
+	return (size_t)(rl.rlim_cur - FDS_SPARE) / FDS_PER_NODE;
+}
+
 int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t addr, bool wait,
 		     struct add_result *res, fabric_progress_cb progress, void *progress_data)
 {
@@ -403,7 +435,7 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 	struct fabric_bpf *fb = NULL;
 	struct cell_set cells = {0};
 	struct nl_sock s = {0};
-	size_t first_new = st->n_nodes;
+	size_t first_new = st->n_nodes, batch;
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -422,15 +454,20 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 		err = cells_init(&cells, st, &s);
 	if (err)
 		goto out;
-	p = calloc(ADD_BATCH, sizeof(*p));
+	batch = batch_size_for_files();
+	if (!batch) {
+		err = -EMFILE;
+		goto out;
+	}
+	p = calloc(batch, sizeof(*p));
 	res->nodes = calloc(n ? n : 1, sizeof(*res->nodes));
 	if (!p || !res->nodes) {
 		err = fail(-ENOMEM, "cannot add %zu nodes", n);
 		goto out;
 	}
 	err = fabric_lease_nodes(&s, st, names, n, addr);
-	for (size_t off = 0; off < n && !err; off += ADD_BATCH) {
-		size_t m = n - off < ADD_BATCH ? n - off : ADD_BATCH, done = 0;
+	for (size_t off = 0; off < n && !err; off += batch) {
+		size_t m = n - off < batch ? n - off : batch, done = 0;
 		struct fail_stash cell_err;
 		int batch_err = 0;
 

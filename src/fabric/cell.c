@@ -164,7 +164,7 @@ int cells_make_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
 	if (err)
 		return fail(err, "cannot read back \"%s\"", leg);
 	router_alias(tag, sizeof(tag), st->name);
-	link_set_tag(c->host, info.ifindex, tag, true);
+	link_set_tag(c->host, info.ifindex, tag, fabric_has_ipv6_mtu(st));
 	nl_label(c->host, "tag the router leg \"%s\"", leg);
 	link_set_up(c->host, info.ifindex);
 	nl_label(c->host, "bring up the router leg \"%s\"", leg);

@@ -102,6 +102,7 @@ void limits_judge(const struct host_facts *f, uint64_t n_nodes, uint32_t cell_si
 	uint64_t per_cell = n_nodes < cell_nodes ? n_nodes : cell_nodes;
 	uint64_t ports = per_cell + 1; /* + the router leg (the gateway, in one cell) */
 	uint64_t cells = n_nodes ? div_up(n_nodes, cell_nodes) : 0;
+	enum limit_severity sev;
 	struct host_limit *l;
 	uint64_t need;
 
@@ -179,17 +180,29 @@ void limits_judge(const struct host_facts *f, uint64_t n_nodes, uint32_t cell_si
 		     other_netns);
 
 	/* Our own file descriptors. */
-	l = add_item(r, "rlimit_nofile", f->nofile_soft, LIMITS_NOFILE_NEEDED,
-		     f->nofile_soft < LIMITS_NOFILE_NEEDED ? LIMIT_WARN : LIMIT_OK, false);
-	WHAT(l, "fabricctl holds namespace files open for a batch of 64 nodes at a time");
-	if (l && l->severity != LIMIT_OK)
-		FIX(l, "ulimit -n %u",
-		    f->nofile_hard >= NOFILE_SUGGESTED ? NOFILE_SUGGESTED : LIMITS_NOFILE_NEEDED);
+	/*
+	 * Our own file descriptors: add-node raises its soft limit up to the
+	 * hard one itself; below what a batch of 64 needs it makes smaller
+	 * batches (slower); below what one node needs it cannot add at all.
+	 */
+	sev = f->nofile_hard < LIMITS_NOFILE_MIN      ? LIMIT_FAIL
+	      : f->nofile_hard < LIMITS_NOFILE_NEEDED ? LIMIT_WARN
+						      : LIMIT_OK;
+	l = add_item(r, "rlimit_nofile", f->nofile_soft, LIMITS_NOFILE_NEEDED, sev, false);
+	WHAT(l, "%s",
+	     sev == LIMIT_OK	 ? "a batch of 64 nodes holds 160 files; add-node raises its soft "
+				   "limit to that itself"
+	     : sev == LIMIT_WARN ? "the hard limit is below a batch of 64 nodes' 160 files: "
+				   "add-node makes smaller batches (slower)"
+				 : "the hard limit is below the 34 files one node needs: add-node "
+				   "cannot add nodes");
+	if (l && sev != LIMIT_OK)
+		FIX(l, "ulimit -n %u", NOFILE_SUGGESTED);
 
 	/* Kernel memory for the nodes not made yet. */
 	uint64_t to_make = n_nodes > f->fabric_nodes ? n_nodes - f->fabric_nodes : 0;
 	need = to_make * LIMITS_NODE_KIB;
-	enum limit_severity sev = LIMIT_OK;
+	sev = LIMIT_OK;
 	if (need * 10 > f->mem_available_kib * 8)
 		sev = LIMIT_FAIL;
 	else if (need * 2 > f->mem_available_kib)

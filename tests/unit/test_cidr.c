@@ -57,7 +57,8 @@ static void test_prefix_parse(void)
 	CHECK_ACCEPT("255.255.255.252/30", 0xfffffffc, 30);
 	CHECK_ACCEPT("0.0.0.0/13", 0, 13);
 	/* strtoul after a digit check: a leading zero in the length is harmless. */
-	CHECK_ACCEPT("10.42.0.0/016", 0x0a2a0000, 16);
+	CHECK_REJECT("10.42.0.0/016", "bad prefix length"); /* a leading zero is not /16 */
+	CHECK_REJECT("10.42.0.0/024", "bad prefix length");
 
 	CHECK_REJECT("", "expected ADDRESS/PREFIX");
 	CHECK_REJECT("abc", "expected ADDRESS/PREFIX");

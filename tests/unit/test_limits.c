@@ -203,8 +203,17 @@ static void test_bpf_and_files(void)
 	CHECK(!limits_failed(&r));
 	CHECK_ITEM(&r, "bpffs", LIMIT_WARN, 0, 1);
 	CHECK_ITEM(&r, "btf", LIMIT_WARN, 0, 1);
+	/* A low soft limit is raised by add-node itself: the hard limit decides. */
+	CHECK_ITEM(&r, "rlimit_nofile", LIMIT_OK, 64, LIMITS_NOFILE_NEEDED);
+	f.nofile_hard = 100; /* smaller batches */
+	limits_judge(&f, 10, 512, &r);
 	CHECK_ITEM(&r, "rlimit_nofile", LIMIT_WARN, 64, LIMITS_NOFILE_NEEDED);
 	CHECK_EQ_STR(item(&r, "rlimit_nofile")->fix, "ulimit -n 1024");
+	f.nofile_hard = 20; /* not even one node */
+	limits_judge(&f, 10, 512, &r);
+	CHECK_ITEM(&r, "rlimit_nofile", LIMIT_FAIL, 64, LIMITS_NOFILE_NEEDED);
+	CHECK(!limits_all_tunable(&r));
+	f.nofile_hard = 4096;
 	f.bpffs = -1;
 	f.bpf_load = -EPERM;
 	limits_judge(&f, 10, 512, &r);
