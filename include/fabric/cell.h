@@ -23,6 +23,7 @@ struct cell_set {
 	struct nl_sock *host;  /* borrowed: the host netns socket */
 	struct nl_sock router; /* inside the router netns, opened on demand */
 	int *bridge_ifindex;   /* per cell: 0 = not looked up yet */
+	bool *made_here;       /* per cell: made through this set (a rollback takes it away) */
 };
 
 int cells_init(struct cell_set *c, const struct fabric_state *st, struct nl_sock *host);
@@ -34,6 +35,12 @@ void cells_close(struct cell_set *c);
  * Returns > 0 or -errno (with the reason recorded).
  */
 int cells_bridge(struct cell_set *c, uint32_t cell);
+
+/*
+ * Rollback: every cell made through @c that holds no complete node of
+ * c->st goes again (its bridge and router leg).
+ */
+void cells_drop_unused(struct cell_set *c);
 
 /* The bridge of @cell if it exists and is ours: ifindex, 0 when missing, or -errno. */
 int cells_bridge_lookup(struct cell_set *c, uint32_t cell);
@@ -47,6 +54,10 @@ int cells_delete_router(const char *fabric);
 uint32_t cell_gateway_of(const struct fabric_state *st, uint32_t slot);
 /* The host's address on cell 0's bridge, and its prefix length. */
 uint32_t cell_host_addr(const struct fabric_state *st, unsigned int *prefix_len);
+
+/* The MACs a cell's bridge and its router leg's host end are made with. */
+void cell_bridge_mac(const struct fabric_state *st, uint32_t cell, uint8_t mac[6]);
+void cell_leg_mac(const struct fabric_state *st, uint32_t cell, uint8_t mac[6]);
 
 /* The router's leg into @cell, on the bridge @br_ifindex (the router must exist). */
 int cells_make_leg(struct cell_set *c, uint32_t cell, int br_ifindex);

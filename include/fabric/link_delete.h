@@ -29,6 +29,14 @@ int fabric_links_prove(struct nl_sock *s, const struct fabric_state *st,
  */
 int fabric_links_delete(struct nl_sock *s, const int *ifindexes, size_t n);
 
+/*
+ * The ifindex of the link @name when it is @st's by its tag or its birth
+ * mark (@mac): for rollbacks that made a link but never learnt its index.
+ * 0 when there is no such link of ours.
+ */
+int fabric_link_find_made(struct nl_sock *s, const struct fabric_state *st, const char *name,
+			  const uint8_t mac[6]);
+
 /* A random interface group no fabric uses (top bit set), for one bulk delete. */
 uint32_t scratch_group(void);
 

@@ -40,6 +40,8 @@ void host_veth_name(char buf[IFNAMSIZ], const char *fabric, uint32_t slot);
 bool host_veth_slot(const char *ifname, const char *fabric, uint32_t *slot);
 /* Is @ifname "<fabric>-c<cell>"? Then *cell is set. */
 bool bridge_cell(const char *ifname, const char *fabric, uint32_t *cell);
+/* Is @ifname "<fabric>-r<cell>"? Then *cell is set. */
+bool router_leg_cell(const char *ifname, const char *fabric, uint32_t *cell);
 /* ifalias tag: "fabricctl:<fabric>" or "fabricctl:<fabric>:<node>". */
 void alias_tag(char *buf, size_t size, const char *fabric, const char *node);
 /* Is @alias one of fabric @fabric's tags? */

@@ -30,12 +30,22 @@ bool link_is_node_veth(const struct link_info *li, const struct fabric_state *st
 /* Does @li carry one of fabric @fabric's tags? */
 bool link_is_fabrics(const struct link_info *li, const char *fabric);
 
+/*
+ * The mark a link has from its creation, before it can be tagged (the kernel
+ * takes no ifalias in RTM_NEWLINK): its name, the fabric's group and the MAC
+ * fabricctl derives for it. What a crash between creation and tagging
+ * leaves; check --repair tags it.
+ */
+bool link_born_ours(const struct link_info *li, const struct fabric_state *st, const char *name,
+		    const uint8_t mac[6]);
+
 /* What is at /run/netns/NAME. */
 enum netns_owner {
 	NETNS_ABSENT,	   /* nothing by that name */
 	NETNS_PLACEHOLDER, /* a file, no namespace: what a crash in netns_create leaves */
 	NETNS_OURS,	   /* the namespace fabricctl made for it */
 	NETNS_FOREIGN,	   /* someone else's */
+	NETNS_UNKNOWN,	   /* could not be read (recorded): touch nothing, say so */
 };
 
 /*
@@ -47,5 +57,8 @@ enum netns_owner node_netns_owner(const struct fabric_state *st, const struct fa
 				  bool veth_alive);
 /* Whose is the router namespace .fabricctl-<fabric>? (by its lo's mark) */
 enum netns_owner router_netns_owner(const char *fabric);
+
+/* One of @st's links: by its tag, or by the mark it was born with (bridge, leg or veth). */
+bool link_is_fabric_link(const struct link_info *li, const struct fabric_state *st);
 
 #endif

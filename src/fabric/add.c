@@ -74,8 +74,8 @@ static int batch_link_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Undo nodes [from, n) of a batch: counters, links, namespaces (leases: the caller). */
-static void rollback_batch(struct nl_sock *s, struct fabric_bpf *fb, struct pending_node *p,
-			   size_t from, size_t n)
+static void rollback_batch(struct nl_sock *s, const struct fabric_state *st, struct fabric_bpf *fb,
+			   struct pending_node *p, size_t from, size_t n)
 {
 	int ifindexes[ADD_BATCH];
 	size_t n_links = 0;
@@ -83,6 +83,13 @@ static void rollback_batch(struct nl_sock *s, struct fabric_bpf *fb, struct pend
 	for (size_t i = from; i < n; i++) {
 		if (p[i].counted)
 			fabric_bpf_node_detach(fb, p[i].host.ifindex);
+		if (p[i].veth_made && p[i].host.ifindex <= 0) {
+			/* Made, never read back: found by name and birth mark. */
+			uint8_t mac[6];
+
+			fabric_mac(mac, MAC_HOST_END, p[i].addr);
+			p[i].host.ifindex = fabric_link_find_made(s, st, p[i].host_if, mac);
+		}
 		if (p[i].veth_made && p[i].host.ifindex > 0)
 			ifindexes[n_links++] = p[i].host.ifindex;
 	}
@@ -357,7 +364,7 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_b
 	fail_stash(&earlier);
 	err = later_round(err, finish_nodes(s, st, p, ok, done), &earlier);
 	if (err)
-		rollback_batch(s, fb, p, *done, made);
+		rollback_batch(s, st, fb, p, *done, made);
 	close_batch(p, n);
 	return err;
 }
@@ -400,6 +407,40 @@ static bool wait_up(struct nl_sock *s, const struct fabric_state *st, const stru
 }
 
 /*
+ * The nodes made since the last record save (res->nodes[@saved ..]), when
+ * the record cannot say they were made: their pieces (all made by this
+ * process) go, and they leave the record in memory.
+ */
+static void unmake_unrecorded(struct nl_sock *s, struct fabric_state *st, struct fabric_bpf *fb,
+			      struct add_result *res, size_t saved)
+{
+	size_t n = res->n_nodes - saved, m = 0;
+	const char **names = calloc(n + 1, sizeof(*names));
+	int *ifindexes = calloc(n + 1, sizeof(*ifindexes));
+	struct fail_stash why;
+
+	fail_stash(&why);
+	for (size_t i = saved; names && ifindexes && i < res->n_nodes; i++) {
+		fabric_bpf_node_detach(fb, res->nodes[i].node.ifindex);
+		ifindexes[m] = res->nodes[i].node.ifindex;
+		names[m++] = res->nodes[i].node.name;
+	}
+	fabric_links_delete(s, ifindexes, m);
+	netns_delete_many(names, m, NULL, NULL);
+	for (size_t i = saved; i < res->n_nodes; i++) {
+		struct fabric_node *node = state_find_node(st, res->nodes[i].node.name);
+
+		if (node)
+			state_del_node(st, node);
+	}
+	res->n_nodes = saved;
+	free(names);
+	free(ifindexes);
+	fail_clear();
+	fail_unstash(&why);
+}
+
+/*
  * Nodes per batch within RLIMIT_NOFILE: the soft limit is raised (up to
  * the hard one) to what a full batch needs; past the hard limit, batches
  * get smaller. 0 (recorded) when not even one node fits.
@@ -435,7 +476,7 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 	struct fabric_bpf *fb = NULL;
 	struct cell_set cells = {0};
 	struct nl_sock s = {0};
-	size_t first_new = st->n_nodes, batch;
+	size_t first_new = st->n_nodes, batch, saved = 0;
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -492,8 +533,11 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 		}
 		/* Completed nodes are on record at once (with their ifindex), so a
 		 * killed bulk add leaves a record that says how far it got. */
-		if (!err && off + m < n)
+		if (!err && off + m < n) {
 			err = state_save(st);
+			if (!err)
+				saved = res->n_nodes;
+		}
 		if (progress)
 			progress(res->n_nodes, n, progress_data);
 	}
@@ -504,9 +548,17 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 		while (st->n_nodes > first_new + res->n_nodes)
 			state_del_node(st, &st->nodes[st->n_nodes - 1]);
 		save_err = state_save(st);
-		if (save_err && !err)
-			err = save_err;
+		if (save_err) {
+			/* Not on record as made, so not made: the nodes since the last save go. */
+			unmake_unrecorded(&s, st, fb, res, saved);
+			/* If this fails too, the record still says "adding": repair removes them.
+			 */
+			state_save(st);
+			err = err ? err : save_err;
+		}
 	}
+	if (err)
+		cells_drop_unused(&cells); /* a cell this add made for nodes that failed */
 	if (!err && wait && res->n_nodes)
 		res->links_up = wait_up(&s, st, res);
 out:

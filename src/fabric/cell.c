@@ -8,6 +8,7 @@
 
 #include "base/errors.h"
 #include "fabric/cell.h"
+#include "fabric/link_delete.h"
 #include "fabric/names.h"
 #include "fabric/ownership.h"
 #include "kernel/addr.h"
@@ -35,13 +36,32 @@ uint32_t cell_host_addr(const struct fabric_state *st, unsigned int *prefix_len)
 	return ipam_addr_of(ipam, IPAM_HOST_SLOT);
 }
 
+void cell_bridge_mac(const struct fabric_state *st, uint32_t cell, uint8_t mac[6])
+{
+	unsigned int plen;
+
+	/* The bridge holding an address has the holder's MAC; the others the bridge kind. */
+	if (cell == 0)
+		fabric_mac(mac, MAC_HOLDER, cell_host_addr(st, &plen));
+	else
+		fabric_mac(mac, MAC_BRIDGE,
+			   ipam_addr_of(&st->ipam, ipam_cell_gateway_slot(&st->ipam, cell)));
+}
+
+void cell_leg_mac(const struct fabric_state *st, uint32_t cell, uint8_t mac[6])
+{
+	fabric_mac(mac, MAC_HOST_END,
+		   ipam_addr_of(&st->ipam, ipam_cell_gateway_slot(&st->ipam, cell)));
+}
+
 int cells_init(struct cell_set *c, const struct fabric_state *st, struct nl_sock *host)
 {
 	memset(c, 0, sizeof(*c));
 	c->st = st;
 	c->host = host;
 	c->bridge_ifindex = calloc(ipam_n_cells(&st->ipam), sizeof(*c->bridge_ifindex));
-	return c->bridge_ifindex ? 0 : -ENOMEM;
+	c->made_here = calloc(ipam_n_cells(&st->ipam), sizeof(*c->made_here));
+	return c->bridge_ifindex && c->made_here ? 0 : -ENOMEM;
 }
 
 void cells_close(struct cell_set *c)
@@ -49,7 +69,9 @@ void cells_close(struct cell_set *c)
 	if (c->router.mnl)
 		nl_close(&c->router);
 	free(c->bridge_ifindex);
+	free(c->made_here);
 	c->bridge_ifindex = NULL;
+	c->made_here = NULL;
 }
 
 /* Inside the new router namespace: forwarding here, and only here. */
@@ -103,7 +125,9 @@ int cells_delete_router(const char *fabric)
 		return fail_msg(-EEXIST,
 				"namespace \"%s\" is not the router of fabric \"%s\": left alone",
 				name, fabric);
-	default: /* ours, or the placeholder a crash left */
+	case NETNS_UNKNOWN:
+		return -EIO; /* recorded */
+	default:	     /* ours, or the placeholder a crash left */
 		return netns_delete(name);
 	}
 }
@@ -149,7 +173,7 @@ int cells_make_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
 	router_leg_name(leg, st->name, cell);
 	router_if_name(inside, cell);
 	router_netns_name(name, sizeof(name), st->name);
-	fabric_mac(hmac, MAC_HOST_END, gw);
+	cell_leg_mac(st, cell, hmac);
 	fabric_mac(rmac, MAC_HOLDER, gw); /* the interface holding address X has MAC 0e:fb:X */
 	fd = netns_open(name);
 	if (fd < 0)
@@ -197,7 +221,7 @@ static int create_cell(struct cell_set *c, uint32_t cell, int *ifindex)
 
 	bridge_name(br, st->name, cell);
 	alias_tag(tag, sizeof(tag), st->name, NULL);
-	fabric_mac(mac, has_addr ? MAC_HOLDER : MAC_BRIDGE, has_addr ? host_addr : gw);
+	cell_bridge_mac(st, cell, mac);
 	link_create_bridge(c->host, &spec);
 	err = nl_run(c->host, NULL, NULL);
 	if (err)
@@ -267,19 +291,65 @@ int cells_bridge(struct cell_set *c, uint32_t cell)
 	if (err) {
 		/* A half-made cell goes: the leg and the bridge, if ours. */
 		char leg[IFNAMSIZ];
-		struct link_info li;
 
+		struct fail_stash why;
+		uint8_t mac[6];
+		int doomed[2], n = 0;
+		char br[IFNAMSIZ];
+
+		fail_stash(&why);
 		router_leg_name(leg, c->st->name, cell);
-		if (link_get_one(c->host, leg, &li) == 0 && alias_is_ours(li.alias, c->st->name)) {
-			link_del(c->host, li.ifindex);
-			nl_flush(c->host, NULL, NULL);
-		}
-		if (c->bridge_ifindex[cell] > 0) {
-			link_del(c->host, c->bridge_ifindex[cell]);
-			nl_flush(c->host, NULL, NULL);
-		}
+		cell_leg_mac(c->st, cell, mac);
+		if ((doomed[n] = fabric_link_find_made(c->host, c->st, leg, mac)) > 0)
+			n++;
+		/* The bridge's index may never have been read back: by name then. */
+		bridge_name(br, c->st->name, cell);
+		cell_bridge_mac(c->st, cell, mac);
+		doomed[n] = c->bridge_ifindex[cell] > 0
+				    ? c->bridge_ifindex[cell]
+				    : fabric_link_find_made(c->host, c->st, br, mac);
+		if (doomed[n] > 0)
+			n++;
+		fabric_links_delete(c->host, doomed, (size_t)n);
+		fail_clear();
+		fail_unstash(&why);
 		c->bridge_ifindex[cell] = 0;
 		return err;
 	}
+	c->made_here[cell] = true;
 	return c->bridge_ifindex[cell];
+}
+
+void cells_drop_unused(struct cell_set *c)
+{
+	const struct fabric_state *st = c->st;
+	struct fail_stash why;
+	int doomed[2];
+
+	fail_stash(&why);
+	for (uint32_t cell = 0; c->made_here && cell < ipam_n_cells(&st->ipam); cell++) {
+		char leg[IFNAMSIZ];
+		uint8_t mac[6];
+		size_t n = 0;
+		bool used = false;
+
+		if (!c->made_here[cell] || cell == 0)
+			continue;
+		for (size_t i = 0; i < st->n_nodes && !used; i++)
+			used = node_ready(&st->nodes[i]) &&
+			       ipam_cell_of(&st->ipam, st->nodes[i].slot) == cell;
+		if (used)
+			continue;
+		router_leg_name(leg, st->name, cell);
+		cell_leg_mac(st, cell, mac);
+		if ((doomed[n] = fabric_link_find_made(c->host, st, leg, mac)) > 0)
+			n++;
+		if (c->bridge_ifindex[cell] > 0)
+			doomed[n++] = c->bridge_ifindex[cell];
+		fabric_links_delete(c->host, doomed, n);
+		c->bridge_ifindex[cell] = 0;
+		c->made_here[cell] = false;
+	}
+	fail_clear();
+	fail_unstash(&why);
 }

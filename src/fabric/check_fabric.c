@@ -168,6 +168,10 @@ static void check_router(struct check_ctx *c)
 				  "a namespace of that name is not the fabric's: cells cannot be "
 				  "joined; remove or rename it, then check --repair");
 		return;
+	case NETNS_UNKNOWN:
+		check_add(c, "unreadable_namespace", NULL, name, "%s", fail_message());
+		fail_clear();
+		return;
 	default:
 		check_add(c, "missing_router", NULL, name,
 			  "the router namespace joining the cells is gone");
@@ -178,15 +182,37 @@ static void check_router(struct check_ctx *c)
 	}
 }
 
-/* Is cell @cell in use: cell 0, or a cell holding a node? */
+/*
+ * Is cell @cell in use: cell 0, or a cell holding a complete node? A cell
+ * whose only nodes are half made goes with them (its links are strays).
+ */
 static bool cell_in_use(const struct fabric_state *st, uint32_t cell)
 {
 	if (cell == 0)
 		return true;
 	for (size_t i = 0; i < st->n_nodes; i++)
-		if (ipam_cell_of(&st->ipam, st->nodes[i].slot) == cell)
+		if (node_ready(&st->nodes[i]) && ipam_cell_of(&st->ipam, st->nodes[i].slot) == cell)
 			return true;
 	return false;
+}
+
+/* A link of ours cut short before its tag: tagged now (@tag NULL: the fabric's own). */
+static void tag_it(struct check_ctx *c, const struct link_info *li, const char *tag)
+{
+	char fabric_tag[ALIAS_TAG_MAX];
+	struct check_problem *p;
+
+	p = check_add(c, "untagged_link", NULL, li->name,
+		      "made by fabricctl but not tagged yet (a command was cut short)");
+	if (!c->repair || !p)
+		return;
+	if (!tag) {
+		alias_tag(fabric_tag, sizeof(fabric_tag), c->st->name, NULL);
+		tag = fabric_tag;
+	}
+	link_set_tag(&c->s, li->ifindex, tag, false);
+	nl_run(&c->s, NULL, NULL);
+	fail_clear();
 }
 
 static void fix_up(struct check_ctx *c, struct check_problem *p, int ifindex)
@@ -209,12 +235,16 @@ static void check_leg(struct check_ctx *c, uint32_t cell, const struct link_info
 	const struct link_info *li;
 	struct link_info in;
 	struct check_problem *p;
+	uint8_t mac[6];
 
 	router_leg_name(leg, st->name, cell);
 	router_if_name(inside, cell);
 	router_alias(tag, sizeof(tag), st->name);
 	li = check_link_by_name(c, leg);
-	if (li && !link_is_fabrics(li, st->name)) {
+	cell_leg_mac(st, cell, mac);
+	if (li && link_born_ours(li, st, leg, mac))
+		tag_it(c, li, tag);
+	else if (li && !link_is_fabrics(li, st->name)) {
 		check_add_foreign(c, "foreign_link", NULL, leg,
 				  "a link named like cell %u's router leg is not the fabric's",
 				  cell);
@@ -277,6 +307,7 @@ static void check_cells(struct check_ctx *c)
 	struct nl_sock *router = NULL;
 	char br[IFNAMSIZ], a[INET_ADDRSTRLEN], cidr[IPV4_PREFIX_STRLEN];
 	struct check_problem *p;
+	uint8_t mac[6];
 
 	if (read_addrs(&c->s, &host_addrs)) {
 		fail_clear();
@@ -294,7 +325,10 @@ static void check_cells(struct check_ctx *c)
 			continue;
 		bridge_name(br, st->name, cell);
 		li = check_link_by_name(c, br);
-		if (li && (strcmp(li->kind, "bridge") || !link_is_fabrics(li, st->name))) {
+		cell_bridge_mac(st, cell, mac);
+		if (li && !strcmp(li->kind, "bridge") && link_born_ours(li, st, br, mac))
+			tag_it(c, li, NULL);
+		else if (li && (strcmp(li->kind, "bridge") || !link_is_fabrics(li, st->name))) {
 			check_add_foreign(c, "foreign_bridge", NULL, br,
 					  "a link named like cell %u's bridge is not the fabric's",
 					  cell);
@@ -402,9 +436,9 @@ void check_strays(struct check_ctx *c)
 
 		if (c->accounted[i])
 			continue;
-		if (link_is_fabrics(li, st->name)) {
+		if (link_is_fabric_link(li, st)) {
 			p = check_add(c, "stray_link", NULL, li->name,
-				      "tagged as the fabric's, but no node, bridge or leg of it");
+				      "the fabric's, but no node, bridge or leg of it");
 			if (p)
 				check_doom(c, li);
 		} else if (li->group == st->group) {

@@ -88,11 +88,15 @@ static void remake(struct check_ctx *c, struct fabric_node *node, bool keep_netn
 {
 	int fd = -1, err;
 
+	int old = node->ifindex;
+
 	if (!c->repair || !p || !c->fb)
 		return;
 	if (keep_netns && (fd = netns_open(node->name)) < 0)
 		return;
 	err = fabric_node_remake(c->st, &c->s, &c->cells, c->fb, node, fd);
+	if (!err && old > 0 && old != node->ifindex)
+		bpf_counters_del(c->fb, old); /* the old veth's entry goes with it */
 	if (fd >= 0)
 		close(fd);
 	if (!err)
@@ -136,8 +140,12 @@ static void check_port(struct check_ctx *c, struct fabric_node *node, const stru
 	fail_clear();
 }
 
-/* Inside the node: eth0 (the veth's peer, tagged, up), its address, the default route. */
-static void check_inside(struct check_ctx *c, struct fabric_node *node, const struct link_info *li)
+/*
+ * Inside the node: eth0 (the veth's peer, tagged, up), its address, the
+ * default route. Returns true when the node was made again (eth0 was gone):
+ * its old host end's pieces need no mending.
+ */
+static bool check_inside(struct check_ctx *c, struct fabric_node *node, const struct link_info *li)
 {
 	const struct fabric_state *st = c->st;
 	char tag[ALIAS_TAG_MAX], a[INET_ADDRSTRLEN];
@@ -145,16 +153,17 @@ static void check_inside(struct check_ctx *c, struct fabric_node *node, const st
 	uint32_t addr = ipam_addr_of(&st->ipam, node->slot);
 	struct check_problem *p;
 	struct inside in;
+	bool remade = false;
 	struct nl_sock ns;
 	int fd = netns_open(node->name), err;
 
 	if (fd < 0)
-		return;
+		return false;
 	err = netns_socket(fd, &ns);
 	close(fd);
 	if (err) {
 		fail_clear();
-		return;
+		return false;
 	}
 	node_alias(tag, sizeof(tag), st->name, node->name);
 	if (probe_inside(&ns, st, node, &in) < 0) {
@@ -170,6 +179,7 @@ static void check_inside(struct check_ctx *c, struct fabric_node *node, const st
 			fabric_links_delete(&c->s, &ifindex, 1); /* proven ours */
 			remake(c, node, true, p);
 		}
+		remade = true;
 		goto out;
 	}
 	if (!(in.eth0.flags & IFF_UP)) {
@@ -199,43 +209,26 @@ static void check_inside(struct check_ctx *c, struct fabric_node *node, const st
 	fail_clear();
 out:
 	nl_close(&ns);
+	return remade;
 }
 
 /*
- * The veth of a node whose add was cut short, tagged or not: tagged, its
- * tag proves it; untagged (cut between creation and tagging), it is ours
- * when its peer is eth0 in the node's own namespace (ours by its mark) and
- * that eth0's peer is it -- both ends agree, and one end is in our house.
+ * The veth of a node whose add was cut short: proven by its tag, or, cut
+ * between creation and tagging, by the mark it has from birth.
  */
 static const struct link_info *unfinished_veth(struct check_ctx *c, const struct fabric_node *node)
 {
 	char veth[IFNAMSIZ], tag[ALIAS_TAG_MAX];
 	const struct link_info *li;
-	struct link_info eth0;
-	struct nl_sock ns;
-	bool two_way = false;
-	int fd;
+	uint8_t mac[6];
 
 	host_veth_name(veth, c->st->name, node->slot);
 	node_alias(tag, sizeof(tag), c->st->name, node->name);
+	fabric_mac(mac, MAC_HOST_END, ipam_addr_of(&c->st->ipam, node->slot));
 	li = check_link_by_name(c, veth);
-	if (!li || !strcmp(li->alias, tag))
+	if (li && (!strcmp(li->alias, tag) || link_born_ours(li, c->st, veth, mac)))
 		return li;
-	if (li->alias[0] || node_netns_owner(c->st, node, false) != NETNS_OURS)
-		return NULL;
-	fd = netns_open(node->name);
-	if (fd < 0 || netns_socket(fd, &ns) < 0) {
-		if (fd >= 0)
-			close(fd);
-		fail_clear();
-		return NULL;
-	}
-	close(fd);
-	if (link_get_one(&ns, NODE_IFNAME, &eth0) == 0)
-		two_way = eth0.peer_ifindex == li->ifindex && li->peer_ifindex == eth0.ifindex;
-	nl_close(&ns);
-	fail_clear();
-	return two_way ? li : NULL;
+	return NULL;
 }
 
 /* An add or a delete that did not finish: taken apart (every piece proven first). */
@@ -310,6 +303,11 @@ static void check_node(struct check_ctx *c, struct fabric_node *node)
 	}
 	check_account(c, veth_ok ? li : NULL);
 	ns = node_netns_owner(st, node, veth_ok);
+	if (ns == NETNS_UNKNOWN) {
+		check_add(c, "unreadable_namespace", node->name, node->name, "%s", fail_message());
+		fail_clear();
+		return; /* nothing is touched until it can be read */
+	}
 	if (ns == NETNS_FOREIGN) {
 		check_add_foreign(c, "foreign_namespace", node->name, node->name,
 				  "a namespace of the node's name that fabricctl did not make: "
@@ -344,8 +342,8 @@ static void check_node(struct check_ctx *c, struct fabric_node *node)
 		remake(c, node, true, p);
 		return;
 	}
-	check_port(c, node, li);
-	check_inside(c, node, li);
+	if (!check_inside(c, node, li))
+		check_port(c, node, li);
 }
 
 void check_nodes(struct check_ctx *c)

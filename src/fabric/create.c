@@ -14,6 +14,7 @@
 #include "base/errors.h"
 #include "fabric/cell.h"
 #include "fabric/fabric.h"
+#include "fabric/ownership.h"
 #include "fabric/subnet.h"
 #include "fabric/tuning.h"
 #include "kernel/addr.h"
@@ -173,6 +174,7 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 	struct used_things used = {0};
 	struct cell_set cells = {0};
 	bool router_made = false, pinned = false, leftover = false;
+	enum netns_owner router;
 	struct ipv4_prefix chosen;
 	struct nl_sock s;
 	int err;
@@ -189,11 +191,17 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 	err = collect_used(&s, name, &used, &leftover);
 	if (err)
 		goto out_nl;
-	if (leftover) {
+	router = router_netns_owner(name);
+	if (router == NETNS_UNKNOWN) {
+		err = -EIO; /* recorded: cannot tell whose that namespace is */
+		goto out_nl;
+	}
+	if (leftover || router == NETNS_OURS) {
 		err = fail_msg(-EEXIST,
-			       "links tagged as fabric \"%s\"'s exist, but it has no record: "
-			       "`fabricctl destroy %s` removes them",
-			       name, name);
+			       "%s of fabric \"%s\" exist%s, but it has no record: `fabricctl "
+			       "destroy %s` removes %s",
+			       leftover ? "links" : "the router namespace", name,
+			       leftover ? "" : "s", name, leftover ? "them" : "it");
 		goto out_nl;
 	}
 	if (subnet) {

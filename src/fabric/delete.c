@@ -36,6 +36,19 @@ uint32_t scratch_group(void)
 	return g;
 }
 
+int fabric_link_find_made(struct nl_sock *s, const struct fabric_state *st, const char *name,
+			  const uint8_t mac[6])
+{
+	struct link_info li;
+
+	if (link_get_one(s, name, &li) < 0) {
+		fail_clear();
+		return 0;
+	}
+	return link_is_fabrics(&li, st->name) || link_born_ours(&li, st, name, mac) ? li.ifindex
+										    : 0;
+}
+
 struct prove_ctx {
 	const struct fabric_state *st;
 	struct fabric_node *const *nodes;
@@ -111,23 +124,35 @@ static int delete_namespaces(const struct fabric_state *st, struct fabric_node *
 
 	if (!names)
 		return fail(-ENOMEM, "cannot delete %zu namespaces", n);
+	struct fail_stash unknown = {0};
+	int unknown_err = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		enum netns_owner o = node_netns_owner(st, nodes[i], veth_alive[i]);
 
 		if (o == NETNS_OURS || o == NETNS_PLACEHOLDER)
 			names[m++] = nodes[i]->name;
+		if (o == NETNS_UNKNOWN && !unknown_err) {
+			fail_stash(&unknown); /* reported once the others are done */
+			unknown_err = -EIO;
+		}
 	}
 	err = netns_delete_many(names, m, progress, data);
 	free(names);
+	if (!err && unknown_err) {
+		fail_unstash(&unknown);
+		err = unknown_err;
+	}
 	return err;
 }
 
 int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t n,
 		     fabric_progress_cb progress, void *data)
 {
+	struct fail_stash counters_err = {0};
 	struct fabric_bpf *fb = NULL;
 	char **names = NULL;
-	int *ifindexes = NULL;
+	int *ifindexes = NULL, counters_failed = 0;
 	bool *alive = NULL;
 	size_t n_links = 0;
 	struct nl_sock s;
@@ -162,14 +187,21 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 	err = state_save(st);
 	if (err)
 		goto out_nl;
-	/* Counters next: a map entry never outlives its node. */
+	/*
+	 * Counters next: a map entry never outlives its node. An entry that
+	 * cannot be deleted does not stop the rest; it is reported at the end
+	 * (check --repair removes it).
+	 */
 	if (fabric_bpf_open(st->name, &fb) == 0) {
 		for (size_t i = 0; i < n; i++)
-			if (nodes[i]->ifindex > 0)
-				fabric_bpf_node_detach(fb, nodes[i]->ifindex);
+			if (nodes[i]->ifindex > 0 &&
+			    fabric_bpf_node_detach(fb, nodes[i]->ifindex)) {
+				fail_stash(&counters_err);
+				counters_failed = -EIO;
+			}
 		fabric_bpf_close(fb);
 	}
-	fail_clear(); /* pins gone or an entry gone: check reports those */
+	fail_clear(); /* no pins: check reports them */
 	err = fabric_links_delete(&s, ifindexes, n_links);
 	if (!err)
 		err = delete_namespaces(st, nodes, n, alive, progress, data);
@@ -186,6 +218,10 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 		free(names[i]);
 	}
 	err = state_save(st);
+	if (!err && counters_failed) {
+		fail_unstash(&counters_err);
+		err = counters_failed;
+	}
 out_nl:
 	nl_close(&s);
 out:

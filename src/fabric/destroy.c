@@ -40,7 +40,8 @@ static int delete_links(struct nl_sock *s, const char *name, const struct fabric
 	if (!rest)
 		return fail(-ENOMEM, "cannot destroy fabric \"%s\"", name);
 	for (size_t i = 0; i < links->n; i++) {
-		bool mine = link_is_fabrics(&links->links[i], name);
+		bool mine = st ? link_is_fabric_link(&links->links[i], st)
+			       : link_is_fabrics(&links->links[i], name);
 
 		*existed |= mine;
 		if (st && !mine && links->links[i].group == st->group)
@@ -59,7 +60,9 @@ static int delete_links(struct nl_sock *s, const char *name, const struct fabric
 	for (size_t i = 0; !err && i < links->n; i++) {
 		const struct link_info *li = &links->links[i];
 
-		if (link_is_fabrics(li, name) && !(group_deleted && li->group == st->group))
+		bool mine = st ? link_is_fabric_link(li, st) : link_is_fabrics(li, name);
+
+		if (mine && !(group_deleted && li->group == st->group))
 			rest[n_rest++] = li->ifindex;
 	}
 	if (!err)
@@ -88,15 +91,26 @@ static int delete_node_namespaces(const struct fabric_state *st, const struct li
 
 	if (!names)
 		return fail(-ENOMEM, "cannot destroy fabric \"%s\"", st->name);
+	struct fail_stash unknown = {0};
+	int unknown_err = 0;
+
 	for (size_t i = 0; i < st->n_nodes; i++) {
 		const struct fabric_node *node = &st->nodes[i];
 		enum netns_owner o = node_netns_owner(st, node, veth_in_dump(links, st, node));
 
 		if (o == NETNS_OURS || o == NETNS_PLACEHOLDER)
 			names[m++] = node->name;
+		if (o == NETNS_UNKNOWN && !unknown_err) {
+			fail_stash(&unknown); /* the record stays: destroy again finishes */
+			unknown_err = -EIO;
+		}
 	}
 	err = netns_delete_many(names, m, progress, data);
 	free(names);
+	if (!err && unknown_err) {
+		fail_unstash(&unknown);
+		err = unknown_err;
+	}
 	return err;
 }
 
@@ -155,9 +169,10 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_prog
 	struct state_lock global, lock = {-1};
 	struct link_list links = {0};
 	bool have_state = false, have_dir;
+	struct fail_stash pins_why = {0};
 	struct fabric_state st;
 	struct nl_sock s;
-	int err;
+	int err, pins_err = 0;
 
 	*existed = false;
 	*n_nodes = 0;
@@ -185,17 +200,39 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_prog
 		err = fail(err, "cannot list the host's links");
 		goto out_nl;
 	}
-	/* Before the links go: nothing counts a dying node. Pins that are not
-	 * ours stay (and are said to stay), the rest of the fabric goes. */
-	if (fabric_bpf_remove(name) < 0)
-		fail_clear();
+	/*
+	 * Before the links go: nothing counts a dying node. Pins that are not
+	 * ours stay; pins of ours that cannot be removed are reported at the
+	 * end (destroy again removes them), after the rest of the fabric went.
+	 */
+	pins_err = fabric_bpf_remove(name);
+	if (pins_err == -ENOTEMPTY) {
+		fail_clear(); /* someone else's pins in our directory: left alone */
+		pins_err = 0;
+	}
+	fail_stash(&pins_why);
 	err = delete_links(&s, name, have_state ? &st : NULL, &links, existed);
 	if (err)
 		goto out_nl;
-	if (router_netns_owner(name) != NETNS_ABSENT)
+	switch (router_netns_owner(name)) {
+	case NETNS_ABSENT:
+		break;
+	case NETNS_FOREIGN:
+		break; /* not ours: left alone */
+	case NETNS_UNKNOWN:
+		if (!pins_err) {
+			fail_stash(&pins_why); /* the record stays: destroy again finishes */
+			pins_err = -EIO;
+		}
+		break;
+	default:
 		*existed = true;
-	if (cells_delete_router(name) < 0)
-		fail_clear(); /* not ours: left alone */
+		if (cells_delete_router(name) < 0 && !pins_err) {
+			/* Reported at the end; destroy again finishes it. */
+			fail_stash(&pins_why);
+			pins_err = -EIO;
+		}
+	}
 	if (have_state) {
 		err = delete_node_namespaces(&st, &links, progress, data);
 	} else {
@@ -204,6 +241,11 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_prog
 		err = delete_marked_namespaces(name, &found);
 		*existed |= found > 0;
 		*n_nodes = found;
+	}
+	if (!err && pins_err) {
+		/* The record stays: destroy again finishes the pins or the router. */
+		fail_unstash(&pins_why);
+		err = pins_err;
 	}
 	if (!err && have_dir) {
 		/* Host limits back as they were, before the record (and its

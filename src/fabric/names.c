@@ -113,13 +113,14 @@ bool host_veth_slot(const char *ifname, const char *fabric, uint32_t *slot)
 	return true;
 }
 
-bool bridge_cell(const char *ifname, const char *fabric, uint32_t *cell)
+/* "<fabric>-<kind><number>": *num set. */
+static bool kind_number(const char *ifname, const char *fabric, char kind, uint32_t *num)
 {
 	size_t len = strlen(fabric);
 	const char *p = ifname + len + 2;
 	uint32_t v = 0;
 
-	if (strncmp(ifname, fabric, len) || ifname[len] != '-' || ifname[len + 1] != 'c' ||
+	if (strncmp(ifname, fabric, len) || ifname[len] != '-' || ifname[len + 1] != kind ||
 	    *p < '0' || *p > '9' || (p[0] == '0' && p[1]))
 		return false;
 	for (; *p; p++) {
@@ -127,8 +128,18 @@ bool bridge_cell(const char *ifname, const char *fabric, uint32_t *cell)
 			return false;
 		v = v * 10 + (uint32_t)(*p - '0');
 	}
-	*cell = v;
+	*num = v;
 	return true;
+}
+
+bool bridge_cell(const char *ifname, const char *fabric, uint32_t *cell)
+{
+	return kind_number(ifname, fabric, 'c', cell);
+}
+
+bool router_leg_cell(const char *ifname, const char *fabric, uint32_t *cell)
+{
+	return kind_number(ifname, fabric, 'r', cell);
 }
 
 void alias_tag(char *buf, size_t size, const char *fabric, const char *node)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/errors.h"
+#include "fabric/cell.h"
 #include "fabric/ownership.h"
 #include "kernel/netns.h"
 
@@ -33,6 +34,31 @@ bool link_is_fabrics(const struct link_info *li, const char *fabric)
 	return alias_is_ours(li->alias, fabric);
 }
 
+bool link_born_ours(const struct link_info *li, const struct fabric_state *st, const char *name,
+		    const uint8_t mac[6])
+{
+	return !li->alias[0] && li->group == st->group && !strcmp(li->name, name) &&
+	       !memcmp(li->mac, mac, ETH_ALEN_FABRIC);
+}
+
+bool link_is_fabric_link(const struct link_info *li, const struct fabric_state *st)
+{
+	uint8_t mac[6];
+	uint32_t num;
+
+	if (link_is_fabrics(li, st->name))
+		return true;
+	if (bridge_cell(li->name, st->name, &num) && num < ipam_n_cells(&st->ipam))
+		cell_bridge_mac(st, num, mac);
+	else if (router_leg_cell(li->name, st->name, &num) && num < ipam_n_cells(&st->ipam))
+		cell_leg_mac(st, num, mac);
+	else if (host_veth_slot(li->name, st->name, &num) && num < st->ipam.n_slots)
+		fabric_mac(mac, MAC_HOST_END, ipam_addr_of(&st->ipam, num));
+	else
+		return false;
+	return link_born_ours(li, st, li->name, mac);
+}
+
 /* By the mark on lo: ours when it is exactly @want. */
 static enum netns_owner owner_by_mark(const char *name, const char *want)
 {
@@ -44,9 +70,12 @@ static enum netns_owner owner_by_mark(const char *name, const char *want)
 		return NETNS_ABSENT;
 	if (err == -ENOTTY)
 		return NETNS_PLACEHOLDER;
-	if (err || netns_lo_alias(name, alias, sizeof(alias))) {
-		fail_clear(); /* cannot look inside: not proven ours */
-		return NETNS_FOREIGN;
+	if (!err)
+		err = netns_lo_alias(name, alias, sizeof(alias));
+	if (err) {
+		/* Cannot look inside: not proven ours, nor anyone else's. */
+		fail(err, "cannot tell whose namespace \"%s\" is", name);
+		return NETNS_UNKNOWN;
 	}
 	return strcmp(alias, want) ? NETNS_FOREIGN : NETNS_OURS;
 }

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Crashes at every step, deterministically: FABRICCTL_FAILPOINT=crash@K kills
+# fabricctl (SIGKILL, as kill -9) at the K-th step that changes the system
+# (a netlink batch, a namespace made or removed, a record renamed into
+# place, a pin, a counter entry, a tc attach, a sysctl). For each command
+# below K walks 1, 2, ... until the command completes; after each crash the
+# recovery runs and the host must be in order:
+#   create (2 cells)              -> check --repair (odd K) or destroy (even K)
+#   add-node a b                  -> check --repair
+#   add-node c --ip (a new cell)  -> check --repair
+#   del-node a c                  -> check --repair
+#   check --repair (of a fabric missing a namespace, a veth, a bridge)
+#                                 -> check --repair again
+#   destroy                       -> destroy again
+# "In order": `check` exits 0; show -j agrees with the kernel
+# (assert_consistent); no address is given twice; the fabric's host veths,
+# namespaces, counter entries and records all count the same nodes; every
+# node answers its gateway and the other cell; or, after destroy, nothing
+# named after the fabric is left. Prints the number of crash points walked.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+need_root
+command -v bpftool >/dev/null || skip "bpftool is not installed"
+
+F=$(fab_name)
+cleanup_fabric "$F"
+SUBNET=10.219.0.0/25 # cells of 64: cell 0 is .0-.63, cell 1 .64-.127
+GW0=10.219.0.1 GW1=10.219.0.65
+C_ADDR=10.219.0.70 # a node in cell 1
+walked=0
+
+# The number of nodes each piece of the kernel says the fabric has, one line.
+pieces() {
+	local veths netns counters record
+	veths=$(ls /sys/class/net | grep -Ec "^$F-[0-9]+\$" || true)
+	netns=$(ls /run/netns | grep -c "^$F[a-z]" || true)
+	counters=$(bpftool -j map dump pinned "/sys/fs/bpf/fabricctl/$F/counters" 2>/dev/null | jq length)
+	record=$("$FABRICCTL" -j show "$F" | jq '.nodes | length')
+	echo "veths=$veths netns=$netns counters=$counters record=$record"
+}
+
+# in_order WHAT: the fabric is consistent, whole and working.
+in_order() {
+	local what=$1 n addrs p
+	fab check "$F"
+	if [[ $FAB_RC -ne 0 ]]; then
+		_fab_show_run check "$F"
+		fail "$what: check says the fabric is not consistent"
+	fi
+	assert_consistent "$F"
+	fab_ok -j show "$F"
+	n=$(jq '.nodes | length' <<<"$FAB_OUT")
+	addrs=$(jq -r '.nodes[].address' <<<"$FAB_OUT" | sort)
+	assert_eq "$(uniq <<<"$addrs" | grep -c . || true)" "$n" "$what: distinct addresses"
+	p=$(pieces)
+	assert_eq "$p" "veths=$n netns=$n counters=$n record=$n" "$what: pieces of $n nodes"
+	while read -r node cell; do
+		[[ -n $node ]] || continue
+		if [[ $cell == 1 ]]; then
+			ping_ok "$node" "$GW1"
+			ping_ok "$node" "$GW0" # across the router
+		else
+			ping_ok "$node" "$GW0"
+		fi
+	done < <(jq -r '.nodes[] | "\(.name) \(.cell)"' <<<"$FAB_OUT")
+}
+
+# crashed WHAT CMD...: run fabricctl CMD with a crash at step $K; 0 when it
+# was killed, 1 when it completed (K is past its last step).
+crashed() {
+	local rc=0
+	shift
+	FABRICCTL_FAILPOINT="crash@$K" "$FABRICCTL" "$@" >/dev/null 2>&1 || rc=$?
+	[[ $rc -eq 137 ]] && return 0
+	[[ $rc -eq 0 ]] || fail "fabricctl $* with crash@$K: exit $rc, neither killed nor done"
+	return 1
+}
+
+in_show() { "$FABRICCTL" -j show "$F" | jq -e --arg n "$1" '[.nodes[].name] | index($n) != null' >/dev/null; }
+
+fresh() { # a fabric with the nodes NODE...
+	"$FABRICCTL" destroy "$F" >/dev/null 2>&1 || true
+	wait_no_leftovers "$F" 10 || fail "the previous trial's fabric is not gone: $(leftovers "$F")"
+	fab_ok create "$F" --subnet "$SUBNET" --cell-size 64
+	if [[ $# -gt 0 ]]; then fab_ok add-node "$F" "$@"; fi
+	return 0
+}
+
+# ---------------------------------------------------------------- create
+for ((K = 1; ; K++)); do
+	"$FABRICCTL" destroy "$F" >/dev/null 2>&1 || true
+	wait_no_leftovers "$F" 10 || fail "create trial $K: the last fabric is not gone"
+	crashed create create "$F" --subnet "$SUBNET" --cell-size 64 || break
+	walked=$((walked + 1))
+	if [[ ! -e /run/fabricctl/$F/state ]]; then
+		# Killed before the record was written: nothing made, nothing blocks.
+		[[ -z $(leftovers "$F" | grep -v "^state /run/fabricctl/$F\$") ]] ||
+			fail "create crash@$K (no record) left: $(leftovers "$F")"
+		fab_ok create "$F" --subnet "$SUBNET" --cell-size 64
+	elif ((K % 2)); then
+		fab_ok -j list
+		assert_eq "$(jq -r --arg f "$F" '.[] | select(.name == $f) | .status' <<<"$FAB_OUT")" creating \
+			"create crash@$K: list shows the unfinished create"
+		fab_ok check "$F" --repair
+		in_order "create crash@$K, repaired"
+		fab_ok add-node "$F" "${F}a"
+		fab_ok add-node "$F" "${F}c" --ip "$C_ADDR"
+		in_order "create crash@$K, repaired, then add-node"
+	else
+		fab_ok destroy "$F"
+		wait_no_leftovers "$F" 10 || fail "create crash@$K, destroy left: $(leftovers "$F")"
+		fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 # nothing blocks it
+	fi
+done
+log "create: $((K - 1)) crash points"
+
+# -------------------------------------------------------------- add-node
+walk_add() { # NAME ARGS...: crash add-node ARGS at every step
+	local name=$1
+	shift
+	for ((K = 1; ; K++)); do
+		fresh "${F}x"
+		crashed add add-node "$F" "$@" || break
+		walked=$((walked + 1))
+		fab check "$F" --repair
+		[[ $FAB_RC -eq 0 ]] || { _fab_show_run check "$F" --repair; fail "$name crash@$K: repair failed"; }
+		in_order "$name crash@$K"
+		# What was cut short can be done now (nodes that survived are skipped).
+		local args=() a
+		for a in "$@"; do
+			if [[ $a == "$F"* ]] && in_show "$a"; then continue; fi
+			args+=("$a")
+		done
+		[[ ${args[0]:-} == "$F"* ]] && fab_ok add-node "$F" "${args[@]}"
+		in_order "$name crash@$K, added again"
+	done
+	log "$name: $((K - 1)) crash points"
+}
+walk_add "add-node a b" "${F}a" "${F}b"
+walk_add "add-node c (new cell)" "${F}c" --ip "$C_ADDR"
+
+# -------------------------------------------------------------- del-node
+for ((K = 1; ; K++)); do
+	fresh "${F}a" "${F}b"
+	fab_ok add-node "$F" "${F}c" --ip "$C_ADDR"
+	crashed del del-node "$F" "${F}a" "${F}c" || break
+	walked=$((walked + 1))
+	fab_ok check "$F" --repair
+	in_order "del-node crash@$K"
+	fab_ok -j show "$F"
+	# The node not named is kept; the others are gone or whole.
+	jq -e --arg n "${F}b" '[.nodes[].name] | index($n) != null' <<<"$FAB_OUT" >/dev/null ||
+		fail "del-node crash@$K: ${F}b, not named, is gone"
+done
+log "del-node: $((K - 1)) crash points"
+
+# ------------------------------------------------------------ check --repair
+break_fabric() { # a namespace, a veth and cell 1's bridge gone
+	ip link del "$("$FABRICCTL" -j show "$F" | jq -r --arg n "${F}b" '.nodes[] | select(.name == $n) | .host_veth')"
+	ip netns del "${F}a"
+	ip link del "$F-c1"
+	wait_gone "$F-$(("$(cut -d. -f4 <<<"$("$FABRICCTL" -j show "$F" | jq -r --arg n "${F}a" '.nodes[] | select(.name == $n) | .address')")"))" || true
+}
+for ((K = 1; ; K++)); do
+	fresh "${F}a" "${F}b"
+	fab_ok add-node "$F" "${F}c" --ip "$C_ADDR"
+	break_fabric
+	crashed repair check "$F" --repair || break
+	walked=$((walked + 1))
+	fab check "$F" --repair
+	[[ $FAB_RC -eq 0 ]] || { _fab_show_run check "$F" --repair; fail "repair crash@$K: the second repair failed"; }
+	in_order "check --repair crash@$K"
+done
+log "check --repair: $((K - 1)) crash points"
+
+# --------------------------------------------------------------- destroy
+for ((K = 1; ; K++)); do
+	fresh "${F}a" "${F}b"
+	fab_ok add-node "$F" "${F}c" --ip "$C_ADDR"
+	crashed destroy destroy "$F" || break
+	walked=$((walked + 1))
+	fab_ok destroy "$F"
+	wait_no_leftovers "$F" 10 || fail "destroy crash@$K, destroy again left: $(leftovers "$F")"
+done
+log "destroy: $((K - 1)) crash points"
+
+log "crash points walked: $walked"
+[[ $walked -gt 40 ]] || fail "only $walked crash points: the failpoints are not where they should be"
