@@ -403,11 +403,24 @@ finish() {
 		sleep 0.1
 	done
 	[[ -z $rest ]] || fail "destroy left: $(tr '\n' ' ' <<<"$rest")"
-	tagged=$(ip -j link show | jq -r --arg t "fabricctl:$F" '.[] | select((.ifalias // "") == $t or ((.ifalias // "") | startswith($t + ":"))) | .ifname')
+	tagged=$(host_links_json | jq -r --arg t "fabricctl:$F" '.[] | select((.ifalias // "") == $t or ((.ifalias // "") | startswith($t + ":"))) | .ifname')
 	[[ -z $tagged ]] || fail "destroy left links tagged as $F's: $tagged"
 	if [[ -e /run/netns/.fabricctl-$F ]]; then
 		[[ " ${FOREIGN[*]} " == *" ns .fabricctl-$F "* ]] || fail "destroy left the router namespace .fabricctl-$F"
 	fi
+}
+
+# host_links_json: `ip -j link show` of the host, read again when the kernel
+# says the dump was interrupted (a busy host), so that no link is missed.
+host_links_json() {
+	local i out
+	for ((i = 0; i < 10; i++)); do
+		if out=$(ip -j link show 2>"$TEST_TMP/dump.err") && ! grep -q interrupted "$TEST_TMP/dump.err"; then
+			echo "$out"
+			return 0
+		fi
+	done
+	fail "ip -j link show keeps being interrupted: $(cat "$TEST_TMP/dump.err")"
 }
 
 # rename_netns OLD NEW: the same namespace under another name (bind mount).
