@@ -155,6 +155,13 @@ if [[ $integration -eq 1 ]]; then
 		if [[ ! -x $FABRICCTL ]]; then
 			echo "warning: $FABRICCTL is missing: every integration test will fail"
 		fi
+		# The tests use fixed names and subnets: two runs on one host (two
+		# checkouts, two engineers) would fight over them, so they queue.
+		exec 9>"${FABRICCTL_TEST_LOCK:-/tmp/fabricctl-tests.lock}"
+		if ! flock -n 9; then
+			echo "note: another tests/run.sh holds the integration lock; waiting"
+			flock 9
+		fi
 		host_objects >"$RUN_TMP/before"
 		if [[ -s "$RUN_TMP/before" ]]; then
 			echo "note: test-named objects already on the host (ignored):"
