@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/notes.h"
 #include "base/print.h"
 #include "fabric/state.h"
 
@@ -63,5 +64,13 @@ int cmd_read_fabric(const char *fabric, struct fabric_state *st);
 void cmd_progress_begin(const char *verb, size_t total);
 void cmd_progress(size_t done, size_t total, void *data);
 void cmd_progress_end(void);
+
+/*
+ * What a command left in place because it is not (only) the fabric's:
+ * one warning line each on stderr ("fabricctl: destroy lab: left alone:
+ * ..."), and as the JSON array "left" of the command's object.
+ */
+void cmd_print_left(const struct notes *left);
+void cmd_print_left_json(struct printer *p, const struct notes *left);
 
 #endif

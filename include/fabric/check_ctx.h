@@ -3,6 +3,7 @@
 #ifndef FABRICCTL_FABRIC_CHECK_CTX_H
 #define FABRICCTL_FABRIC_CHECK_CTX_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 #include "fabric/cell.h"
@@ -26,6 +27,8 @@ struct check_ctx {
 	size_t n_remove;
 	int *doomed; /* links proven ours, deleted at the end of a repair */
 	size_t n_doomed;
+	char (*doomed_ns)[NAME_MAX + 1]; /* marked namespaces of no node, deleted after them */
+	size_t n_doomed_ns;
 	bool record_changed;
 };
 
@@ -45,11 +48,20 @@ void check_account(struct check_ctx *c, const struct link_info *li);
 void check_doom(struct check_ctx *c, const struct link_info *li);
 bool check_counted(const struct check_ctx *c, int ifindex);
 
-/* Is the route @dst/@len via @gw in the main table of @s's namespace? 1, 0 or -errno. */
+/*
+ * The route @dst/@len via @gw in the main table of @s's namespace:
+ * ROUTE_OURS, ROUTE_NONE, ROUTE_OTHER (another route to @dst/@len at the
+ * same priority holds its place: not ours to replace), or -errno.
+ */
+enum { ROUTE_NONE = 0, ROUTE_OURS = 1, ROUTE_OTHER = 2 };
 int check_has_route(struct nl_sock *s, uint32_t dst, unsigned int len, uint32_t gw);
 
-/* The fabric's pieces: status, pins, router, cells (bridges, legs, addresses), host route. */
+/* The fabric's pieces: status, pins, router, then check_cells(). */
 void check_fabric_pieces(struct check_ctx *c);
+/* Every cell in use: bridge, host address, router leg and gateway, the host's route. */
+void check_cells(struct check_ctx *c);
+/* Namespaces that carry the fabric's mark but are no node of the record (nor its router). */
+void check_marked_namespaces(struct check_ctx *c);
 /* Tagged links nothing accounts for, foreign links in our group or on our bridges, orphaned
  * counters. */
 void check_strays(struct check_ctx *c);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/notes.h"
 #include "fabric/state.h"
 
 #define FABRIC_DEFAULT_MTU 1500
@@ -44,14 +45,21 @@ typedef void (*fabric_progress_cb)(size_t done, size_t total, void *data);
 int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
 		  uint32_t cell_size, bool tune, struct fabric_state *st);
 
+/* What destroy did, and what it left because it is not (only) the fabric's. */
+struct destroy_result {
+	bool existed;	   /* there was anything to remove */
+	size_t n_nodes;	   /* nodes removed: the record's and those found by mark */
+	struct notes left; /* notes_free() it */
+};
+
 /**
  * fabric_destroy() - remove everything fabric @name made: links (by group,
- * in one unregister), namespaces (unmounted as a batch), pins, record, and
- * the host limits it tuned put back.
- * @existed: out, whether there was anything to remove.
- * @n_nodes: out, how many nodes the record held.
+ * in one unregister), namespaces (unmounted as a batch; the record's and
+ * any that carry the fabric's mark), pins, record, and the host limits it
+ * tuned put back. A namespace that holds a link fabricctl did not make,
+ * and pins it did not make, stay: said in @r->left.
  */
-int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_progress_cb progress,
+int fabric_destroy(const char *name, struct destroy_result *r, fabric_progress_cb progress,
 		   void *data);
 
 /**
@@ -85,9 +93,10 @@ int fabric_node_remake(struct fabric_state *st, struct nl_sock *s, struct cell_s
  * fabric_del_nodes() - delete the nodes of @st at @nodes (pointers into
  * st->nodes; invalid after the call): their veths in one group delete,
  * their namespaces unmounted, their counters and leases released, the
- * record saved.
+ * record saved. A namespace that holds a link fabricctl did not make
+ * stays (the node still goes): said in @left (may be NULL).
  */
 int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t n,
-		     fabric_progress_cb progress, void *data);
+		     struct notes *left, fabric_progress_cb progress, void *data);
 
 #endif

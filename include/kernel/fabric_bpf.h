@@ -41,9 +41,17 @@ struct fabric_bpf {
  */
 int fabric_bpf_create(const char *fabric, unsigned int max_nodes);
 
-/* Which pins exist: bit 0 the counters map, bit 1 the ingress program, bit 2 egress. */
+/*
+ * Which pins exist and hold the object fabricctl pins there (proven by its
+ * kind, BPF type and object name): bit 0 the counters map, bit 1 the
+ * ingress program, bit 2 egress.
+ */
 unsigned int fabric_bpf_pins_present(const char *fabric);
 #define FABRIC_PINS_ALL 7u
+/* The same bits for pins that hold something else: never unpinned by fabricctl. */
+unsigned int fabric_bpf_pins_foreign(const char *fabric);
+/* The pin name of bit @i, or NULL. */
+const char *fabric_bpf_pin_name(unsigned int i);
 
 /**
  * fabric_bpf_restore() - pin again what is missing of @fabric's objects.
@@ -55,7 +63,11 @@ unsigned int fabric_bpf_pins_present(const char *fabric);
 int fabric_bpf_restore(const char *fabric, unsigned int max_nodes, const int *ifindexes, size_t n,
 		       bool *kept);
 
-/* Unpin everything of @fabric; 0 when nothing was pinned (idempotent). */
+/*
+ * Unpin what is proven @fabric's and remove its directory; 0 when nothing
+ * was pinned (idempotent). -ENOTEMPTY (with a message naming the
+ * directory) when objects fabricctl did not pin are left there.
+ */
 int fabric_bpf_remove(const char *fabric);
 
 /* Open the pinned program and maps: 0 or -errno (-ENOENT if not pinned). */

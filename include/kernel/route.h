@@ -15,6 +15,6 @@ uint32_t route_dump(struct nl_sock *s);
 int route_parse(const struct nlmsghdr *nlh, uint32_t *dst, unsigned int *len, uint32_t *table);
 /* route_parse() and the gateway (0 when none; @gateway may be NULL). */
 int route_parse_full(const struct nlmsghdr *nlh, uint32_t *dst, unsigned int *len, uint32_t *table,
-		     uint32_t *gateway);
+		     uint32_t *gateway, uint32_t *priority);
 
 #endif

@@ -158,3 +158,19 @@ void cmd_progress_end(void)
 		fputs("\r\033[K", stderr);
 	progress.on = false;
 }
+
+void cmd_print_left(const struct notes *left)
+{
+	for (size_t i = 0; i < left->n; i++)
+		fprintf(stderr, "fabricctl: %s: left alone: %s\n", context, left->text[i]);
+}
+
+void cmd_print_left_json(struct printer *p, const struct notes *left)
+{
+	if (!left->n)
+		return;
+	print_open_array(p, "left");
+	for (size_t i = 0; i < left->n; i++)
+		print_string(p, NULL, NULL, left->text[i]);
+	print_close_array(p);
+}

@@ -20,7 +20,11 @@ static const char del_help[] =
 	"counters. Their addresses become free for later nodes. Every NODE must belong\n"
 	"to FABRIC, or nothing is deleted.\n"
 	"\n"
-	"With -j: {fabric, deleted: [NODE...], seconds}.\n";
+	"A node's namespace that holds a link fabricctl did not make is left in\n"
+	"place (the node still leaves the fabric), with a warning naming it.\n"
+	"\n"
+	"With -j: {fabric, deleted: [NODE...], seconds, left}; \"left\" lists those\n"
+	"warnings when there are any.\n";
 
 static int del_option(int c, const char *arg, void *ctx)
 {
@@ -47,10 +51,12 @@ static int find_nodes(struct fabric_state *st, char **names, size_t n, bool all,
 	return 0;
 }
 
-static void print_deleted(const char *fabric, char **deleted, size_t n, double seconds)
+static void print_deleted(const char *fabric, char **deleted, size_t n, double seconds,
+			  const struct notes *left)
 {
 	struct printer p;
 
+	cmd_print_left(left);
 	if (cli_out.quiet && !cli_out.json)
 		return;
 	cli_printer(&p);
@@ -65,6 +71,7 @@ static void print_deleted(const char *fabric, char **deleted, size_t n, double s
 	else
 		print_text(&p, "deleted %zu nodes from %s in ", n, fabric);
 	print_double(&p, "seconds", n == 1 ? NULL : "%.2f s\n", seconds);
+	cmd_print_left_json(&p, left);
 	print_close_object(&p);
 	print_end(&p);
 }
@@ -77,6 +84,7 @@ int cmd_del_node(int argc, char **argv)
 		{0},
 	};
 	struct fabric_node **nodes = NULL;
+	struct notes left = {0};
 	char **deleted = NULL;
 	struct state_lock lock;
 	struct fabric_state st;
@@ -125,10 +133,11 @@ int cmd_del_node(int argc, char **argv)
 		deleted[i] = strdup(nodes[i]->name);
 	start = mono_now();
 	cmd_progress_begin("deleting", n);
-	err = fabric_del_nodes(&st, nodes, n, cmd_progress, NULL);
+	err = fabric_del_nodes(&st, nodes, n, &left, cmd_progress, NULL);
 	cmd_progress_end();
 	if (!err)
-		print_deleted(fabric, deleted, n, seconds_since(&start));
+		print_deleted(fabric, deleted, n, seconds_since(&start), &left);
+	notes_free(&left);
 	for (size_t i = 0; i < n; i++)
 		free(deleted[i]);
 out:

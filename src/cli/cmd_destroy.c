@@ -17,13 +17,18 @@ static const char destroy_help[] =
 	"fabric's own are never touched. Destroying a fabric that does not exist\n"
 	"succeeds and says there was nothing to remove.\n"
 	"\n"
-	"With -j: {fabric, destroyed, nodes}.\n";
+	"A namespace that holds a link fabricctl did not make, and objects pinned\n"
+	"in the fabric's bpffs directory that it did not pin, are left in place:\n"
+	"each is named in a warning (\"left alone: ...\") and destroy still\n"
+	"succeeds.\n"
+	"\n"
+	"With -j: {fabric, destroyed, nodes, left}; \"left\" (when anything was left)\n"
+	"lists those warnings.\n";
 
 int cmd_destroy(int argc, char **argv)
 {
+	struct destroy_result r = {0};
 	struct printer p;
-	bool existed;
-	size_t n_nodes;
 	int first, err;
 
 	err = cmd_parse_help_only(argc, argv, destroy_help, &first);
@@ -36,23 +41,31 @@ int cmd_destroy(int argc, char **argv)
 		return err;
 	cmd_context("destroy", argv[first]);
 	cmd_progress_begin("removing", 0);
-	err = fabric_destroy(argv[first], &existed, &n_nodes, cmd_progress, NULL);
+	err = fabric_destroy(argv[first], &r, cmd_progress, NULL);
 	cmd_progress_end();
-	if (err)
+	if (err) {
+		notes_free(&r.left);
 		return err;
-	if (cli_out.quiet && !cli_out.json)
+	}
+	cmd_print_left(&r.left);
+	if (cli_out.quiet && !cli_out.json) {
+		notes_free(&r.left);
 		return 0;
+	}
 	cli_printer(&p);
 	print_open_object(&p, NULL);
-	print_string(&p, "fabric",
-		     existed ? "destroyed fabric %s " : "fabric %s does not exist: ", argv[first]);
-	print_bool(&p, "destroyed", NULL, existed);
-	if (existed)
-		print_text(&p, "(%zu node%s)\n", n_nodes, n_nodes == 1 ? "" : "s");
+	print_string(
+		&p, "fabric",
+		r.existed ? "destroyed fabric %s " : "fabric %s does not exist: ", argv[first]);
+	print_bool(&p, "destroyed", NULL, r.existed);
+	if (r.existed)
+		print_text(&p, "(%zu node%s)\n", r.n_nodes, r.n_nodes == 1 ? "" : "s");
 	else
 		print_text(&p, "nothing to destroy\n");
-	print_uint(&p, "nodes", NULL, n_nodes);
+	print_uint(&p, "nodes", NULL, r.n_nodes);
+	cmd_print_left_json(&p, &r.left);
 	print_close_object(&p);
 	print_end(&p);
+	notes_free(&r.left);
 	return 0;
 }

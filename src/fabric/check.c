@@ -15,6 +15,7 @@
 #include "base/errors.h"
 #include "base/timeutil.h"
 #include "fabric/check_ctx.h"
+#include "fabric/namespaces.h"
 #include "fabric/fabric.h"
 #include "fabric/link_delete.h"
 #include "kernel/bpf_counters.h"
@@ -188,6 +189,7 @@ static void ctx_free(struct check_ctx *c)
 	free(c->counted);
 	free(c->to_remove);
 	free(c->doomed);
+	free(c->doomed_ns);
 	nl_close(&c->s);
 }
 
@@ -240,7 +242,8 @@ static int remove_nodes(struct check_ctx *c)
 
 		for (size_t i = 0; veths && i < m; i++)
 			host_veth_name(veths[i], c->st->name, c->to_remove[i]->slot);
-		err = fabric_del_nodes(c->st, c->to_remove, m, NULL, NULL); /* saves the record */
+		err = fabric_del_nodes(c->st, c->to_remove, m, NULL, NULL,
+				       NULL); /* saves the record */
 		if (!err && veths)
 			wait_links_gone(&c->s, veths, m);
 		free(veths);
@@ -249,6 +252,18 @@ static int remove_nodes(struct check_ctx *c)
 		free(names[i]);
 	free(names);
 	return err;
+}
+
+/* Marked namespaces of no node: after the links, so that each holds only lo. */
+static void delete_doomed_namespaces(struct check_ctx *c)
+{
+	const char **names = calloc(c->n_doomed_ns, sizeof(*names));
+
+	for (size_t i = 0; names && i < c->n_doomed_ns; i++)
+		names[i] = c->doomed_ns[i];
+	if (!names || fabric_netns_delete(c->st->name, names, c->n_doomed_ns, NULL, NULL, NULL))
+		fail_clear(); /* the second look tells what is left */
+	free(names);
 }
 
 /* One look (and with @repair the fixes). */
@@ -269,8 +284,11 @@ static int check_pass(struct fabric_state *st, bool repair, struct check_report 
 	check_fabric_pieces(&c);
 	check_nodes(&c);
 	check_strays(&c);
+	check_marked_namespaces(&c);
 	if (repair && c.n_doomed && fabric_links_delete(&c.s, c.doomed, c.n_doomed))
 		fail_clear(); /* the second look tells what is left */
+	if (repair && c.n_doomed_ns)
+		delete_doomed_namespaces(&c);
 	if (repair && c.n_remove)
 		err = remove_nodes(&c);
 	else if (repair && c.record_changed)

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The fabric's own pieces: an unfinished create, the three pins, the router
- * namespace, every cell's bridge (its address in cell 0) and router leg
- * (the gateway inside the router), the host's route; and what is stray:
- * tagged links nothing accounts for, foreign links in the fabric's group
- * or on its bridges (named, left alone), orphaned counter entries.
+ * The fabric's own pieces: an unfinished create, the pins, the router
+ * namespace (the cells are in check_cells.c); and what is stray: tagged
+ * links nothing accounts for, foreign links in the fabric's group or on its
+ * bridges (named, left alone), orphaned counter entries, namespaces that
+ * carry the fabric's mark but are no node the record holds.
  */
 #include <errno.h>
 #include <linux/rtnetlink.h>
@@ -16,79 +16,13 @@
 #include "bpf_shared/fabric_counters.h"
 #include "fabric/check_ctx.h"
 #include "fabric/link_delete.h"
+#include "fabric/names.h"
+#include "fabric/namespaces.h"
 #include "fabric/ownership.h"
 #include "kernel/addr.h"
 #include "kernel/bpf_counters.h"
 #include "kernel/netns.h"
 #include "kernel/route.h"
-
-/* Addresses of one namespace: (address, length, ifindex). */
-struct addr_seen {
-	uint32_t addr;
-	unsigned int len;
-	int ifindex;
-};
-
-struct addr_list {
-	struct addr_seen *a;
-	size_t n, cap;
-};
-
-static int addr_list_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct addr_list *l = data;
-	struct addr_seen seen;
-
-	if (addr_parse(nlh, &seen.addr, &seen.len, &seen.ifindex))
-		return 0;
-	if (ARRAY_RESERVE(l->a, l->cap, l->n))
-		return -ENOMEM;
-	l->a[l->n++] = seen;
-	return 0;
-}
-
-static int read_addrs(struct nl_sock *s, struct addr_list *l)
-{
-	memset(l, 0, sizeof(*l));
-	addr_dump(s);
-	return nl_dump(s, addr_list_cb, l);
-}
-
-static bool has_addr(const struct addr_list *l, int ifindex, uint32_t addr, unsigned int len)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (l->a[i].ifindex == ifindex && l->a[i].addr == addr && l->a[i].len == len)
-			return true;
-	return false;
-}
-
-struct route_want {
-	uint32_t dst, gw;
-	unsigned int len;
-	bool found;
-};
-
-static int route_want_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct route_want *w = data;
-	uint32_t dst, table, gw;
-	unsigned int len;
-
-	if (route_parse_full(nlh, &dst, &len, &table, &gw) == 0 && table == RT_TABLE_MAIN &&
-	    dst == w->dst && len == w->len && gw == w->gw)
-		w->found = true;
-	return 0;
-}
-
-int check_has_route(struct nl_sock *s, uint32_t dst, unsigned int len, uint32_t gw)
-{
-	struct route_want w = {dst, gw, len, false};
-	int err;
-
-	route_dump(s);
-	err = nl_dump(s, route_want_cb, &w);
-	return err ? err : w.found;
-}
 
 static void check_status(struct check_ctx *c)
 {
@@ -103,23 +37,34 @@ static void check_status(struct check_ctx *c)
 
 static void check_pins(struct check_ctx *c)
 {
-	static const char *const names[] = {FABRIC_PIN_COUNTERS, FABRIC_PIN_PROG_INGRESS,
-					    FABRIC_PIN_PROG_EGRESS};
 	unsigned int have = fabric_bpf_pins_present(c->st->name);
+	unsigned int foreign = fabric_bpf_pins_foreign(c->st->name);
 	int *ifindexes;
 	size_t n = 0;
 	bool kept;
 
 	if (have == FABRIC_PINS_ALL && c->fb)
 		return;
-	for (unsigned int i = 0; i < 3; i++)
-		if (!(have & (1u << i)))
-			check_add(c, "missing_pin", NULL, names[i],
-				  "the pinned %s of fabric \"%s\" is gone", names[i], c->st->name);
+	for (unsigned int i = 0; fabric_bpf_pin_name(i); i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s/%s", BPF_PIN_ROOT, c->st->name,
+			 fabric_bpf_pin_name(i));
+		if (foreign & (1u << i))
+			check_add_foreign(c, "foreign_pin", NULL, path,
+					  "pinned there is an object fabricctl did not make: left "
+					  "alone; remove it, then check --repair");
+		else if (!(have & (1u << i)))
+			check_add(c, "missing_pin", NULL, fabric_bpf_pin_name(i),
+				  "the pinned %s of fabric \"%s\" is gone", fabric_bpf_pin_name(i),
+				  c->st->name);
+	}
 	if (have == FABRIC_PINS_ALL)
 		check_add(c, "unusable_pins", NULL, BPF_PIN_ROOT,
 			  "the pins of fabric \"%s\" cannot be opened (another fabricctl's?)",
 			  c->st->name);
+	if (foreign && !(have ^ foreign ^ FABRIC_PINS_ALL))
+		return; /* nothing of ours is missing: the foreign ones stay */
 	if (!c->repair)
 		return;
 	ifindexes = calloc(c->st->n_nodes + 1, sizeof(*ifindexes));
@@ -180,219 +125,6 @@ static void check_router(struct check_ctx *c)
 			c->record_changed = true;
 		fail_clear();
 	}
-}
-
-/*
- * Is cell @cell in use: cell 0, or a cell holding a complete node? A cell
- * whose only nodes are half made goes with them (its links are strays).
- */
-static bool cell_in_use(const struct fabric_state *st, uint32_t cell)
-{
-	if (cell == 0)
-		return true;
-	for (size_t i = 0; i < st->n_nodes; i++)
-		if (node_ready(&st->nodes[i]) && ipam_cell_of(&st->ipam, st->nodes[i].slot) == cell)
-			return true;
-	return false;
-}
-
-/* A link of ours cut short before its tag: tagged now (@tag NULL: the fabric's own). */
-static void tag_it(struct check_ctx *c, const struct link_info *li, const char *tag)
-{
-	char fabric_tag[ALIAS_TAG_MAX];
-	struct check_problem *p;
-
-	p = check_add(c, "untagged_link", NULL, li->name,
-		      "made by fabricctl but not tagged yet (a command was cut short)");
-	if (!c->repair || !p)
-		return;
-	if (!tag) {
-		alias_tag(fabric_tag, sizeof(fabric_tag), c->st->name, NULL);
-		tag = fabric_tag;
-	}
-	link_set_tag(&c->s, li->ifindex, tag, false);
-	nl_run(&c->s, NULL, NULL);
-	fail_clear();
-}
-
-static void fix_up(struct check_ctx *c, struct check_problem *p, int ifindex)
-{
-	if (!c->repair || !p)
-		return;
-	link_set_up(&c->s, ifindex);
-	nl_run(&c->s, NULL, NULL);
-	fail_clear();
-}
-
-/* Cell @cell's router leg: the host end on the bridge, the gateway inside. */
-static void check_leg(struct check_ctx *c, uint32_t cell, const struct link_info *br,
-		      const struct addr_list *router_addrs, struct nl_sock *router)
-{
-	const struct fabric_state *st = c->st;
-	char leg[IFNAMSIZ], inside[IFNAMSIZ], tag[ALIAS_TAG_MAX];
-	uint32_t gw = ipam_addr_of(&st->ipam, ipam_cell_gateway_slot(&st->ipam, cell));
-	unsigned int plen = ipam_cell_prefix_len(&st->ipam);
-	const struct link_info *li;
-	struct link_info in;
-	struct check_problem *p;
-	uint8_t mac[6];
-
-	router_leg_name(leg, st->name, cell);
-	router_if_name(inside, cell);
-	router_alias(tag, sizeof(tag), st->name);
-	li = check_link_by_name(c, leg);
-	cell_leg_mac(st, cell, mac);
-	if (li && link_born_ours(li, st, leg, mac))
-		tag_it(c, li, tag);
-	else if (li && !link_is_fabrics(li, st->name)) {
-		check_add_foreign(c, "foreign_link", NULL, leg,
-				  "a link named like cell %u's router leg is not the fabric's",
-				  cell);
-		return;
-	}
-	check_account(c, li);
-	if (!li || !router || link_get_one(router, inside, &in) < 0) {
-		fail_clear();
-		p = check_add(c, "missing_leg", NULL, leg, "cell %u's router leg is gone", cell);
-		if (c->repair && p && router) {
-			if (li) {
-				int ifindex = li->ifindex;
-
-				fabric_links_delete(&c->s, &ifindex, 1); /* tagged ours */
-			}
-			cells_make_leg(&c->cells, cell, br->ifindex);
-			fail_clear();
-		}
-		return;
-	}
-	if (li->master != br->ifindex) {
-		p = check_add(c, "not_enslaved", NULL, leg, "not a port of cell %u's bridge", cell);
-		if (c->repair && p) {
-			link_set_master(&c->s, li->ifindex, br->ifindex);
-			nl_run(&c->s, NULL, NULL);
-			fail_clear();
-		}
-	}
-	if (!(li->flags & IFF_UP))
-		fix_up(c, check_add(c, "link_down", NULL, leg, "the router leg is down"),
-		       li->ifindex);
-	if (!(in.flags & IFF_UP)) {
-		p = check_add(c, "link_down", NULL, inside, "the router's end of the leg is down");
-		if (c->repair && p) {
-			link_set_up(router, in.ifindex);
-			nl_run(router, NULL, NULL);
-			fail_clear();
-		}
-	}
-	if (!has_addr(router_addrs, in.ifindex, gw, plen)) {
-		char a[INET_ADDRSTRLEN];
-
-		p = check_add(c, "missing_gateway", NULL, inside,
-			      "cell %u's gateway %s/%u is gone from the router", cell,
-			      ipv4_addr_format(gw, a), plen);
-		if (c->repair && p) {
-			addr_add(router, in.ifindex, gw, plen);
-			nl_run(router, NULL, NULL);
-			fail_clear();
-		}
-	}
-}
-
-/* Every cell in use: its bridge, cell 0's host address, the legs, the host's route. */
-static void check_cells(struct check_ctx *c)
-{
-	const struct fabric_state *st = c->st;
-	bool multi = ipam_multi_cell(&st->ipam);
-	struct addr_list host_addrs, router_addrs = {0};
-	struct nl_sock *router = NULL;
-	char br[IFNAMSIZ], a[INET_ADDRSTRLEN], cidr[IPV4_PREFIX_STRLEN];
-	struct check_problem *p;
-	uint8_t mac[6];
-
-	if (read_addrs(&c->s, &host_addrs)) {
-		fail_clear();
-		memset(&host_addrs, 0, sizeof(host_addrs));
-	}
-	if (multi && router_netns_owner(st->name) == NETNS_OURS &&
-	    cells_router_socket(&c->cells, &router) == 0 && read_addrs(router, &router_addrs)) {
-		memset(&router_addrs, 0, sizeof(router_addrs));
-	}
-	fail_clear();
-	for (uint32_t cell = 0; cell < ipam_n_cells(&st->ipam); cell++) {
-		const struct link_info *li;
-
-		if (!cell_in_use(st, cell))
-			continue;
-		bridge_name(br, st->name, cell);
-		li = check_link_by_name(c, br);
-		cell_bridge_mac(st, cell, mac);
-		if (li && !strcmp(li->kind, "bridge") && link_born_ours(li, st, br, mac))
-			tag_it(c, li, NULL);
-		else if (li && (strcmp(li->kind, "bridge") || !link_is_fabrics(li, st->name))) {
-			check_add_foreign(c, "foreign_bridge", NULL, br,
-					  "a link named like cell %u's bridge is not the fabric's",
-					  cell);
-			continue;
-		}
-		if (!li) {
-			p = check_add(c, "missing_bridge", NULL, br, "cell %u has no bridge", cell);
-			if (c->repair && p) {
-				char leg[IFNAMSIZ];
-				const struct link_info *l;
-
-				/* A leg left from the old bridge is in the way of the new one's. */
-				router_leg_name(leg, st->name, cell);
-				l = check_link_by_name(c, leg);
-				if (l && link_is_fabrics(l, st->name)) {
-					int ifindex = l->ifindex;
-
-					check_account(c, l);
-					fabric_links_delete(&c->s, &ifindex, 1);
-				}
-				cells_bridge(&c->cells, cell); /* bridge, addresses, leg, route */
-				fail_clear();
-			}
-			continue;
-		}
-		check_account(c, li);
-		if (!(li->flags & IFF_UP))
-			fix_up(c, check_add(c, "link_down", NULL, br, "the bridge is down"),
-			       li->ifindex);
-		if (cell == 0) {
-			unsigned int plen;
-			uint32_t host = cell_host_addr(st, &plen);
-
-			if (!has_addr(&host_addrs, li->ifindex, host, plen)) {
-				p = check_add(c, multi ? "missing_host_address" : "missing_gateway",
-					      NULL, br, "%s/%u is gone from the bridge",
-					      ipv4_addr_format(host, a), plen);
-				if (c->repair && p) {
-					addr_add(&c->s, li->ifindex, host, plen);
-					nl_run(&c->s, NULL, NULL);
-					fail_clear();
-				}
-			}
-		}
-		if (multi)
-			check_leg(c, cell, li, &router_addrs, router);
-	}
-	if (multi) {
-		uint32_t gw0 = ipam_addr_of(&st->ipam, ipam_cell_gateway_slot(&st->ipam, 0));
-
-		if (check_has_route(&c->s, st->subnet.addr, st->subnet.len, gw0) == 0) {
-			p = check_add(c, "missing_host_route", NULL,
-				      ipv4_prefix_format(&st->subnet, cidr),
-				      "the host's route to the fabric via %s is gone",
-				      ipv4_addr_format(gw0, a));
-			if (c->repair && p) {
-				route_add(&c->s, st->subnet.addr, st->subnet.len, gw0);
-				nl_run(&c->s, NULL, NULL);
-			}
-		}
-		fail_clear();
-	}
-	free(host_addrs.a);
-	free(router_addrs.a);
 }
 
 void check_fabric_pieces(struct check_ctx *c)
@@ -474,4 +206,57 @@ void check_strays(struct check_ctx *c)
 		}
 	}
 	free(owners);
+}
+
+/* Names the node checks and the router check already looked at. */
+static bool known_netns(const char *name, void *data)
+{
+	const struct check_ctx *c = data;
+	char router[64];
+
+	router_netns_name(router, sizeof(router), c->st->name);
+	return !strcmp(name, router) || state_find_node(c->st, name);
+}
+
+void check_marked_namespaces(struct check_ctx *c)
+{
+	struct marked_netns *found;
+	size_t n;
+
+	if (marked_netns_find(c->st->name, known_netns, c, &found, &n)) {
+		fail_clear();
+		return;
+	}
+	if (c->repair && n)
+		c->doomed_ns = calloc(n, sizeof(*c->doomed_ns));
+	for (size_t i = 0; i < n; i++) {
+		const struct marked_netns *m = &found[i];
+		char first[IFNAMSIZ];
+		int k = netns_foreign_links(m->name, c->st->name, first);
+		struct check_problem *p;
+
+		fail_clear();
+		if (k > 0) {
+			check_add_foreign(
+				c, "foreign_link", NULL, first,
+				"in namespace \"%s\", which carries the fabric's mark but is no "
+				"node of it: left alone, and the namespace with it",
+				m->name);
+			continue;
+		}
+		if (k < 0)
+			continue; /* gone, or unreadable: not claimed */
+		if (m->router)
+			p = check_add(c, "stray_namespace", NULL, m->name,
+				      "a router namespace of the fabric under another name");
+		else
+			p = check_add(c, "stray_namespace", NULL, m->name,
+				      "marked as node \"%s\" of the fabric, which the record does "
+				      "not hold",
+				      m->node);
+		if (p && c->doomed_ns)
+			snprintf(c->doomed_ns[c->n_doomed_ns++], sizeof(c->doomed_ns[0]), "%s",
+				 m->name);
+	}
+	free(found);
 }

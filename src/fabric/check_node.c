@@ -26,7 +26,10 @@
 /* What a node's namespace holds, read through a socket inside it. */
 struct inside {
 	struct link_info eth0;
-	bool have_eth0, have_addr, have_route;
+	bool have_eth0, have_addr;
+	int route;		      /* ROUTE_OURS, ROUTE_NONE or ROUTE_OTHER */
+	int n_foreign;		      /* links fabricctl did not make, eth0 aside */
+	char foreign_first[IFNAMSIZ]; /* the first of them */
 };
 
 struct addr_want {
@@ -49,6 +52,35 @@ static int addr_want_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/* The namespace's links: eth0, and any other that is neither lo nor tagged ours. */
+static int probe_links(struct nl_sock *ns, const struct fabric_state *st, struct inside *in)
+{
+	struct link_list links = {0};
+	char tag[ALIAS_TAG_MAX];
+	size_t len;
+	int err = link_dump_all(ns, &links);
+
+	if (err)
+		return err;
+	alias_tag(tag, sizeof(tag), st->name, NULL);
+	len = strlen(tag);
+	for (size_t i = 0; i < links.n; i++) {
+		const struct link_info *li = &links.links[i];
+
+		if (!strcmp(li->name, NODE_IFNAME)) {
+			in->eth0 = *li;
+			in->have_eth0 = true;
+		} else if (strcmp(li->name, "lo") && (strncmp(li->alias, tag, len) ||
+						      (li->alias[len] && li->alias[len] != ':'))) {
+			if (!in->n_foreign++)
+				snprintf(in->foreign_first, sizeof(in->foreign_first), "%s",
+					 li->name);
+		}
+	}
+	link_list_free(&links);
+	return 0;
+}
+
 static int probe_inside(struct nl_sock *ns, const struct fabric_state *st,
 			const struct fabric_node *node, struct inside *in)
 {
@@ -57,12 +89,9 @@ static int probe_inside(struct nl_sock *ns, const struct fabric_state *st,
 	int err;
 
 	memset(in, 0, sizeof(*in));
-	err = link_get_one(ns, NODE_IFNAME, &in->eth0);
-	if (err == -ENODEV)
-		return 0;
-	if (err)
+	err = probe_links(ns, st, in);
+	if (err || !in->have_eth0)
 		return err;
-	in->have_eth0 = true;
 	w.ifindex = in->eth0.ifindex;
 	addr_dump(ns);
 	err = nl_dump(ns, addr_want_cb, &w);
@@ -72,8 +101,72 @@ static int probe_inside(struct nl_sock *ns, const struct fabric_state *st,
 	err = check_has_route(ns, 0, 0, cell_gateway_of(st, node->slot));
 	if (err < 0)
 		return err;
-	in->have_route = err == 1;
+	in->route = err;
 	return 0;
+}
+
+/*
+ * eth0 as add-node makes it, before its tag: no alias, the MAC fabricctl
+ * derives from the node's address, and the peer of the node's host veth.
+ */
+static bool eth0_born_ours(const struct fabric_state *st, const struct fabric_node *node,
+			   const struct link_info *eth0, const struct link_info *veth)
+{
+	uint8_t mac[6];
+
+	fabric_mac(mac, MAC_HOLDER, ipam_addr_of(&st->ipam, node->slot));
+	return !eth0->alias[0] && !memcmp(eth0->mac, mac, sizeof(mac)) &&
+	       eth0->ifindex == veth->peer_ifindex;
+}
+
+/* Links in the node's namespace that fabricctl did not make: named, left alone. */
+static void report_foreign_inside(struct check_ctx *c, const struct fabric_node *node,
+				  const struct inside *in)
+{
+	if (in->n_foreign)
+		check_add_foreign(c, "foreign_link", node->name, in->foreign_first,
+				  "%d link%s in the node's namespace that fabricctl did not make: "
+				  "left alone (del-node and destroy leave this namespace)",
+				  in->n_foreign, in->n_foreign == 1 ? "" : "s");
+}
+
+/*
+ * A node whose host veth is gone: is a link that is not ours named eth0 in
+ * its namespace? Then a new veth cannot be made into it: said, left alone.
+ */
+static bool foreign_eth0(struct check_ctx *c, const struct fabric_node *node)
+{
+	char tag[ALIAS_TAG_MAX];
+	struct inside in;
+	struct nl_sock ns;
+	int fd = netns_open(node->name), err;
+	bool foreign = false;
+
+	if (fd < 0) {
+		fail_clear();
+		return false;
+	}
+	err = netns_socket(fd, &ns);
+	close(fd);
+	if (err) {
+		fail_clear();
+		return false;
+	}
+	memset(&in, 0, sizeof(in));
+	node_alias(tag, sizeof(tag), c->st->name, node->name);
+	if (probe_links(&ns, c->st, &in) == 0) {
+		foreign = in.have_eth0 && strcmp(in.eth0.alias, tag);
+		if (foreign)
+			check_add_foreign(
+				c, "foreign_eth0", node->name, NODE_IFNAME,
+				"a link named eth0 in the node's namespace that fabricctl "
+				"did not make: left alone; remove it, then check --repair "
+				"makes the node's veth again");
+		report_foreign_inside(c, node, &in);
+	}
+	fail_clear();
+	nl_close(&ns);
+	return foreign;
 }
 
 static void to_remove(struct check_ctx *c, struct fabric_node *node)
@@ -170,7 +263,24 @@ static bool check_inside(struct check_ctx *c, struct fabric_node *node, const st
 		fail_clear();
 		goto out;
 	}
-	if (!in.have_eth0 || in.eth0.ifindex != li->peer_ifindex || strcmp(in.eth0.alias, tag)) {
+	report_foreign_inside(c, node, &in);
+	if (in.have_eth0 && eth0_born_ours(st, node, &in.eth0, li)) {
+		/* Made by fabricctl, cut short before its tag. */
+		p = check_add(c, "untagged_link", node->name, NODE_IFNAME,
+			      "made by fabricctl but not tagged yet (a command was cut short)");
+		if (c->repair && p) {
+			link_set_tag(&ns, in.eth0.ifindex, tag, fabric_has_ipv6_mtu(st));
+			nl_run(&ns, NULL, NULL);
+			fail_clear();
+		}
+	} else if (in.have_eth0 && strcmp(in.eth0.alias, tag)) {
+		check_add_foreign(
+			c, "foreign_eth0", node->name, NODE_IFNAME,
+			"a link named eth0 in the node's namespace that fabricctl did not "
+			"make: left alone");
+		goto out;
+	}
+	if (!in.have_eth0 || in.eth0.ifindex != li->peer_ifindex) {
 		p = check_add(c, "missing_eth0", node->name, NODE_IFNAME,
 			      "the node's end of its veth is gone or not ours");
 		if (c->repair && p) {
@@ -197,7 +307,12 @@ static bool check_inside(struct check_ctx *c, struct fabric_node *node, const st
 			nl_run(&ns, NULL, NULL);
 		}
 	}
-	if (!in.have_route) {
+	if (in.route == ROUTE_OTHER) {
+		check_add_foreign(c, "foreign_route", node->name, "default",
+				  "the node's default route is not the one via %s that fabricctl "
+				  "made: left alone",
+				  ipv4_addr_format(cell_gateway_of(st, node->slot), a));
+	} else if (in.route == ROUTE_NONE) {
 		p = check_add(c, "missing_route", node->name, NODE_IFNAME,
 			      "its default route via %s is gone",
 			      ipv4_addr_format(cell_gateway_of(st, node->slot), a));
@@ -338,6 +453,8 @@ static void check_node(struct check_ctx *c, struct fabric_node *node)
 		return;
 	}
 	if (!veth_ok) {
+		if (foreign_eth0(c, node))
+			return;
 		p = check_add(c, "missing_veth", node->name, veth, "its veth is gone");
 		remake(c, node, true, p);
 		return;

@@ -18,6 +18,7 @@
 #include "base/errors.h"
 #include "fabric/fabric.h"
 #include "fabric/link_delete.h"
+#include "fabric/namespaces.h"
 #include "fabric/ownership.h"
 #include "fabric/subnet.h"
 #include "kernel/fabric_bpf.h"
@@ -113,20 +114,21 @@ int fabric_links_delete(struct nl_sock *s, const int *ifindexes, size_t n)
 	return err;
 }
 
-/* The namespaces of @n nodes that are proven theirs; others that took a name stay. */
+/*
+ * The namespaces of @n nodes that are proven theirs; others that took a
+ * name stay, and so does one that holds a link fabricctl did not make.
+ */
 static int delete_namespaces(const struct fabric_state *st, struct fabric_node *const *nodes,
-			     size_t n, const bool *veth_alive, fabric_progress_cb progress,
-			     void *data)
+			     size_t n, const bool *veth_alive, struct notes *left,
+			     fabric_progress_cb progress, void *data)
 {
 	const char **names = calloc(n + 1, sizeof(*names));
+	struct fail_stash unknown = {0};
+	int err, unknown_err = 0;
 	size_t m = 0;
-	int err;
 
 	if (!names)
 		return fail(-ENOMEM, "cannot delete %zu namespaces", n);
-	struct fail_stash unknown = {0};
-	int unknown_err = 0;
-
 	for (size_t i = 0; i < n; i++) {
 		enum netns_owner o = node_netns_owner(st, nodes[i], veth_alive[i]);
 
@@ -137,7 +139,7 @@ static int delete_namespaces(const struct fabric_state *st, struct fabric_node *
 			unknown_err = -EIO;
 		}
 	}
-	err = netns_delete_many(names, m, progress, data);
+	err = fabric_netns_delete(st->name, names, m, left, progress, data);
 	free(names);
 	if (!err && unknown_err) {
 		fail_unstash(&unknown);
@@ -147,7 +149,7 @@ static int delete_namespaces(const struct fabric_state *st, struct fabric_node *
 }
 
 int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t n,
-		     fabric_progress_cb progress, void *data)
+		     struct notes *left, fabric_progress_cb progress, void *data)
 {
 	struct fail_stash counters_err = {0};
 	struct fabric_bpf *fb = NULL;
@@ -204,7 +206,7 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 	fail_clear(); /* no pins: check reports them */
 	err = fabric_links_delete(&s, ifindexes, n_links);
 	if (!err)
-		err = delete_namespaces(st, nodes, n, alive, progress, data);
+		err = delete_namespaces(st, nodes, n, alive, left, progress, data);
 	if (err)
 		goto out_nl;
 	/* Names are copied: deleting shifts the array the pointers point into. */

@@ -18,6 +18,8 @@
 #include "fabric/cell.h"
 #include "fabric/fabric.h"
 #include "fabric/link_delete.h"
+#include "fabric/namespaces.h"
+#include "fabric/names.h"
 #include "fabric/ownership.h"
 #include "fabric/tuning.h"
 #include "kernel/fabric_bpf.h"
@@ -83,17 +85,15 @@ static bool veth_in_dump(const struct link_list *links, const struct fabric_stat
 
 /* With a record: each node's namespace, when it is proven the node's. */
 static int delete_node_namespaces(const struct fabric_state *st, const struct link_list *links,
-				  fabric_progress_cb progress, void *data)
+				  struct notes *left, fabric_progress_cb progress, void *data)
 {
 	const char **names = calloc(st->n_nodes + 1, sizeof(*names));
+	struct fail_stash unknown = {0};
+	int err, unknown_err = 0;
 	size_t m = 0;
-	int err;
 
 	if (!names)
 		return fail(-ENOMEM, "cannot destroy fabric \"%s\"", st->name);
-	struct fail_stash unknown = {0};
-	int unknown_err = 0;
-
 	for (size_t i = 0; i < st->n_nodes; i++) {
 		const struct fabric_node *node = &st->nodes[i];
 		enum netns_owner o = node_netns_owner(st, node, veth_in_dump(links, st, node));
@@ -105,7 +105,7 @@ static int delete_node_namespaces(const struct fabric_state *st, const struct li
 			unknown_err = -EIO;
 		}
 	}
-	err = netns_delete_many(names, m, progress, data);
+	err = fabric_netns_delete(st->name, names, m, left, progress, data);
 	free(names);
 	if (!err && unknown_err) {
 		fail_unstash(&unknown);
@@ -114,58 +114,55 @@ static int delete_node_namespaces(const struct fabric_state *st, const struct li
 	return err;
 }
 
-/* Without a usable record: the namespaces whose lo carries one of our node marks. */
-static int delete_marked_namespaces(const char *fabric, size_t *n_found)
+/* Names already left alone (they hold someone else's link): not looked at twice. */
+static bool already_left(const char *name, void *data)
 {
-	char prefix[ALIAS_TAG_MAX], alias[LINK_ALIAS_MAX];
-	const char **names = NULL;
-	char(*found)[NAME_MAX + 1] = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *dir;
-	int err = 0;
+	const struct notes *left = data;
+	char quoted[NAME_MAX + 4];
 
-	*n_found = 0;
-	node_alias(prefix, sizeof(prefix), fabric, "");
-	dir = opendir(NETNS_RUN_DIR);
-	if (!dir)
-		return errno == ENOENT ? 0 : fail(-errno, "cannot read \"%s\"", NETNS_RUN_DIR);
-	while ((de = readdir(dir))) {
-		if (node_name_validate(de->d_name) < 0) {
-			fail_clear();
-			continue;
-		}
-		if (netns_lo_alias(de->d_name, alias, sizeof(alias)) < 0) {
-			fail_clear();
-			continue;
-		}
-		if (strncmp(alias, prefix, strlen(prefix)) ||
-		    node_name_validate(alias + strlen(prefix)))
-			continue;
-		fail_clear();
-		if (ARRAY_RESERVE(found, cap, n)) {
-			err = fail(-ENOMEM, "cannot destroy fabric \"%s\"", fabric);
-			break;
-		}
-		snprintf(found[n++], sizeof(found[0]), "%s", de->d_name);
-	}
-	closedir(dir);
+	snprintf(quoted, sizeof(quoted), "\"%s\"", name);
+	for (size_t i = 0; i < left->n; i++)
+		if (strstr(left->text[i], quoted))
+			return true;
+	return false;
+}
+
+/*
+ * Whatever carries the fabric's mark under any name: nodes the record does
+ * not name (or all of them, without a record), namespaces renamed by hand,
+ * a renamed router. *@n_nodes: how many of them were nodes.
+ */
+static int delete_marked_namespaces(const char *fabric, struct notes *left, size_t *n_nodes)
+{
+	struct marked_netns *found;
+	const char **names;
+	size_t n;
+	int err;
+
+	*n_nodes = 0;
+	err = marked_netns_find(fabric, already_left, left, &found, &n);
+	if (err)
+		return err;
 	names = calloc(n + 1, sizeof(*names));
-	if (!err && !names)
-		err = fail(-ENOMEM, "cannot destroy fabric \"%s\"", fabric);
-	for (size_t i = 0; !err && i < n; i++)
-		names[i] = found[i];
-	if (!err)
-		err = netns_delete_many(names, n, NULL, NULL);
-	*n_found = n;
+	if (!names) {
+		free(found);
+		return fail(-ENOMEM, "cannot destroy fabric \"%s\"", fabric);
+	}
+	for (size_t i = 0; i < n; i++) {
+		names[i] = found[i].name;
+		*n_nodes += !found[i].router;
+	}
+	err = fabric_netns_delete(fabric, names, n, left, NULL, NULL);
 	free(names);
 	free(found);
 	return err;
 }
 
-int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_progress_cb progress,
+int fabric_destroy(const char *name, struct destroy_result *r, fabric_progress_cb progress,
 		   void *data)
 {
+	bool *existed = &r->existed;
+	size_t *n_nodes = &r->n_nodes, n_marked = 0;
 	struct state_lock global, lock = {-1};
 	struct link_list links = {0};
 	bool have_state = false, have_dir;
@@ -207,7 +204,9 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_prog
 	 */
 	pins_err = fabric_bpf_remove(name);
 	if (pins_err == -ENOTEMPTY) {
-		fail_clear(); /* someone else's pins in our directory: left alone */
+		/* Someone else's pins in our directory: left alone, and said so. */
+		notes_add(&r->left, "%s", fail_message());
+		fail_clear();
 		pins_err = 0;
 	}
 	fail_stash(&pins_why);
@@ -225,23 +224,27 @@ int fabric_destroy(const char *name, bool *existed, size_t *n_nodes, fabric_prog
 			pins_err = -EIO;
 		}
 		break;
-	default:
+	default: {
+		char router[64];
+		const char *names[1] = {router};
+
 		*existed = true;
-		if (cells_delete_router(name) < 0 && !pins_err) {
+		router_netns_name(router, sizeof(router), name);
+		if (fabric_netns_delete(name, names, 1, &r->left, NULL, NULL) < 0 && !pins_err) {
 			/* Reported at the end; destroy again finishes it. */
 			fail_stash(&pins_why);
 			pins_err = -EIO;
 		}
 	}
-	if (have_state) {
-		err = delete_node_namespaces(&st, &links, progress, data);
-	} else {
-		size_t found;
-
-		err = delete_marked_namespaces(name, &found);
-		*existed |= found > 0;
-		*n_nodes = found;
 	}
+	fail_clear();
+	if (have_state)
+		err = delete_node_namespaces(&st, &links, &r->left, progress, data);
+	/* With a record or without: what carries our mark under another name. */
+	if (!err)
+		err = delete_marked_namespaces(name, &r->left, &n_marked);
+	*existed |= n_marked > 0;
+	*n_nodes += n_marked;
 	if (!err && pins_err) {
 		/* The record stays: destroy again finishes the pins or the router. */
 		fail_unstash(&pins_why);

@@ -3,7 +3,8 @@
  * The fabric record's text: small, strict, rewritten whole and atomically
  * (write temp, rename) under the fabric's flock.
  *
- *   fabricctl-state 3
+ *   fabricctl-state 4
+ *   fabric lab                    the fabric's name: another fabric's record is refused
  *   subnet 10.42.0.0/16
  *   mtu 1500
  *   group 1178730496
@@ -11,10 +12,11 @@
  *   status ready                  creating: create has not finished
  *   router <netns inode>          0: no router namespace (one cell)
  *   node <slot> <name> <host ifindex> <netns inode> <adding|ready|deleting>
+ *   end <number of node lines>    a record cut anywhere, even at a line end, is refused
  *
- * Versions 1 and 2 (no status, router or node identity; a node was
- * "adding" while its ifindex was 0) are read; a version this fabricctl
- * does not know is refused by name, never guessed at.
+ * Versions 1 to 3 (no name or end line; before 3 no status, router or node
+ * identity, and a node was "adding" while its ifindex was 0) are read; a
+ * version this fabricctl does not know is refused by name, never guessed at.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,7 +28,7 @@
 #include "fabric/state.h"
 
 #define STATE_MAGIC_PREFIX "fabricctl-state "
-#define STATE_VERSION 3
+#define STATE_VERSION 4
 #define STATE_VERSION_MIN 1
 #define STATE_LINE_MAX 256
 #define STATE_FIELDS_MAX 6
@@ -109,13 +111,37 @@ struct header {
 	uint64_t router_ino;
 };
 
-/* Header line @i (0-based after the magic) of a record of @version. 0 or -EINVAL. */
+/* Header lines after the magic: v4 has the name first; v3 added status and router. */
+static unsigned int header_lines(unsigned int version)
+{
+	return version >= 4 ? 7 : version >= 3 ? 6 : 4;
+}
+
+/*
+ * Header line @i (0-based after the magic) of a record of @version, of
+ * fabric @fabric. 0, -EINVAL, or -EBADMSG (recorded) when it is another
+ * fabric's record.
+ */
 static int parse_header_line(unsigned int i, unsigned int version, char **f, int nf,
-			     struct header *h)
+			     const char *fabric, struct header *h)
 {
 	static const char *const keys[] = {"subnet",	"mtu",	  "group",
 					   "cell_size", "status", "router"};
 
+	if (version >= 4) {
+		if (i == 0) {
+			if (nf != 2 || strcmp(f[0], "fabric"))
+				return -EINVAL;
+			if (strcmp(f[1], fabric))
+				return fail_msg(
+					-EBADMSG,
+					"the state record of fabric \"%s\" is the record of "
+					"fabric \"%.64s\" (copied by hand?): not used",
+					fabric, f[1]);
+			return 0;
+		}
+		i--;
+	}
 	if (nf != 2 || i >= (version >= 3 ? 6u : 4u) || strcmp(f[0], keys[i]))
 		return -EINVAL;
 	switch (i) {
@@ -188,6 +214,7 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 {
 	unsigned int lineno = 0, version = 0, n_header;
 	struct header h = {.complete = true};
+	bool ended = false;
 	char line[STATE_LINE_MAX];
 	int err = 0;
 
@@ -215,12 +242,15 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 			}
 			continue;
 		}
-		n_header = version >= 3 ? 6 : 4;
+		n_header = header_lines(version);
 		nf = split_fields(line, f, STATE_FIELDS_MAX);
-		if (nf < 2)
+		if (nf < 2 || ended)
 			goto corrupt;
 		if (lineno - 2 < n_header) {
-			if (parse_header_line(lineno - 2, version, f, nf, &h))
+			err = parse_header_line(lineno - 2, version, f, nf, fabric, &h);
+			if (err == -EBADMSG)
+				goto out;
+			if (err)
 				goto corrupt;
 			if (lineno - 2 == n_header - 1) {
 				if (state_init(st, fabric, &h.subnet, h.mtu, h.group, h.cell_size) <
@@ -232,22 +262,37 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 			}
 			continue;
 		}
+		if (version >= 4 && nf == 2 && !strcmp(f[0], "end")) {
+			uint32_t n;
+
+			if (parse_u32(f[1], UINT32_MAX, &n) || n != st->n_nodes)
+				goto corrupt;
+			ended = true;
+			continue;
+		}
 		err = parse_node_line(version, f, nf, st);
 		if (err == -ENOMEM)
 			goto out;
 		if (err)
 			goto corrupt;
 	}
-	if (lineno < 1 + (version >= 3 ? 6u : 4u))
+	if (lineno < 1 + header_lines(version))
 		goto corrupt;
+	if (version >= 4 && !ended) {
+		lineno++; /* the line that is missing */
+		goto corrupt;
+	}
 	if (st->n_nodes)
 		qsort(st->nodes, st->n_nodes, sizeof(*st->nodes), slot_cmp);
 	free(st->name_index);
 	st->name_index = NULL;
 	return 0;
 corrupt:
-	err = fail_msg(-EBADMSG, "state record of fabric \"%s\" is corrupt at line %u", fabric,
-		       lineno);
+	err = fail_msg(
+		-EBADMSG,
+		"state record of fabric \"%s\" is corrupt at line %u (`fabricctl destroy %s` "
+		"removes the fabric by its marks)",
+		fabric, lineno, fabric);
 out:
 	state_free(st);
 	return err;
@@ -291,13 +336,14 @@ int state_save(const struct fabric_state *st)
 	if (err)
 		goto out;
 	fprintf(f.out,
-		STATE_MAGIC_PREFIX "%d\nsubnet %s\nmtu %u\ngroup %" PRIu32 "\ncell_size %" PRIu32
-				   "\nstatus %s\nrouter %" PRIu64 "\n",
-		STATE_VERSION, ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group,
+		STATE_MAGIC_PREFIX "%d\nfabric %s\nsubnet %s\nmtu %u\ngroup %" PRIu32
+				   "\ncell_size %" PRIu32 "\nstatus %s\nrouter %" PRIu64 "\n",
+		STATE_VERSION, st->name, ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group,
 		st->cell_size, st->complete ? "ready" : "creating", st->router_ino);
 	for (size_t i = 0; i < st->n_nodes; i++)
 		fprintf(f.out, "node %u %s %d %" PRIu64 " %s\n", sorted[i].slot, sorted[i].name,
 			sorted[i].ifindex, sorted[i].netns_ino, phase_names[sorted[i].phase]);
+	fprintf(f.out, "end %zu\n", st->n_nodes);
 	err = atomic_file_commit(&f);
 out:
 	free(sorted);

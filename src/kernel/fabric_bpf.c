@@ -153,14 +153,77 @@ static int load_failure(int err, const char *fabric)
 	}
 }
 
+/*
+ * The pins fabricctl makes, and what proves a pinned object is the one
+ * fabricctl made rather than something pinned under the same name: its
+ * kind, its BPF type and the name the object was loaded with.
+ */
+static const struct pin_kind {
+	const char *pin;
+	bool is_map;
+	__u32 type;
+	const char *object;
+} pin_kinds[] = {
+	{FABRIC_PIN_COUNTERS, true, BPF_MAP_TYPE_PERCPU_HASH, "counters"},
+	{FABRIC_PIN_PROG_INGRESS, false, BPF_PROG_TYPE_SCHED_CLS, "fabric_ingress"},
+	{FABRIC_PIN_PROG_EGRESS, false, BPF_PROG_TYPE_SCHED_CLS, "fabric_egress"},
+};
+#define N_PINS (sizeof(pin_kinds) / sizeof(pin_kinds[0]))
+
+enum pin_owner { PIN_ABSENT, PIN_OURS, PIN_FOREIGN };
+
+static enum pin_owner pin_owner(const char *fabric, const struct pin_kind *k)
+{
+	char path[PATH_MAX];
+	bool ours = false;
+	struct stat sb;
+	int fd;
+
+	if (pin_path(path, sizeof(path), fabric, k->pin)) {
+		fail_clear();
+		return PIN_ABSENT;
+	}
+	if (lstat(path, &sb))
+		return errno == ENOENT ? PIN_ABSENT : PIN_FOREIGN;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return PIN_FOREIGN; /* not a BPF object we can open: not ours to remove */
+	if (k->is_map) {
+		struct bpf_map_info info = {0};
+		__u32 len = sizeof(info);
+
+		ours = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == k->type &&
+		       info.key_size == sizeof(__u32) && !strcmp(info.name, k->object);
+	} else {
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof(info);
+
+		ours = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == k->type &&
+		       !strcmp(info.name, k->object);
+	}
+	close(fd);
+	return ours ? PIN_OURS : PIN_FOREIGN;
+}
+
+/* Bit i: pin_kinds[i] is pinned and is an object of @want's kind. */
+static unsigned int pins_owned(const char *fabric, enum pin_owner want)
+{
+	unsigned int bits = 0;
+
+	for (unsigned int i = 0; i < N_PINS; i++)
+		if (pin_owner(fabric, &pin_kinds[i]) == want)
+			bits |= 1u << i;
+	return bits;
+}
+
+/* Unpin what is proven ours; a foreign object under one of our names stays. */
 static void unpin_all(const char *fabric)
 {
-	static const char *const names[] = {FABRIC_PIN_COUNTERS, FABRIC_PIN_PROG_INGRESS,
-					    FABRIC_PIN_PROG_EGRESS};
 	char path[PATH_MAX];
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!pin_path(path, sizeof(path), fabric, names[i]))
+	for (size_t i = 0; i < N_PINS; i++)
+		if (pin_owner(fabric, &pin_kinds[i]) == PIN_OURS &&
+		    !pin_path(path, sizeof(path), fabric, pin_kinds[i].pin))
 			unlink(path);
 	if (!pin_path(path, sizeof(path), fabric, NULL))
 		rmdir(path);
@@ -396,17 +459,17 @@ int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex)
 
 unsigned int fabric_bpf_pins_present(const char *fabric)
 {
-	static const char *const names[] = {FABRIC_PIN_COUNTERS, FABRIC_PIN_PROG_INGRESS,
-					    FABRIC_PIN_PROG_EGRESS};
-	char path[PATH_MAX];
-	unsigned int have = 0;
-	struct stat sb;
+	return pins_owned(fabric, PIN_OURS);
+}
 
-	for (unsigned int i = 0; i < 3; i++)
-		if (!pin_path(path, sizeof(path), fabric, names[i]) && lstat(path, &sb) == 0)
-			have |= 1u << i;
-	fail_clear();
-	return have;
+unsigned int fabric_bpf_pins_foreign(const char *fabric)
+{
+	return pins_owned(fabric, PIN_FOREIGN);
+}
+
+const char *fabric_bpf_pin_name(unsigned int i)
+{
+	return i < N_PINS ? pin_kinds[i].pin : NULL;
 }
 
 /* A map of the counters' shape, or -1. */
@@ -444,6 +507,10 @@ static int find_counters_map(const char *fabric, const int *ifindexes, size_t n)
 
 	if (!pin_path(path, sizeof(path), fabric, FABRIC_PIN_COUNTERS))
 		fd = bpf_obj_get(path);
+	if (fd >= 0 && counters_map_ok(fd) < 0) {
+		close(fd); /* something else pinned under the name */
+		fd = -1;
+	}
 	for (int i = 0; fd < 0 && i < 2; i++) {
 		int prog = -1;
 
@@ -476,7 +543,8 @@ static int find_counters_map(const char *fabric, const int *ifindexes, size_t n)
 int fabric_bpf_restore(const char *fabric, unsigned int max_nodes, const int *ifindexes, size_t n,
 		       bool *kept)
 {
-	unsigned int have = fabric_bpf_pins_present(fabric);
+	/* A name a foreign object holds is not ours to pin: it stays missing. */
+	unsigned int have = fabric_bpf_pins_present(fabric) | fabric_bpf_pins_foreign(fabric);
 	struct fabric_skel *skel = NULL;
 	int map_fd, err;
 
@@ -484,6 +552,12 @@ int fabric_bpf_restore(const char *fabric, unsigned int max_nodes, const int *if
 	libbpf_setup();
 	map_fd = find_counters_map(fabric, ifindexes, n);
 	if (map_fd < 0) {
+		char dir[PATH_MAX];
+
+		if (fabric_bpf_pins_foreign(fabric) && !pin_path(dir, sizeof(dir), fabric, NULL))
+			return fail_msg(-EEXIST,
+					"\"%s\" holds objects fabricctl did not pin: left alone",
+					dir);
 		/* Nothing uses the old map any more: a new fabric program. */
 		unpin_all(fabric);
 		return fabric_bpf_create(fabric, max_nodes);

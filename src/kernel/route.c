@@ -41,11 +41,11 @@ uint32_t route_dump(struct nl_sock *s)
 
 int route_parse(const struct nlmsghdr *nlh, uint32_t *dst, unsigned int *len, uint32_t *table)
 {
-	return route_parse_full(nlh, dst, len, table, NULL);
+	return route_parse_full(nlh, dst, len, table, NULL, NULL);
 }
 
 int route_parse_full(const struct nlmsghdr *nlh, uint32_t *dst, unsigned int *len, uint32_t *table,
-		     uint32_t *gateway)
+		     uint32_t *gateway, uint32_t *priority)
 {
 	const struct nlattr *tb[RTA_MAX + 1] = {0};
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
@@ -64,6 +64,11 @@ int route_parse_full(const struct nlmsghdr *nlh, uint32_t *dst, unsigned int *le
 		*gateway = 0;
 		if (tb[RTA_GATEWAY] && mnl_attr_validate(tb[RTA_GATEWAY], MNL_TYPE_U32) == 0)
 			*gateway = ntohl(mnl_attr_get_u32(tb[RTA_GATEWAY]));
+	}
+	if (priority) {
+		*priority = 0;
+		if (tb[RTA_PRIORITY] && mnl_attr_validate(tb[RTA_PRIORITY], MNL_TYPE_U32) == 0)
+			*priority = mnl_attr_get_u32(tb[RTA_PRIORITY]);
 	}
 	return 0;
 }

@@ -146,6 +146,20 @@ for opt in $(long_options "$(cat "$TEST_TMP/tags")"); do
 	has_word "$all_help" "$opt" || fail "the page defines $opt, which no fabricctl --help mentions"
 done
 
+# ---------------------------------------------------------- check kinds
+
+# Every kind of difference check can report (read from the source, where
+# each is a check_add() call) is listed by check --help and in the page.
+SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../src" && pwd)
+kinds=$(perl -0ne 'while (/check_add(?:_foreign)?\(\s*c,\s*(?:[a-z]+\s*\?\s*"([a-z_0-9]+)"\s*:\s*)?"([a-z_0-9]+)"/g) { print "$1\n" if $1; print "$2\n"; }' "$SRC_DIR"/fabric/*.c | sort -u)
+[[ $(wc -l <<<"$kinds") -ge 30 ]] || fail "found only $(wc -l <<<"$kinds") check kinds in $SRC_DIR/fabric"
+check_help=$("$FABRICCTL" check --help)
+check_page=$(section SS check)
+for k in $kinds; do
+	has_word "$check_help" "$k" || fail "check kind $k is not in fabricctl check --help"
+	has_word "$check_page" "$k" || fail "check kind $k is not in the page's section 'check'"
+done
+
 # --------------------------------------------------------------- version
 
 # .TH FABRICCTL 8 DATE "fabricctl VERSION" "System Administration"

@@ -347,6 +347,7 @@ c_owner_naming_foreign() {
 	plant_foreign
 	printf 'node 9 %s %s %s ready\n' "${F}x" "$(cat "/sys/class/net/$F-9/ifindex")" \
 		"$(stat -L -c %i "/run/netns/${F}x")" >>"$STATE"
+	fix_end_line
 	chown 65534:65534 "$STATE"
 	refused "owned by root|owner|not root"
 	tfab del-node "$F" "${F}x"
@@ -378,15 +379,24 @@ c_garbage_text() {
 	corrupt_case "corrupt at line 1([^0-9]|\$)"
 }
 
-# Cut inside the last node line: corrupt at that line (10).
+# Cut inside the last node line (11; the end line, 12, goes too): corrupt
+# at that line.
 c_truncated() {
 	local size
 	mkfab
 	plant_foreign
-	assert_eq "$(wc -l <"$STATE")" 10 "lines of the record"
+	assert_eq "$(wc -l <"$STATE")" 12 "lines of the record"
 	size=$(stat -c %s "$STATE")
 	truncate -s $((size - 9)) "$STATE"
-	corrupt_case "corrupt at line 10([^0-9]|\$)"
+	corrupt_case "corrupt at line 11([^0-9]|\$)"
+}
+
+# Cut at a line boundary: the end line is gone, so the cut is seen.
+c_end_line_cut() {
+	mkfab
+	plant_foreign
+	sed -i '$d' "$STATE"
+	corrupt_case "corrupt at line 12([^0-9]|\$)"
 }
 
 c_truncated_header() {
@@ -396,20 +406,20 @@ c_truncated_header() {
 	corrupt_case "corrupt at line [0-9]+"
 }
 
-# Node b's line given node a's slot (3): corrupt at line 9.
+# Node b's line given node a's slot (3): corrupt at line 10.
 c_duplicate_slot() {
 	mkfab
 	plant_foreign
 	sed -i "s/^node 4 ${F}b /node 3 ${F}b /" "$STATE"
 	grep -q "^node 3 ${F}b " "$STATE" || fail "cannot edit the record: $(cat "$STATE")"
-	corrupt_case "corrupt at line 9([^0-9]|\$)"
+	corrupt_case "corrupt at line 10([^0-9]|\$)"
 }
 
 c_duplicate_name() {
 	mkfab
 	plant_foreign
 	sed -i "s/^node 4 ${F}b /node 4 ${F}a /" "$STATE"
-	corrupt_case "corrupt at line 9([^0-9]|\$)"
+	corrupt_case "corrupt at line 10([^0-9]|\$)"
 }
 
 c_version_99() {
@@ -420,14 +430,26 @@ c_version_99() {
 	corrupt_case "version 99"
 }
 
-# The last node line lost (cut at a line boundary): a record that still
-# parses. The node it forgot is still the fabric's (its veth and namespace
+# The last node line lost and the end line's count made to match (edited
+# by hand): a record that still parses. The node it forgot is still the fabric's (its veth and namespace
 # carry the tags): check names it, --repair leaves none of its pieces, and
 # destroy removes everything.
+# The record's end line counts its node lines: hand edits keep it true.
+fix_end_line() {
+	sed -i '/^end /d' "$STATE"
+	echo "end $(grep -c '^node ' "$STATE")" >>"$STATE"
+}
+
+forget_last_node() {
+	sed -i '/^end /d' "$STATE"
+	sed -i '$d' "$STATE"
+	fix_end_line
+}
+
 c_truncated_line() {
 	mkfab
 	plant_foreign
-	sed -i '$d' "$STATE"
+	forget_last_node
 	grep -q "${F}c" "$STATE" && fail "cannot cut ${F}c's line from the record"
 	fab -j check "$F"
 	[[ $FAB_RC -eq 1 ]] || soft_fail "check with node c's line lost: exit $FAB_RC: $FAB_OUT"
@@ -442,7 +464,7 @@ c_truncated_line() {
 c_truncated_line_destroy() {
 	mkfab
 	plant_foreign
-	sed -i '$d' "$STATE"
+	forget_last_node
 	destroy_by_tags
 }
 
@@ -552,6 +574,7 @@ c_record_names_foreign() {
 	plant_foreign
 	printf 'node 9 %s %s %s ready\n' "${F}x" "$(cat "/sys/class/net/$F-9/ifindex")" \
 		"$(stat -L -c %i "/run/netns/${F}x")" >>"$STATE"
+	fix_end_line
 	fab -j check "$F"
 	[[ $FAB_RC -eq 1 ]] || soft_fail "check with a record naming foreign objects: exit $FAB_RC"
 	jq -e --arg n "${F}x" '[.problems[] | select(.node == $n and .foreign == true)] | length > 0' <<<"$FAB_OUT" >/dev/null ||
@@ -571,7 +594,7 @@ c_record_names_foreign() {
 CASE_LIST=(
 	fifo fifo_writer owner mode owner_naming_foreign
 	garbage garbage_text truncated truncated_header duplicate_slot duplicate_name
-	version_99 truncated_line truncated_line_destroy
+	version_99 end_line_cut truncated_line truncated_line_destroy
 	no_record no_directory other_record_destroy other_record_repair
 	record_names_foreign
 )

@@ -244,6 +244,39 @@ static void test_parse_corrupt(void)
 	fail_clear();
 }
 
+#define HEAD4                                                                                      \
+	"fabricctl-state 4\nfabric lab\nsubnet 10.42.0.0/16\nmtu 1500\ngroup 7\ncell_size 256\n"   \
+	"status ready\nrouter 0\n"
+
+/* Version 4 names its fabric and ends with the count of its node lines. */
+static void test_parse_v4(void)
+{
+	struct fabric_state st;
+
+	CHECK_EQ_INT(parse_text(HEAD4 "node 3 a 12 99 ready\nend 1\n", &st), 0);
+	CHECK_EQ_INT((int)st.n_nodes, 1);
+	state_free(&st);
+	CHECK_EQ_INT(parse_text(HEAD4 "end 0\n", &st), 0);
+	state_free(&st);
+
+	/* Cut at a line end: the end line is missing, so the cut is seen. */
+	CHECK_EQ_INT(parse_text(HEAD4 "node 3 a 12 99 ready\n", &st), -EBADMSG);
+	CHECK(msg_has("corrupt at line 10"));
+	/* A node line lost, or one added after the end. */
+	CHECK_EQ_INT(parse_text(HEAD4 "node 3 a 12 99 ready\nend 2\n", &st), -EBADMSG);
+	CHECK(msg_has("corrupt at line 10"));
+	CHECK_EQ_INT(parse_text(HEAD4 "end 0\nnode 3 a 12 99 ready\n", &st), -EBADMSG);
+	CHECK(msg_has("corrupt at line 10"));
+	/* Another fabric's record is refused by name, not taken for this one's. */
+	CHECK_EQ_INT(parse_text("fabricctl-state 4\nfabric other\nsubnet 10.42.0.0/16\n", &st),
+		     -EBADMSG);
+	CHECK(msg_has("is the record of fabric \"other\""));
+	/* The name line is where v4 has it, nowhere else. */
+	CHECK_EQ_INT(parse_text("fabricctl-state 4\nsubnet 10.42.0.0/16\n", &st), -EBADMSG);
+	CHECK(msg_has("corrupt at line 2"));
+	fail_clear();
+}
+
 /*
  * Numbers are decimal and in range, nothing else: sscanf's %u and %d take
  * a sign and wrap modulo 2^32, so without a strict parser "-1" is a group
@@ -471,6 +504,7 @@ static void test_save_load(void)
 
 int main(void)
 {
+	test_parse_v4();
 	test_parse_valid();
 	test_parse_corrupt();
 	test_parse_numbers_strict();
