@@ -10,6 +10,7 @@
 #include "fabric/check.h"
 #include "kernel/fabric_bpf.h"
 #include "kernel/link.h"
+#include "kernel/tc_block.h"
 
 struct check_ctx {
 	struct fabric_state *st;
@@ -20,6 +21,7 @@ struct check_ctx {
 	const struct link_info **by_name; /* the same, by name */
 	bool *accounted;		  /* links[i] is a node's veth, a bridge or a leg */
 	struct fabric_bpf *fb;		  /* NULL when the pins cannot be opened */
+	struct tc_clsact_list qdiscs;	  /* the host's clsact qdiscs and their blocks */
 	unsigned int *counted;		  /* ifindexes with a counter entry, sorted */
 	size_t n_counted;
 	struct cell_set cells;

@@ -15,6 +15,8 @@
 #define FABRIC_NAME_MAX 8 /* "<fabric>-<slot>" and "<fabric>-c<cell>" < IFNAMSIZ */
 #define NODE_NAME_MAX 63
 #define NODE_IFNAME "eth0"
+/* eth0's ifindex in a namespace fabricctl made: the first after lo. */
+#define NODE_IFINDEX 2
 #define ALIAS_PREFIX "fabricctl:"
 /* "fabricctl:" + fabric + ":" + node + NUL */
 #define ALIAS_TAG_MAX (sizeof(ALIAS_PREFIX) + FABRIC_NAME_MAX + 1 + NODE_NAME_MAX + 1)
@@ -36,6 +38,18 @@ void router_if_name(char buf[IFNAMSIZ], unsigned int cell);
 void router_netns_name(char *buf, size_t size, const char *fabric);
 /* Host end of a node's veth: "<fabric>-<slot>". */
 void host_veth_name(char buf[IFNAMSIZ], const char *fabric, uint32_t slot);
+/*
+ * The ifindex add-node asks for a node's host veth: from a range of the
+ * fabric's (by its link group) so that it is known without asking the
+ * kernel afterwards; 0 (the kernel's choice) for slots past the range.
+ */
+int host_veth_ifindex(uint32_t group, uint32_t slot);
+/*
+ * The shared tc blocks of the batch of nodes whose first node has @slot:
+ * a pair from a range of the fabric's (by its link group), far above the
+ * small numbers people give blocks by hand.
+ */
+void tc_blocks_of(uint32_t group, uint32_t slot, uint32_t *ingress, uint32_t *egress);
 /* Is @ifname "<fabric>-<slot>"? Then *slot is set. */
 bool host_veth_slot(const char *ifname, const char *fabric, uint32_t *slot);
 /* Is @ifname "<fabric>-c<cell>"? Then *cell is set. */

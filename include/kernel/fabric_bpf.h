@@ -31,6 +31,11 @@ struct fabric_bpf {
 	__u32 *keys;			/* batch buffers, chunk entries */
 	struct fabric_counters *vals;	/* chunk * ncpus */
 	__u32 chunk;
+	struct block_verdict {
+		__u32 block;
+		int counts; /* its filter's program counts into this fabric's map */
+	} * verdicts;	    /* blocks looked at by fabric_bpf_attached() */
+	size_t n_verdicts, cap_verdicts;
 };
 
 /**
@@ -74,20 +79,60 @@ int fabric_bpf_remove(const char *fabric);
 int fabric_bpf_open(const char *fabric, struct fabric_bpf **out);
 void fabric_bpf_close(struct fabric_bpf *fb);
 
-/**
- * fabric_bpf_node_attach() - start counting for the node whose host veth is
- * @ifindex: a zeroed counter entry, then the pinned programs on tc ingress
- * and egress. On failure neither is left. Returns 0 or -errno.
- */
-int fabric_bpf_node_attach(struct fabric_bpf *fb, int ifindex);
+struct nl_sock;
 
 /*
- * Is the fabric's program attached to tc ingress and egress of @ifindex?
+ * fabric_bpf_nodes_attach() - start counting for @n nodes whose host veths
+ * (just made, still down) are @ifindexes: zeroed counter entries, a clsact
+ * qdisc on each bound to the shared blocks @ingress and @egress, then the
+ * programs on those blocks once (a block that exists already must hold
+ * ours: a foreign filter there fails the batch). *@ok: how many nodes in a
+ * row are counted; the others are left with no counter entry (their
+ * qdiscs go with their veths). Returns 0 or the first error (recorded).
+ */
+/*
+ * Can a batch use the blocks @ingress and @egress: they hold no filter at
+ * our handle and priority, or one whose program counts into this fabric's
+ * map? 1 yes, 0 no (someone else's), or -errno.
+ */
+int fabric_bpf_blocks_usable(struct fabric_bpf *fb, struct nl_sock *s, uint32_t ingress,
+			     uint32_t egress);
+int fabric_bpf_nodes_attach(struct fabric_bpf *fb, struct nl_sock *s, const int *ifindexes,
+			    size_t n, uint32_t ingress, uint32_t egress, size_t *ok);
+/* The same without the counter entries: the qdiscs and the programs on the blocks. */
+int fabric_bpf_blocks_attach(struct fabric_bpf *fb, struct nl_sock *s, const int *ifindexes,
+			     size_t n, uint32_t ingress, uint32_t egress, size_t *ok);
+
+struct tc_clsact_list;
+/*
+ * Is @ifindex counted, by its clsact in @qdiscs (one dump for a whole
+ * check): its shared blocks hold filters whose programs count into this
+ * fabric's map (each block is asked once), or, on private blocks, our
+ * programs are attached? 1, 0 or -errno.
+ */
+int fabric_bpf_attached(struct fabric_bpf *fb, struct nl_sock *s,
+			const struct tc_clsact_list *qdiscs, int ifindex);
+/*
+ * Count on @ifindex again: our filters back on its shared blocks, our
+ * programs on its private ones, or, with no clsact, a qdisc on the blocks
+ * @ingress and @egress (which the caller chose) and the programs there.
+ */
+int fabric_bpf_reattach(struct fabric_bpf *fb, struct nl_sock *s,
+			const struct tc_clsact_list *qdiscs, int ifindex, uint32_t ingress,
+			uint32_t egress);
+
+/*
+ * Is the fabric's program attached to tc ingress and egress of @ifindex,
+ * on private blocks (as fabricctl attached it before shared blocks; asked
+ * by device)?
  * 1 yes (both), 0 no (either missing), or -errno.
  */
 int fabric_bpf_node_attached(struct fabric_bpf *fb, int ifindex);
 
 /* Forget the node's counters (the filters go away with its veth). */
 int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex);
+
+/* The map a program uses, as a new fd, or -1. */
+int fabric_bpf_prog_map(int prog_fd);
 
 #endif

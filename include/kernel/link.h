@@ -19,6 +19,7 @@
 
 struct link_spec {
 	const char *name;
+	int ifindex;	    /* 0: kernel's choice; a veth's peer takes one only with its main's */
 	const uint8_t *mac; /* NULL: kernel's choice */
 	unsigned int mtu;   /* 0: default */
 	uint32_t group;	    /* 0: default group */
@@ -45,7 +46,9 @@ struct link_info {
 uint32_t link_create_bridge(struct nl_sock *s, const struct link_spec *br);
 /*
  * A veth pair in ONE message: the host end per @host, the peer named
- * @peer->name created directly in the netns @netns_fd (never moved).
+ * @peer->name created directly in the netns @netns_fd (never moved). Both
+ * ends get one rx and one tx queue: without the count, veth registers one
+ * per CPU and then shrinks to one, paying an RCU grace period per end.
  */
 uint32_t link_create_veth(struct nl_sock *s, const struct link_spec *host,
 			  const struct link_spec *peer, int netns_fd);
@@ -79,6 +82,9 @@ uint32_t link_del_group(struct nl_sock *s, uint32_t group);
 
 /* @ifindex's name (of this namespace) into @buf, or "ifindex N"; returns @buf. */
 const char *link_name_of(int ifindex, char buf[IFNAMSIZ]);
+
+/* Is @ifindex taken in the caller's namespace (or cannot that be told)? */
+bool link_index_used(int ifindex);
 
 /* IPv6 off on a host link (its disable_ipv6 sysctl): 0 or -errno. */
 int link_disable_ipv6(const char *ifname);

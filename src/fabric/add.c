@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "base/errors.h"
+#include "base/timeutil.h"
 #include "fabric/admission.h"
+#include "fabric/blocks.h"
 #include "fabric/cell.h"
 #include "fabric/fabric.h"
 #include "fabric/lease.h"
@@ -33,6 +35,7 @@
 #define FDS_PER_NODE 2		/* a batch holds each node's namespace fd and a socket in it */
 #define FDS_SPARE 32		/* the host socket, the BPF objects, stdio, the router */
 #define LINK_UP_TIMEOUT_MS 5000 /* linkwatch runs within ~1 s; be generous */
+#define RECORD_SAVE_INTERVAL_MS 1000
 
 /* One node in flight through a batch. */
 struct pending_node {
@@ -66,7 +69,7 @@ static int batch_link_cb(const struct nlmsghdr *nlh, void *data)
 	if (link_info_parse(nlh, &info))
 		return 0;
 	for (size_t i = 0; i < r->n; i++)
-		if (r->nodes[i].get_seq == nlh->nlmsg_seq) {
+		if (r->nodes[i].get_seq && r->nodes[i].get_seq == nlh->nlmsg_seq) {
 			r->nodes[i].host = info;
 			break;
 		}
@@ -201,17 +204,30 @@ static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending
 
 	*ok = 0;
 	for (size_t i = 0; i < n; i++) {
+		/* Into a namespace of our own making, both indexes are ours to
+		 * choose (eth0 comes after lo): nothing to read back. */
+		int want = p[i].existing_fd < 0 ? host_veth_ifindex(st->group, p[i].slot) : 0;
 		struct link_spec host = {.name = p[i].host_if,
 					 .mac = hmac,
 					 .mtu = st->mtu,
 					 .group = st->group,
 					 .master = p[i].br_ifindex};
-		struct link_spec peer = {.name = NODE_IFNAME, .mac = nmac, .mtu = st->mtu};
+		struct link_spec peer = {
+			.name = NODE_IFNAME, .ifindex = NODE_IFINDEX, .mac = nmac, .mtu = st->mtu};
 
+		if (want && link_index_used(want))
+			want = 0; /* someone's link has it: the kernel chooses */
+		host.ifindex = want;
 		fabric_mac(hmac, MAC_HOST_END, p[i].addr);
 		fabric_mac(nmac, MAC_HOLDER, p[i].addr);
 		p[i].create_seq = link_create_veth(s, &host, &peer, p[i].netns_fd);
 		nl_label(s, "create veth \"%s\"", p[i].host_if);
+		p[i].get_seq = 0;
+		if (want) {
+			p[i].host.ifindex = want;
+			p[i].host.peer_ifindex = NODE_IFINDEX;
+			continue;
+		}
 		p[i].get_seq = link_get(s, p[i].host_if);
 		nl_label(s, "read back veth \"%s\"", p[i].host_if);
 	}
@@ -229,7 +245,7 @@ static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending
 			q->host.ifindex = 0; /* the GET found someone else's link */
 			break;
 		}
-		if ((err = nl_check(s, q->get_seq)))
+		if (q->get_seq && (err = nl_check(s, q->get_seq)))
 			break;
 		if (q->host.ifindex <= 0) {
 			err = fail(-ENODEV, "cannot read back veth \"%s\"", q->host_if);
@@ -269,28 +285,45 @@ static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending
 }
 
 /*
- * Round 3, node by node in order: IPv6 off on the host end, then the
- * counter entry and tc programs -- attached while the host end is still
- * down (attaching clsact to an up device costs an RCU grace period). *ok:
- * how many nodes in a row got this far. Returns the error of the first
- * node that did not (recorded), or 0.
+ * Round 3: IPv6 off on each host end, then the batch is counted: counter
+ * entries, clsact qdiscs on the batch's shared blocks and the programs on
+ * those blocks -- all while the host ends are still down, so no packet
+ * passes uncounted. *ok: how many nodes in a row got this far. Returns the
+ * error of the first node that did not (recorded), or 0.
  */
-static int prepare_host_ends(struct fabric_bpf *fb, struct pending_node *p, size_t tagged,
+static int prepare_host_ends(struct nl_sock *s, const struct fabric_state *st,
+			     struct fabric_bpf *fb, struct pending_node *p, size_t tagged,
 			     size_t *ok)
 {
+	int ifindexes[ADD_BATCH];
+	uint32_t ingress, egress;
+	size_t ready = 0;
 	int err = 0;
 
-	for (*ok = 0; *ok < tagged; (*ok)++) {
-		struct pending_node *q = &p[*ok];
-
-		if ((err = link_disable_ipv6(q->host_if))) {
-			err = fail(err, "cannot disable IPv6 on \"%s\"", q->host_if);
+	*ok = 0;
+	for (; ready < tagged; ready++) {
+		if ((err = link_disable_ipv6(p[ready].host_if))) {
+			err = fail(err, "cannot disable IPv6 on \"%s\"", p[ready].host_if);
 			break;
 		}
-		if ((err = fabric_bpf_node_attach(fb, q->host.ifindex)))
-			break;
-		q->counted = true;
+		ifindexes[ready] = p[ready].host.ifindex;
 	}
+	if (ready) {
+		struct fail_stash later;
+		int attach_err;
+
+		fail_stash(&later);
+		attach_err = fabric_choose_blocks(s, st, fb, p[0].slot, &ingress, &egress);
+		if (!attach_err)
+			attach_err = fabric_bpf_nodes_attach(fb, s, ifindexes, ready, ingress,
+							     egress, ok);
+		if (attach_err)
+			err = attach_err; /* on a node before the IPv6 one */
+		else
+			fail_unstash(&later);
+	}
+	for (size_t i = 0; i < *ok; i++)
+		p[i].counted = true;
 	return err ? fail_wrap(err, "node \"%s\"", p[*ok].name) : 0;
 }
 
@@ -360,7 +393,7 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_b
 	fail_stash(&earlier);
 	err = later_round(err, make_veths(s, st, p, made, &tagged), &earlier);
 	fail_stash(&earlier);
-	err = later_round(err, prepare_host_ends(fb, p, tagged, &ok), &earlier);
+	err = later_round(err, prepare_host_ends(s, st, fb, p, tagged, &ok), &earlier);
 	fail_stash(&earlier);
 	err = later_round(err, finish_nodes(s, st, p, ok, done), &earlier);
 	if (err)
@@ -395,14 +428,19 @@ static size_t fill_batch(struct cell_set *cells, struct fabric_state *st, struct
 static bool wait_up(struct nl_sock *s, const struct fabric_state *st, const struct add_result *res)
 {
 	char(*names)[IFNAMSIZ] = calloc(res->n_nodes, sizeof(*names));
-	bool up;
+	int *ifindexes = calloc(res->n_nodes, sizeof(*ifindexes));
+	bool up = false;
 
-	if (!names)
-		return false;
-	for (size_t i = 0; i < res->n_nodes; i++)
-		host_veth_name(names[i], st->name, res->nodes[i].node.slot);
-	up = link_wait_oper_up(s, (const char(*)[IFNAMSIZ])names, res->n_nodes, LINK_UP_TIMEOUT_MS);
+	if (names && ifindexes) {
+		for (size_t i = 0; i < res->n_nodes; i++) {
+			host_veth_name(names[i], st->name, res->nodes[i].node.slot);
+			ifindexes[i] = res->nodes[i].node.ifindex;
+		}
+		up = link_wait_oper_up(s, (const char(*)[IFNAMSIZ])names, ifindexes, res->n_nodes,
+				       LINK_UP_TIMEOUT_MS);
+	}
 	free(names);
+	free(ifindexes);
 	return up;
 }
 
@@ -477,6 +515,7 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 	struct cell_set cells = {0};
 	struct nl_sock s = {0};
 	size_t first_new = st->n_nodes, batch, saved = 0;
+	int64_t last_save = mono_ms();
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -531,12 +570,19 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 			res->nodes[res->n_nodes].addr = p[i].addr;
 			res->n_nodes++;
 		}
-		/* Completed nodes are on record at once (with their ifindex), so a
-		 * killed bulk add leaves a record that says how far it got. */
-		if (!err && off + m < n) {
+		/*
+		 * Completed nodes go on record (with their ifindex) at most once a
+		 * second, so a killed bulk add leaves a record that says nearly how
+		 * far it got, and a big add does not rewrite a growing record after
+		 * every batch (O(N^2) bytes). A node made but not yet on record is
+		 * still "adding" there: repair takes it apart, never loses it.
+		 */
+		if (!err && off + m < n && mono_ms() - last_save >= RECORD_SAVE_INTERVAL_MS) {
 			err = state_save(st);
-			if (!err)
+			if (!err) {
 				saved = res->n_nodes;
+				last_save = mono_ms();
+			}
 		}
 		if (progress)
 			progress(res->n_nodes, n, progress_data);

@@ -195,6 +195,8 @@ int cells_make_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
 	err = nl_run(c->host, NULL, NULL);
 	if (err)
 		return err;
+	link_set_tag(router, info.peer_ifindex, tag, false);
+	nl_label(router, "tag \"%s\" in the router", inside);
 	link_set_up(router, info.peer_ifindex);
 	nl_label(router, "bring up \"%s\" in the router", inside);
 	addr_add(router, info.peer_ifindex, gw, ipam_cell_prefix_len(&st->ipam));

@@ -162,6 +162,9 @@ static int read_kernel(struct check_ctx *c)
 		c->by_name[i] = &c->links.links[i];
 	if (c->links.n)
 		qsort(c->by_name, c->links.n, sizeof(*c->by_name), by_name_cmp);
+	err = tc_clsact_dump(&c->s, &c->qdiscs);
+	if (err)
+		return err;
 	if (fabric_bpf_open(c->st->name, &c->fb) < 0) {
 		fail_clear(); /* check_fabric_pieces() says which pin is missing */
 		c->fb = NULL;
@@ -183,6 +186,7 @@ static void ctx_free(struct check_ctx *c)
 {
 	cells_close(&c->cells);
 	fabric_bpf_close(c->fb);
+	tc_clsact_list_free(&c->qdiscs);
 	link_list_free(&c->links);
 	free(c->by_name);
 	free(c->accounted);

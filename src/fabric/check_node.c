@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/errors.h"
+#include "fabric/blocks.h"
 #include "fabric/check_ctx.h"
 #include "fabric/fabric.h"
 #include "fabric/link_delete.h"
@@ -21,7 +22,6 @@
 #include "kernel/bpf_counters.h"
 #include "kernel/netns.h"
 #include "kernel/route.h"
-#include "kernel/tc_attach.h"
 
 /* What a node's namespace holds, read through a socket inside it. */
 struct inside {
@@ -224,11 +224,14 @@ static void check_port(struct check_ctx *c, struct fabric_node *node, const stru
 		if (c->repair && p)
 			bpf_counters_add(c->fb, li->ifindex);
 	}
-	if (c->fb && fabric_bpf_node_attached(c->fb, li->ifindex) != 1) {
+	if (c->fb && fabric_bpf_attached(c->fb, &c->s, &c->qdiscs, li->ifindex) != 1) {
+		uint32_t ingress, egress;
+
 		p = check_add(c, "missing_attachment", node->name, li->name,
 			      "the program is not attached on tc ingress and egress");
-		if (c->repair && p)
-			tc_attach(li->ifindex, c->fb->prog_ingress_fd, c->fb->prog_egress_fd);
+		if (c->repair && p &&
+		    fabric_choose_blocks(&c->s, c->st, c->fb, node->slot, &ingress, &egress) == 0)
+			fabric_bpf_reattach(c->fb, &c->s, &c->qdiscs, li->ifindex, ingress, egress);
 	}
 	fail_clear();
 }

@@ -153,7 +153,6 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 {
 	struct fail_stash counters_err = {0};
 	struct fabric_bpf *fb = NULL;
-	char **names = NULL;
 	int *ifindexes = NULL, counters_failed = 0;
 	bool *alive = NULL;
 	size_t n_links = 0;
@@ -163,9 +162,8 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 	if (n == 0)
 		return 0;
 	ifindexes = calloc(n, sizeof(*ifindexes));
-	names = calloc(n, sizeof(*names));
 	alive = calloc(n, sizeof(*alive));
-	if (!ifindexes || !names || !alive) {
+	if (!ifindexes || !alive) {
 		err = fail(-ENOMEM, "cannot delete %zu nodes", n);
 		goto out;
 	}
@@ -209,15 +207,11 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 		err = delete_namespaces(st, nodes, n, alive, left, progress, data);
 	if (err)
 		goto out_nl;
-	/* Names are copied: deleting shifts the array the pointers point into. */
-	for (size_t i = 0; i < n; i++)
-		names[i] = strdup(nodes[i]->name);
-	for (size_t i = 0; i < n; i++) {
-		struct fabric_node *node = names[i] ? state_find_node(st, names[i]) : NULL;
-
-		if (node)
-			state_del_node(st, node);
-		free(names[i]);
+	/* Out of the table in one pass (nothing moved it since the call). */
+	err = state_del_nodes(st, nodes, n);
+	if (err) {
+		err = fail(err, "cannot delete %zu nodes", n);
+		goto out_nl;
 	}
 	err = state_save(st);
 	if (!err && counters_failed) {
@@ -228,7 +222,6 @@ out_nl:
 	nl_close(&s);
 out:
 	free(ifindexes);
-	free(names);
 	free(alive);
 	return err;
 }

@@ -15,6 +15,7 @@
 
 #include "base/array.h"
 #include "base/errors.h"
+#include "base/timeutil.h"
 #include "fabric/cell.h"
 #include "fabric/fabric.h"
 #include "fabric/link_delete.h"
@@ -25,6 +26,10 @@
 #include "kernel/fabric_bpf.h"
 #include "kernel/link.h"
 #include "kernel/netns.h"
+#include "kernel/sysfs_link.h"
+
+#define VETHS_GONE_STALL_MS 2000 /* no veth went for this long: the rest are held */
+#define VETHS_GONE_POLL_US 5000
 
 /*
  * Every link tagged as the fabric's: the whole live group in one request
@@ -73,19 +78,29 @@ static int delete_links(struct nl_sock *s, const char *name, const struct fabric
 	return err;
 }
 
-/* Did the dump show @node's host veth (name and tag)? */
-static bool veth_in_dump(const struct link_list *links, const struct fabric_state *st,
-			 const struct fabric_node *node)
+/*
+ * Is @node's host veth alive, with its recorded index and its tag? Read
+ * from sysfs (no netlink message, whose every fill would scan the host's
+ * namespace ids); false when sysfs cannot tell, and then the namespace is
+ * proven by its mark instead.
+ */
+static bool veth_alive(const struct fabric_state *st, const struct fabric_node *node)
 {
-	for (size_t i = 0; i < links->n; i++)
-		if (links->links[i].ifindex == node->ifindex)
-			return link_is_node_veth(&links->links[i], st, node);
-	return false;
+	char veth[IFNAMSIZ], tag[ALIAS_TAG_MAX], alias[LINK_ALIAS_MAX];
+
+	if (node->ifindex <= 0)
+		return false;
+	host_veth_name(veth, st->name, node->slot);
+	if (sysfs_link_ifindex(veth) != node->ifindex ||
+	    sysfs_link_read(veth, "ifalias", alias, sizeof(alias)) < 0)
+		return false;
+	node_alias(tag, sizeof(tag), st->name, node->name);
+	return !strcmp(alias, tag) && sysfs_link_ifindex(veth) == node->ifindex;
 }
 
 /* With a record: each node's namespace, when it is proven the node's. */
-static int delete_node_namespaces(const struct fabric_state *st, const struct link_list *links,
-				  struct notes *left, fabric_progress_cb progress, void *data)
+static int delete_node_namespaces(const struct fabric_state *st, struct notes *left,
+				  fabric_progress_cb progress, void *data)
 {
 	const char **names = calloc(st->n_nodes + 1, sizeof(*names));
 	struct fail_stash unknown = {0};
@@ -96,7 +111,7 @@ static int delete_node_namespaces(const struct fabric_state *st, const struct li
 		return fail(-ENOMEM, "cannot destroy fabric \"%s\"", st->name);
 	for (size_t i = 0; i < st->n_nodes; i++) {
 		const struct fabric_node *node = &st->nodes[i];
-		enum netns_owner o = node_netns_owner(st, node, veth_in_dump(links, st, node));
+		enum netns_owner o = node_netns_owner(st, node, veth_alive(st, node));
 
 		if (o == NETNS_OURS || o == NETNS_PLACEHOLDER)
 			names[m++] = node->name;
@@ -112,6 +127,46 @@ static int delete_node_namespaces(const struct fabric_state *st, const struct li
 		err = unknown_err;
 	}
 	return err;
+}
+
+/* Does sysfs show this namespace's links? Cell 0's bridge tells, by its ifindex. */
+static bool sysfs_shows_us(struct nl_sock *s, const struct fabric_state *st)
+{
+	char br[IFNAMSIZ];
+	struct link_info li;
+
+	bridge_name(br, st->name, 0);
+	if (link_get_one(s, br, &li) < 0) {
+		fail_clear();
+		return false;
+	}
+	return sysfs_link_ifindex(br) == li.ifindex;
+}
+
+/*
+ * The nodes' namespaces are unmounted: the kernel frees them in batches
+ * and their veths with them, both ends at once, faster than deleting the
+ * veths one by one. Wait for that while it makes progress; a veth whose
+ * namespace someone still holds is deleted with the rest of the links.
+ */
+static void wait_veths_gone(struct nl_sock *s, const struct fabric_state *st)
+{
+	int64_t last_progress = mono_ms();
+
+	if (!st->n_nodes || !sysfs_shows_us(s, st))
+		return;
+	for (size_t i = 0; i < st->n_nodes; i++) {
+		char veth[IFNAMSIZ];
+
+		host_veth_name(veth, st->name, st->nodes[i].slot);
+		while (st->nodes[i].ifindex > 0 &&
+		       sysfs_link_ifindex(veth) == st->nodes[i].ifindex) {
+			if (mono_ms() - last_progress > VETHS_GONE_STALL_MS)
+				return;
+			usleep(VETHS_GONE_POLL_US);
+		}
+		last_progress = mono_ms();
+	}
 }
 
 /* Names already left alone (they hold someone else's link): not looked at twice. */
@@ -192,11 +247,6 @@ int fabric_destroy(const char *name, struct destroy_result *r, fabric_progress_c
 	err = nl_open(&s);
 	if (err)
 		goto out_state;
-	err = link_dump_all(&s, &links);
-	if (err) {
-		err = fail(err, "cannot list the host's links");
-		goto out_nl;
-	}
 	/*
 	 * Before the links go: nothing counts a dying node. Pins that are not
 	 * ours stay; pins of ours that cannot be removed are reported at the
@@ -210,9 +260,11 @@ int fabric_destroy(const char *name, struct destroy_result *r, fabric_progress_c
 		pins_err = 0;
 	}
 	fail_stash(&pins_why);
-	err = delete_links(&s, name, have_state ? &st : NULL, &links, existed);
-	if (err)
-		goto out_nl;
+	/*
+	 * Namespaces first, links after: unmounted namespaces die in the
+	 * kernel's batches and take their veths (and the router's legs) with
+	 * them; what is left of the fabric's links is then a short list.
+	 */
 	switch (router_netns_owner(name)) {
 	case NETNS_ABSENT:
 		break;
@@ -239,12 +291,21 @@ int fabric_destroy(const char *name, struct destroy_result *r, fabric_progress_c
 	}
 	fail_clear();
 	if (have_state)
-		err = delete_node_namespaces(&st, &links, &r->left, progress, data);
+		err = delete_node_namespaces(&st, &r->left, progress, data);
 	/* With a record or without: what carries our mark under another name. */
 	if (!err)
 		err = delete_marked_namespaces(name, &r->left, &n_marked);
 	*existed |= n_marked > 0;
 	*n_nodes += n_marked;
+	if (!err && have_state)
+		wait_veths_gone(&s, &st);
+	if (!err) {
+		err = link_dump_all(&s, &links);
+		if (err)
+			err = fail(err, "cannot list the host's links");
+	}
+	if (!err)
+		err = delete_links(&s, name, have_state ? &st : NULL, &links, existed);
 	if (!err && pins_err) {
 		/* The record stays: destroy again finishes the pins or the router. */
 		fail_unstash(&pins_why);
@@ -262,7 +323,6 @@ int fabric_destroy(const char *name, struct destroy_result *r, fabric_progress_c
 				err = 0;
 		}
 	}
-out_nl:
 	link_list_free(&links);
 	nl_close(&s);
 out_state:

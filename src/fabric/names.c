@@ -96,6 +96,35 @@ void host_veth_name(char buf[IFNAMSIZ], const char *fabric, uint32_t slot)
 	snprintf(buf, IFNAMSIZ, "%s-%u", fabric, slot);
 }
 
+/*
+ * 2048 ranges of 2^17 indexes from 2^28 up: far above what the kernel hands
+ * out (it counts up from 1), below INT_MAX. Two fabrics whose groups share
+ * a range only make add-node fall back to the kernel's choice.
+ */
+#define HOST_IFINDEX_BASE (1 << 28)
+#define HOST_IFINDEX_RANGE_BITS 17
+#define HOST_IFINDEX_RANGES 2048u
+
+int host_veth_ifindex(uint32_t group, uint32_t slot)
+{
+	if (slot == 0 || slot >= 1u << HOST_IFINDEX_RANGE_BITS)
+		return 0;
+	return HOST_IFINDEX_BASE + (int)((group % HOST_IFINDEX_RANGES) << HOST_IFINDEX_RANGE_BITS) +
+	       (int)slot;
+}
+
+#define TC_BLOCK_BASE 0x40000000u
+
+void tc_blocks_of(uint32_t group, uint32_t slot, uint32_t *ingress, uint32_t *egress)
+{
+	uint32_t base =
+		TC_BLOCK_BASE + ((group % HOST_IFINDEX_RANGES) << (HOST_IFINDEX_RANGE_BITS + 1));
+	uint32_t k = slot & ((1u << HOST_IFINDEX_RANGE_BITS) - 1);
+
+	*ingress = base + 2 * k;
+	*egress = base + 2 * k + 1;
+}
+
 bool host_veth_slot(const char *ifname, const char *fabric, uint32_t *slot)
 {
 	size_t len = strlen(fabric);

@@ -19,6 +19,17 @@
 #include "kernel/link.h"
 #include "kernel/netns.h"
 
+/*
+ * A link fabricctl made inside a namespace of its own but did not tag: a
+ * node's eth0 cut short before its tag, or a router end of a leg made by
+ * a fabricctl that did not tag those. Untagged, with the MAC fabricctl
+ * gives the holder of an address.
+ */
+static bool born_inside(const struct link_info *li)
+{
+	return !li->alias[0] && li->mac[0] == 0x0e && li->mac[1] == MAC_HOLDER;
+}
+
 int netns_foreign_links(const char *name, const char *fabric, char first[IFNAMSIZ])
 {
 	char tag[ALIAS_TAG_MAX];
@@ -45,7 +56,8 @@ int netns_foreign_links(const char *name, const char *fabric, char first[IFNAMSI
 		const struct link_info *li = &links.links[i];
 
 		if (!strcmp(li->name, "lo") ||
-		    (!strncmp(li->alias, tag, len) && (!li->alias[len] || li->alias[len] == ':')))
+		    (!strncmp(li->alias, tag, len) && (!li->alias[len] || li->alias[len] == ':')) ||
+		    born_inside(li))
 			continue;
 		if (!n++)
 			snprintf(first, IFNAMSIZ, "%s", li->name);

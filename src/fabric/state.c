@@ -363,6 +363,34 @@ void state_del_node(struct fabric_state *st, struct fabric_node *node)
 	st->name_index = NULL;
 }
 
+int state_del_nodes(struct fabric_state *st, struct fabric_node *const *nodes, size_t n)
+{
+	bool *gone;
+	size_t kept = 0;
+
+	if (n == 0)
+		return 0;
+	gone = calloc(st->n_nodes, sizeof(*gone));
+	if (!gone)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = (size_t)(nodes[i] - st->nodes);
+
+		if (k < st->n_nodes && !gone[k]) {
+			gone[k] = true;
+			ipam_release_slot(&st->ipam, st->nodes[k].slot);
+		}
+	}
+	for (size_t i = 0; i < st->n_nodes; i++)
+		if (!gone[i])
+			st->nodes[kept++] = st->nodes[i];
+	st->n_nodes = kept;
+	free(gone);
+	free(st->name_index);
+	st->name_index = NULL;
+	return 0;
+}
+
 int state_remove(const char *fabric)
 {
 	char path[256];

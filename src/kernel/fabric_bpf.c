@@ -22,12 +22,15 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "base/array.h"
 #include "base/errors.h"
 #include "base/failpoint.h"
 #include "bpf_shared/fabric_counters.h"
 #include "kernel/bpf_counters.h"
+#include "kernel/link.h"
 #include "kernel/fabric_bpf.h"
 #include "kernel/tc_attach.h"
+#include "kernel/tc_block.h"
 
 /* Generated with "name fabric_skel" (see Makefile): struct fabric_bpf is our handle. */
 #include "fabric.skel.h"
@@ -424,37 +427,10 @@ void fabric_bpf_close(struct fabric_bpf *fb)
 	if (fb->prog_egress_fd >= 0)
 		close(fb->prog_egress_fd);
 	free(fb->percpu);
+	free(fb->verdicts);
 	free(fb->keys);
 	free(fb->vals);
 	free(fb);
-}
-
-int fabric_bpf_node_attach(struct fabric_bpf *fb, int ifindex)
-{
-	int err = bpf_counters_add(fb, ifindex);
-
-	if (err)
-		return err;
-	err = tc_attach(ifindex, fb->prog_ingress_fd, fb->prog_egress_fd);
-	if (err)
-		bpf_counters_del(fb, ifindex);
-	return err;
-}
-
-int fabric_bpf_node_attached(struct fabric_bpf *fb, int ifindex)
-{
-	__u32 in, out;
-	int err = tc_attached_ids(ifindex, &in, &out);
-
-	if (err)
-		return err;
-	return in && in == bpf_prog_id_of(fb->prog_ingress_fd) && out &&
-	       out == bpf_prog_id_of(fb->prog_egress_fd);
-}
-
-int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex)
-{
-	return bpf_counters_del(fb, ifindex);
 }
 
 unsigned int fabric_bpf_pins_present(const char *fabric)
@@ -486,7 +462,7 @@ static int counters_map_ok(int fd)
 }
 
 /* The map a program uses, as an fd (or -1). */
-static int map_of_prog(int prog_fd)
+int fabric_bpf_prog_map(int prog_fd)
 {
 	struct bpf_prog_info info = {0};
 	__u32 len = sizeof(info), map_id = 0;
@@ -496,6 +472,45 @@ static int map_of_prog(int prog_fd)
 	if (prog_fd < 0 || bpf_obj_get_info_by_fd(prog_fd, &info, &len) || !map_id)
 		return -1;
 	return bpf_map_get_fd_by_id(map_id);
+}
+
+/* The map of a program attached on one of @ifindexes (shared blocks or private ones), or -1. */
+static int map_of_attached(const int *ifindexes, size_t n)
+{
+	struct tc_clsact_list qdiscs = {0};
+	struct nl_sock s;
+	int fd = -1;
+
+	if (nl_open(&s))
+		return -1;
+	if (tc_clsact_dump(&s, &qdiscs))
+		goto out;
+	for (size_t k = 0; fd < 0 && k < n; k++) {
+		const struct tc_clsact *q = tc_clsact_find(&qdiscs, ifindexes[k]);
+		__u32 in = 0, out = 0;
+		char name[64];
+		int prog;
+
+		if (!q)
+			continue;
+		if (q->ingress ? tc_block_bpf_prog(&s, q->ingress, &in, name, sizeof(name))
+			       : tc_attached_ids(ifindexes[k], &in, &out))
+			continue;
+		if (!in)
+			continue;
+		prog = bpf_prog_get_fd_by_id(in);
+		fd = fabric_bpf_prog_map(prog);
+		if (prog >= 0)
+			close(prog);
+		if (fd >= 0 && counters_map_ok(fd) < 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+out:
+	tc_clsact_list_free(&qdiscs);
+	nl_close(&s);
+	return fd;
 }
 
 /* Find the counters map through whatever still uses it: pins, or programs attached on @ifindexes.
@@ -517,21 +532,12 @@ static int find_counters_map(const char *fabric, const int *ifindexes, size_t n)
 		if (!pin_path(path, sizeof(path), fabric,
 			      i ? FABRIC_PIN_PROG_EGRESS : FABRIC_PIN_PROG_INGRESS))
 			prog = bpf_obj_get(path);
-		fd = map_of_prog(prog);
+		fd = fabric_bpf_prog_map(prog);
 		if (prog >= 0)
 			close(prog);
 	}
-	for (size_t k = 0; fd < 0 && k < n; k++) {
-		__u32 in = 0, out = 0;
-		int prog;
-
-		if (tc_attached_ids(ifindexes[k], &in, &out) || !in)
-			continue;
-		prog = bpf_prog_get_fd_by_id(in);
-		fd = map_of_prog(prog);
-		if (prog >= 0)
-			close(prog);
-	}
+	if (fd < 0 && n)
+		fd = map_of_attached(ifindexes, n);
 	fail_clear();
 	if (fd >= 0 && counters_map_ok(fd) < 0) {
 		close(fd);

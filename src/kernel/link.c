@@ -69,11 +69,14 @@ uint32_t link_create_veth(struct nl_sock *s, const struct link_spec *host,
 			  const struct link_spec *peer, int netns_fd)
 {
 	struct ifinfomsg *ifm, *peer_ifm;
-	struct nlmsghdr *nlh = link_msg(s, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, &ifm);
+	struct nlmsghdr *nlh =
+		link_msg(s, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, host->ifindex, &ifm);
 	struct nlattr *info, *data, *peer_nest;
 
 	set_up_flag(ifm, host->up);
 	put_link_spec(nlh, host);
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -82,7 +85,10 @@ uint32_t link_create_veth(struct nl_sock *s, const struct link_spec *host,
 	 * here: "up" across namespaces at creation fails with ENOTCONN. */
 	peer_ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*peer_ifm));
 	peer_ifm->ifi_family = AF_UNSPEC;
+	peer_ifm->ifi_index = host->ifindex ? peer->ifindex : 0;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer->name);
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
 	if (peer->mac)
 		mnl_attr_put(nlh, IFLA_ADDRESS, ETH_ALEN_FABRIC, peer->mac);
 	if (peer->mtu)
@@ -298,4 +304,12 @@ int link_disable_ipv6(const char *ifname)
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
 	err = sysctl_write_path(path, "1");
 	return err == -ENOENT ? 0 : err; /* no IPv6 on this host */
+}
+
+bool link_index_used(int ifindex)
+{
+	char buf[IFNAMSIZ];
+
+	/* An ioctl by index: no netlink message is built for it. */
+	return if_indextoname((unsigned int)ifindex, buf) != NULL || errno != ENXIO;
 }

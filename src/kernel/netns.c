@@ -27,15 +27,24 @@ static void netns_path(char *buf, size_t size, const char *name)
 	snprintf(buf, size, NETNS_RUN_DIR "/%s", name);
 }
 
-int netns_prepare_dir(void)
+/* The namespace to come back to after working inside another, opened once. */
+static int host_netns_open(void)
 {
-	bool made_mount = false;
-
 	if (host_netns_fd < 0) {
 		host_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 		if (host_netns_fd < 0)
 			return fail(-errno, "cannot open /proc/self/ns/net");
 	}
+	return 0;
+}
+
+int netns_prepare_dir(void)
+{
+	bool made_mount = false;
+	int err = host_netns_open();
+
+	if (err)
+		return err;
 	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
 		return fail(-errno, "cannot create \"%s\"", NETNS_RUN_DIR);
 	/* Shared, so mounts propagate into `ip netns exec` mount namespaces. */
@@ -131,7 +140,7 @@ int netns_socket(int netns_fd, struct nl_sock *nl)
 {
 	int err;
 
-	if (netns_prepare_dir() < 0)
+	if (host_netns_open() < 0)
 		return -EIO;
 	if (setns(netns_fd, CLONE_NEWNET) < 0)
 		return -errno;

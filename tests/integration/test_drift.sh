@@ -774,9 +774,15 @@ c_route_del() {
 }
 
 # -------------------------------------------------------- tc and counters
+# A batch of nodes shares one ingress and one egress tc block (the kernel
+# refuses `tc filter ... dev VETH` on them): filters are changed by block.
+block_of() { # VETH ingress|egress
+	tc -j qdisc show dev "$1" | jq -r --arg d "$2" '.[] | select(.kind == "clsact") | .[$d + "_block"]'
+}
+
 c_tc_ingress() {
 	mkfab
-	tc filter del dev "$VA" ingress
+	tc filter del block "$(block_of "$VA" ingress)" pref 1
 	expect missing_attachment "$(re "$VA")"
 	repair_clean
 	verify
@@ -785,9 +791,20 @@ c_tc_ingress() {
 
 c_tc_egress() {
 	mkfab
-	tc filter del dev "$VC" egress
+	tc filter del block "$(block_of "$VC" egress)" pref 1
 	expect missing_attachment "$(re "$VC")"
 	repair_clean
+	verify
+	finish
+}
+
+# The clsact qdisc itself gone: a new one (on blocks of its own) and the programs.
+c_tc_qdisc() {
+	mkfab
+	tc qdisc del dev "$VA" clsact
+	expect missing_attachment "$(re "$VA")"
+	repair_clean
+	[[ -n $(block_of "$VA" ingress) ]] || fail "the repair made no clsact on $VA"
 	verify
 	finish
 }
@@ -795,8 +812,8 @@ c_tc_egress() {
 # Ours gone, a foreign classic-BPF filter of another priority in its place.
 c_tc_foreign() {
 	mkfab
-	tc filter del dev "$VA" ingress
-	tc filter add dev "$VA" ingress pref 7 bpf bytecode '1,6 0 0 4294967295,'
+	tc filter del block "$(block_of "$VA" ingress)" pref 1
+	tc filter add block "$(block_of "$VA" ingress)" pref 7 bpf bytecode '1,6 0 0 4294967295,'
 	track filter "$VA" 7
 	expect missing_attachment "$(re "$VA")"
 	repair_clean
@@ -1161,7 +1178,7 @@ CASE_LIST=(
 	group_foreign port_foreign port_foreign_single stray_tagged
 	eth0_delete eth0_rename eth0_moved eth0_foreign node_ns_foreign_link
 	eth0_down addr_flush route_del
-	tc_ingress tc_egress tc_foreign counter_delete counter_orphan
+	tc_ingress tc_egress tc_qdisc tc_foreign counter_delete counter_orphan
 	pin_counters pin_ingress pin_egress pin_rename pin_foreign pin_foreign_destroy
 	bridge_c1_remove bridge_c0_remove bridge_c0_remove_single bridge_rename
 	bridge_down bridge_foreign bridge_foreign_single bridge_ifindex_reused

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+
+#include "base/errors.h"
+#include "fabric/blocks.h"
+#include "fabric/names.h"
+
+#define BLOCK_CANDIDATES 8	  /* pairs of tc blocks tried per batch */
+#define BLOCK_CANDIDATE_STEP 331u /* another of the 2048 ranges each time */
+
+int fabric_choose_blocks(struct nl_sock *s, const struct fabric_state *st, struct fabric_bpf *fb,
+			 uint32_t slot, uint32_t *ingress, uint32_t *egress)
+{
+	for (uint32_t j = 0; j < BLOCK_CANDIDATES; j++) {
+		int r;
+
+		tc_blocks_of(st->group + j * BLOCK_CANDIDATE_STEP, slot, ingress, egress);
+		r = fabric_bpf_blocks_usable(fb, s, *ingress, *egress);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
+	return fail_msg(-EBUSY, "no free pair of tc blocks for fabric \"%s\" near block %u",
+			st->name, *ingress);
+}
