@@ -21,7 +21,9 @@
 # network namespace then takes its veths, bridges and nested namespaces.
 # simhost_down_all runs from the EXIT trap of lib.sh (on_exit).
 
+# cgroup2: the unified hierarchy of a hybrid set-up, or the root of a pure one
 SIMHOST_CGROOT=/sys/fs/cgroup/unified
+[[ -e $SIMHOST_CGROOT/cgroup.procs ]] || SIMHOST_CGROOT=/sys/fs/cgroup
 SIMHOST_SELF=$(readlink -f "${BASH_SOURCE[0]}")
 _SIMHOSTS=() # "<F>h<N>" of the hosts made, for simhost_down_all
 
