@@ -14,6 +14,8 @@ packages=(
 	containernetworking-plugins libclang-rt-14-dev
 	# the man page and bash completion tests (man, groff; _init_completion)
 	man-db groff bash-completion
+	# multi-host: FRR (zebra, bgpd, vtysh) on simulated hosts (tools/evpn-netns-probe.sh)
+	frr
 )
 
 missing=()
