@@ -122,6 +122,11 @@ $(BUILD)/unit/%: tests/unit/%.c $(CORE_LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) $< $(CORE_LIB) -o $@ $(LDLIBS)
 
+# The record micro-benchmark (tools/bench/record.c), run by `make bench`.
+$(BUILD)/bench-record: tools/bench/record.c $(CORE_LIB)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $< $(CORE_LIB) -o $@ $(LDLIBS)
+
 -include $(DEPS)
 
 # The README's set-up commands install the dependencies (tools/install-deps.sh);
@@ -145,7 +150,7 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/demo.sh $(BUILD)/fabricctl
 
-bench: all
+bench: all $(BUILD)/bench-record
 	$(Q)tools/bench/all.sh $(BUILD)/fabricctl
 
 # libFuzzer harnesses (tools/fuzz), built with clang into $(BUILD)/fuzz.

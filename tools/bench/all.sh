@@ -7,7 +7,8 @@
 #   2. reading counters: stats -j vs ip -s -j link at 1000 nodes (stats_read.sh)
 #   3. counting overhead: iperf3 with and without the program (stats_overhead.sh)
 #   4. routed vs layer-2-joined cells: flood width and drops (cell-join.sh)
-#   5. growth to 10,000 nodes: tools/scale-test 10000 (BENCH_SCALE=0 skips it)
+#   5. the record at 1000, 10,000, 100,000 nodes, ns per node (bench-record)
+#   6. growth to 10,000 nodes: tools/scale-test 10000 (BENCH_SCALE=0 skips it)
 # Usage: tools/bench/all.sh FABRICCTL
 set -euo pipefail
 fab=${1:?usage: all.sh FABRICCTL}
@@ -23,6 +24,8 @@ section "counting overhead (iperf3, ping)"
 "$here/stats_overhead.sh" "$fab"
 section "routed vs layer-2-joined cells (3000 nodes, cells of 512)"
 "$here/cell-join.sh" "$fab" 3000 512 20
+section "the state record, ns per node (1000, 10,000, 100,000 nodes)"
+"$(dirname "$fab")/bench-record"
 if [ "${BENCH_SCALE:-1}" != 0 ]; then
 	section "10,000 nodes (tools/scale-test)"
 	"$here/../scale-test" 10000 --fabricctl "$fab"
