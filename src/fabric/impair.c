@@ -141,6 +141,19 @@ fail_sock:
 	return fail_wrap(err, "node \"%s\"", node->name);
 }
 
+/*
+ * A kernel without sch_netem (CONFIG_NET_SCH_NETEM unset, no module) answers
+ * a netem request with -ENOENT "Specified qdisc kind is unknown" (a missing
+ * link would be -ENODEV): say what is missing.
+ */
+static int no_netem(int err)
+{
+	if (err != -ENOENT)
+		return err;
+	return fail_wrap(-EOPNOTSUPP, "this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM, "
+				      "module sch_netem), links cannot be impaired");
+}
+
 /* Put every side of @n nodes back (best effort: the first error is already recorded). */
 static void put_back(struct nl_sock *host, struct side *hs, struct nl_sock *ins, struct side *is,
 		     size_t n)
@@ -180,11 +193,14 @@ int fabric_impair_set(struct fabric_state *st, struct fabric_node **nodes, size_
 		goto out;
 	/* Everything is proven: now change, host side in one pass. */
 	for (size_t i = 0; i < n; i++)
-		queue_side(&host, &hs[i], p);
-	err = nl_run(&host, NULL, NULL);
+		if (queue_side(&host, &hs[i], p))
+			nl_label(&host, "impair the host veth of node \"%s\"", nodes[i]->name);
+	err = no_netem(nl_run(&host, NULL, NULL));
 	for (; !err && done < n; done++)
-		if (queue_side(&ins[done], &is[done], p))
+		if (queue_side(&ins[done], &is[done], p)) {
+			nl_label(&ins[done], "impair eth0 of node \"%s\"", nodes[done]->name);
 			err = nl_run(&ins[done], NULL, NULL);
+		}
 	if (err) {
 		put_back(&host, hs, ins, is, n);
 		err = fail_wrap(err, "nothing changed");
