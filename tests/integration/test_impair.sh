@@ -125,7 +125,7 @@ log "rate 20mbit: iperf3 TCP $bps bit/s"
 for ((i = 0; i < 100; i++)); do
 	fab_ok stats "$F" "$A" -j
 	s1=$FAB_OUT
-	k="$(</sys/class/net/$VETH/statistics/rx_packets) $(</sys/class/net/$VETH/statistics/tx_packets)"
+	k="$(<"/sys/class/net/$VETH/statistics/rx_packets") $(<"/sys/class/net/$VETH/statistics/tx_packets")"
 	fab_ok stats "$F" "$A" -j
 	[[ $s1 == "$FAB_OUT" ]] && break
 	sleep 0.1
