@@ -28,5 +28,6 @@ int cmd_exec(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_impair(int argc, char **argv);
 
 #endif
