@@ -158,16 +158,21 @@ fuzz-check:
 
 MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX)/sbin/fabricctl)
 	$(Q)install -D -m 0755 $(BUILD)/fabricctl $(DESTDIR)$(PREFIX)/sbin/fabricctl
 	$(Q)install -D -m 0644 docs/fabricctl.8 $(DESTDIR)$(MANDIR)/man8/fabricctl.8
 	$(Q)install -D -m 0644 contrib/bash-completion/fabricctl $(DESTDIR)$(BASHCOMPDIR)/fabricctl
+	$(Q)sed 's|/usr/local/sbin/fabricctl|$(PREFIX)/sbin/fabricctl|' \
+		contrib/systemd/fabricctl-exporter.service >$(BUILD)/fabricctl-exporter.service
+	$(Q)install -D -m 0644 $(BUILD)/fabricctl-exporter.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(PREFIX)/sbin/fabricctl $(DESTDIR)$(MANDIR)/man8/fabricctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/fabricctl
+		$(DESTDIR)$(BASHCOMPDIR)/fabricctl $(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service
 
 format:
 	$(Q)clang-format -i $(FORMAT_FILES)
