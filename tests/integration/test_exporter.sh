@@ -6,7 +6,8 @@
 # through its HTTP API gives a node's counter equal to the kernel's own
 # counter of the node's host veth read in the same quiet moment; a deleted
 # node's series are gone from the next scrape (and from Prometheus), a
-# fabric created while the exporter runs appears, a destroyed one vanishes;
+# fabric named but created only while the exporter runs appears, a
+# destroyed one vanishes; every fabric of the host is served without names;
 # other paths answer 404; a non-loopback --listen is refused; SIGTERM stops
 # it with status 0; the systemd unit passes systemd-analyze verify.
 set -uo pipefail
@@ -82,8 +83,23 @@ for n in "$A" "$B" "$C"; do
 done
 ADDR_B=$(jq -r --arg n "$B" '.nodes[] | select(.name == $n) | .address' <<<"$FAB_OUT")
 
-# --- the exporter, every fabric (so one made later shows up)
-"$FABRICCTL" exporter --listen "127.0.0.1:$EP" 2>"$TEST_TMP/exporter.err" &
+# --- every fabric of the host (no FABRIC): ours is among them, text valid
+AP=$(free_port)
+"$FABRICCTL" exporter --listen "127.0.0.1:$AP" 2>/dev/null &
+ALL=$!
+on_exit "kill $ALL 2>/dev/null || true"
+for ((i = 0; i < 50; i++)); do
+	curl -s -o "$TEST_TMP/all" "http://127.0.0.1:$AP/metrics" && break
+	sleep 0.1
+done
+grep -q "^fabricctl_node_info{fabric=\"$F\",node=\"$A\"" "$TEST_TMP/all" ||
+	fail "fabric $F not in the scrape of every fabric"
+promtool check metrics <"$TEST_TMP/all" || fail "promtool check metrics failed (every fabric)"
+kill "$ALL"
+
+# --- the exporter of $F and $F2 ($F2 is made later: absent until then).
+# Named, so that other fabrics on the host do not slow the 1 s scrapes.
+"$FABRICCTL" exporter --listen "127.0.0.1:$EP" "$F" "$F2" 2>"$TEST_TMP/exporter.err" &
 EXPORTER=$!
 on_exit "kill $EXPORTER 2>/dev/null || true"
 for ((i = 0; i < 50; i++)); do
@@ -92,6 +108,7 @@ for ((i = 0; i < 50; i++)); do
 done
 scrape
 promtool check metrics <"$TEST_TMP/scrape" || fail "promtool check metrics failed"
+grep -q "fabric=\"$F2\"" "$TEST_TMP/scrape" && fail "fabric $F2 in the scrape before it exists"
 for n in "$A" "$B" "$C"; do
 	grep -q "^fabricctl_node_packets_total{fabric=\"$F\",node=\"$n\",direction=\"rx\"} [0-9]" \
 		"$TEST_TMP/scrape" || fail "no packets series for $n"
