@@ -42,7 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$FABRICCTL" create "$F" --subnet 10.226.0.0/21 >/dev/null
+"$FABRICCTL" create "$F" --subnet 10.226.0.0/21 --tune >/dev/null
 "$FABRICCTL" add-node "$F" --count "$NODES" --prefix "${F}n" >/dev/null
 "$FABRICCTL" exporter --listen "127.0.0.1:$PORT" "$F" 2>/dev/null &
 EXPORTER=$!
