@@ -22,9 +22,9 @@ VERSION   := 0.2.0
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
-LIBS_PC   := libbpf libmnl libelf
+LIBS_PC   := libbpf libmnl libelf libmicrohttpd
 PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
-PC_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lbpf -lmnl -lelf)
+PC_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lbpf -lmnl -lelf -lmicrohttpd)
 
 WARNINGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 FABRIC_CFLAGS := -std=gnu11 $(WARNINGS) $(if $(filter 1,$(WERROR)),-Werror) -D_GNU_SOURCE \
@@ -163,16 +163,21 @@ fuzz-check:
 
 MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX)/sbin/fabricctl)
 	$(Q)install -D -m 0755 $(BUILD)/fabricctl $(DESTDIR)$(PREFIX)/sbin/fabricctl
 	$(Q)install -D -m 0644 docs/fabricctl.8 $(DESTDIR)$(MANDIR)/man8/fabricctl.8
 	$(Q)install -D -m 0644 contrib/bash-completion/fabricctl $(DESTDIR)$(BASHCOMPDIR)/fabricctl
+	$(Q)sed 's|/usr/local/sbin/fabricctl|$(PREFIX)/sbin/fabricctl|' \
+		contrib/systemd/fabricctl-exporter.service >$(BUILD)/fabricctl-exporter.service
+	$(Q)install -D -m 0644 $(BUILD)/fabricctl-exporter.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(PREFIX)/sbin/fabricctl $(DESTDIR)$(MANDIR)/man8/fabricctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/fabricctl
+		$(DESTDIR)$(BASHCOMPDIR)/fabricctl $(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service
 
 format:
 	$(Q)clang-format -i $(FORMAT_FILES)

@@ -8,9 +8,10 @@ set -euo pipefail
 packages=(
 	# build
 	make gcc clang llvm pkg-config libbpf-dev libmnl-dev libelf-dev zlib1g-dev
+	libmicrohttpd-dev
 	bpftool linux-libc-dev
 	# tests and benchmarks
-	iproute2 iputils-ping jq iperf3 procps util-linux prometheus
+	iproute2 iputils-ping jq iperf3 procps util-linux prometheus curl
 	containernetworking-plugins libclang-rt-14-dev
 	# the man page and bash completion tests (man, groff; _init_completion)
 	man-db groff bash-completion

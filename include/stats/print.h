@@ -33,4 +33,14 @@ void stats_print_rates(struct printer *p, const struct fabric_state *st,
 void stats_print_prometheus(FILE *out, const struct fabric_state *st, const struct stats_row *rows,
 			    size_t n);
 
+/* One fabric's rows, for an exposition that covers several fabrics. */
+struct stats_prom_fabric {
+	const struct fabric_state *st;
+	const struct stats_row *rows;
+	size_t n;
+};
+
+/* stats_print_prometheus() over @nf fabrics, each family's samples grouped under one HELP/TYPE. */
+void stats_print_prometheus_fabrics(FILE *out, const struct stats_prom_fabric *f, size_t nf);
+
 #endif

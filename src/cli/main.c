@@ -35,6 +35,7 @@ static const struct cmd commands[] = {
 	{"show", cmd_show, "show a fabric's nodes", true},
 	{"stats", cmd_stats, "per-node traffic counters (table, JSON, Prometheus, rates)", true},
 	{"impair", cmd_impair, "delay, loss and rate-limit nodes' links (netem)", true},
+	{"exporter", cmd_exporter, "serve every fabric's counters to Prometheus at /metrics", true},
 	{"exec", cmd_exec, "run a command inside a node", true},
 	{"check", cmd_check, "compare a fabric's record with the kernel; --repair mends it", true},
 	{"doctor", cmd_doctor, "check this host's limits for a fabric of N nodes", true},

@@ -49,8 +49,73 @@ static uint64_t get_multicast(const struct fabric_dir_counters *d)
 	return d->multicast;
 }
 
-void stats_print_prometheus(FILE *out, const struct fabric_state *st, const struct stats_row *rows,
-			    size_t n)
+/* One family: HELP, TYPE, then its samples for every fabric (a family's lines stay together). */
+static void print_dir_family(FILE *out, const char *name, const char *help, dir_getter get,
+			     const struct stats_prom_fabric *f, size_t nf)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	for (size_t k = 0; k < nf; k++) {
+		for (size_t i = 0; i < f[k].n; i++) {
+			const struct stats_row *r = &f[k].rows[i];
+
+			fputs(name, out);
+			prom_labels(out, f[k].st->name, r, "rx");
+			fprintf(out, "} %" PRIu64 "\n", get(&r->c.rx));
+			fputs(name, out);
+			prom_labels(out, f[k].st->name, r, "tx");
+			fprintf(out, "} %" PRIu64 "\n", get(&r->c.tx));
+		}
+	}
+}
+
+static void print_info_family(FILE *out, const struct stats_prom_fabric *f, size_t nf)
+{
+	char addr[INET_ADDRSTRLEN];
+
+	fputs("# HELP fabricctl_node_info Nodes of the fabric: address, cell and host veth index "
+	      "(value 1).\n",
+	      out);
+	fputs("# TYPE fabricctl_node_info gauge\n", out);
+	for (size_t k = 0; k < nf; k++) {
+		for (size_t i = 0; i < f[k].n; i++) {
+			const struct stats_row *r = &f[k].rows[i];
+
+			fputs("fabricctl_node_info{fabric=\"", out);
+			prom_label(out, f[k].st->name);
+			fputs("\",node=\"", out);
+			prom_label(out, r->node->name);
+			fprintf(out, "\",address=\"%s\",cell=\"%" PRIu32 "\",ifindex=\"%d\"} 1\n",
+				ipv4_addr_format(r->addr, addr), r->cell, r->node->ifindex);
+		}
+	}
+}
+
+static void print_protocol_family(FILE *out, const struct stats_prom_fabric *f, size_t nf)
+{
+	fputs("# HELP fabricctl_node_protocol_packets_total Packets on the node's veth by "
+	      "protocol: "
+	      "arp, ipv4, ipv6, other by ethertype; icmp, icmpv6, tcp, udp by IP protocol.\n",
+	      out);
+	fputs("# TYPE fabricctl_node_protocol_packets_total counter\n", out);
+	for (size_t k = 0; k < nf; k++) {
+		for (size_t i = 0; i < f[k].n; i++) {
+			const struct stats_row *r = &f[k].rows[i];
+
+			for (int d = 0; d < 2; d++) {
+				const struct fabric_dir_counters *dc = d ? &r->c.tx : &r->c.rx;
+
+				for (int p = 0; p < FABRIC_PROTO_MAX; p++) {
+					fputs("fabricctl_node_protocol_packets_total", out);
+					prom_labels(out, f[k].st->name, r, d ? "tx" : "rx");
+					fprintf(out, ",protocol=\"%s\"} %" PRIu64 "\n",
+						stats_proto_names[p], (uint64_t)dc->proto[p]);
+				}
+			}
+		}
+	}
+}
+
+void stats_print_prometheus_fabrics(FILE *out, const struct stats_prom_fabric *f, size_t nf)
 {
 	static const struct {
 		const char *name, *help;
@@ -72,48 +137,18 @@ void stats_print_prometheus(FILE *out, const struct fabric_state *st, const stru
 		 "node.",
 		 get_multicast},
 	};
-	char addr[INET_ADDRSTRLEN];
 
-	fputs("# HELP fabricctl_node_info Nodes of the fabric: address, cell and host veth index "
-	      "(value 1).\n",
-	      out);
-	fputs("# TYPE fabricctl_node_info gauge\n", out);
-	for (size_t i = 0; i < n; i++) {
-		fputs("fabricctl_node_info{fabric=\"", out);
-		prom_label(out, st->name);
-		fputs("\",node=\"", out);
-		prom_label(out, rows[i].node->name);
-		fprintf(out, "\",address=\"%s\",cell=\"%" PRIu32 "\",ifindex=\"%d\"} 1\n",
-			ipv4_addr_format(rows[i].addr, addr), rows[i].cell, rows[i].node->ifindex);
-	}
-	for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++) {
-		fprintf(out, "# HELP %s %s\n# TYPE %s counter\n", metrics[m].name, metrics[m].help,
-			metrics[m].name);
-		for (size_t i = 0; i < n; i++) {
-			fputs(metrics[m].name, out);
-			prom_labels(out, st->name, &rows[i], "rx");
-			fprintf(out, "} %" PRIu64 "\n", metrics[m].get(&rows[i].c.rx));
-			fputs(metrics[m].name, out);
-			prom_labels(out, st->name, &rows[i], "tx");
-			fprintf(out, "} %" PRIu64 "\n", metrics[m].get(&rows[i].c.tx));
-		}
-	}
-	fputs("# HELP fabricctl_node_protocol_packets_total Packets on the node's veth by "
-	      "protocol: "
-	      "arp, ipv4, ipv6, other by ethertype; icmp, icmpv6, tcp, udp by IP protocol.\n",
-	      out);
-	fputs("# TYPE fabricctl_node_protocol_packets_total counter\n", out);
-	for (size_t i = 0; i < n; i++) {
-		for (int d = 0; d < 2; d++) {
-			const struct fabric_dir_counters *dc = d ? &rows[i].c.tx : &rows[i].c.rx;
-
-			for (int p = 0; p < FABRIC_PROTO_MAX; p++) {
-				fputs("fabricctl_node_protocol_packets_total", out);
-				prom_labels(out, st->name, &rows[i], d ? "tx" : "rx");
-				fprintf(out, ",protocol=\"%s\"} %" PRIu64 "\n",
-					stats_proto_names[p], (uint64_t)dc->proto[p]);
-			}
-		}
-	}
+	print_info_family(out, f, nf);
+	for (size_t m = 0; m < sizeof(metrics) / sizeof(metrics[0]); m++)
+		print_dir_family(out, metrics[m].name, metrics[m].help, metrics[m].get, f, nf);
+	print_protocol_family(out, f, nf);
 	fflush(out);
+}
+
+void stats_print_prometheus(FILE *out, const struct fabric_state *st, const struct stats_row *rows,
+			    size_t n)
+{
+	const struct stats_prom_fabric f = {st, rows, n};
+
+	stats_print_prometheus_fabrics(out, &f, 1);
 }

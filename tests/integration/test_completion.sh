@@ -158,7 +158,7 @@ expect_has() { check_all has "$@"; }
 expect "fabricctl cre" create
 expect "fabricctl d" del-node destroy doctor
 expect "fabricctl -j sh" show
-expect_has "fabricctl " create add-node del-node destroy list show stats exec check doctor help version
+expect_has "fabricctl " create add-node del-node destroy list show stats exporter exec check doctor help version
 expect "fabricctl --p" --pretty
 expect "fabricctl help s" show stats
 
@@ -205,6 +205,11 @@ expect "fabricctl stats $F -s t" tx_packets tx_bytes
 expect "fabricctl stats $F --sort " address name rx_packets tx_packets rx_bytes tx_bytes packets bytes
 expect "fabricctl stats $F --p" --pretty --prometheus
 expect "fabricctl stats $F --top " # a number
+expect "fabricctl exporter --l" --listen
+expect "fabricctl exporter --a" --allow-remote
+expect "fabricctl exporter --listen " # an address
+expect_has "fabricctl exporter " "$F"
+expect_has "fabricctl exporter --listen 127.0.0.1:9464 " "$F"
 expect "fabricctl create $F --cell-size " 64 128 256 512 1024
 
 # exec FABRIC NODE -- COMMAND.

@@ -4,7 +4,8 @@
 # ratios against baselines measured in the same run (never pass/fail).
 #   1. setup/teardown side by side at N=100 and N=1000: fabricctl, the seed
 #      script, ip -batch, the CNI plugins, the C floor     (run.sh)
-#   2. reading counters: stats -j vs ip -s -j link at 1000 nodes (stats_read.sh)
+#   2. reading counters: stats -j vs ip -s -j link at 1000 nodes (stats_read.sh);
+#      one exporter scrape vs stats --prometheus (exporter_scrape.sh)
 #   3. counting overhead: iperf3 with and without the program (stats_overhead.sh)
 #   4. routed vs layer-2-joined cells: flood width and drops (cell-join.sh)
 #   5. the record at 1000, 10,000, 100,000 nodes, ns per node (bench-record)
@@ -20,6 +21,7 @@ section "setup and teardown, N=100 and N=1000"
 "$here/run.sh" --with-cni --n 100 --n 1000 "$fab"
 section "reading counters (1000 nodes)"
 "$here/stats_read.sh" "$fab"
+"$here/exporter_scrape.sh" "$fab"
 section "counting overhead (iperf3, ping)"
 "$here/stats_overhead.sh" "$fab"
 section "routed vs layer-2-joined cells (3000 nodes, cells of 512)"

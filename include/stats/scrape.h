@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One Prometheus scrape: every fabric (or the named ones) read at this
+ * moment -- record and pinned counters map -- as one exposition text.
+ */
+#ifndef FABRICCTL_STATS_SCRAPE_H
+#define FABRICCTL_STATS_SCRAPE_H
+
+#include <stddef.h>
+
+/*
+ * Read the fabrics @names (@n of them; 0: every fabric there is now) and
+ * print their counters in the Prometheus text format into *text (malloc'd,
+ * *len bytes). A fabric that is gone, not finished or unreadable is left
+ * out and counted in fabricctl_exporter_fabrics_unreadable; named fabrics
+ * that do not exist are simply absent. 0 or -errno (out of memory).
+ */
+int stats_scrape(char *const *names, size_t n, char **text, size_t *len);
+
+#endif
