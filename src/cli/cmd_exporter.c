@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "base/errors.h"
 #include "cli/cmd_common.h"
@@ -213,32 +214,50 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return queue_text(conn, MHD_HTTP_OK, text, len, MHD_RESPMEM_MUST_FREE);
 }
 
+/* The listening socket, bound here so that the error says why (in use, no such address). */
+static int listen_on(const struct exporter_opts *o, int *out)
+{
+	int one = 1, fd, err;
+
+	fd = socket(o->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail(-errno, "cannot listen on %s", o->listen);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&o->addr, o->addr_len) || listen(fd, 64)) {
+		err = -errno;
+		close(fd);
+		return fail(err, "cannot listen on %s", o->listen);
+	}
+	*out = fd;
+	return 0;
+}
+
 int cmd_exporter(int argc, char **argv)
 {
 	struct exporter_opts o;
 	struct MHD_Daemon *d;
 	sigset_t stop;
-	int err, sig;
+	int fd = -1, err, sig;
 
 	err = parse_args(argc, argv, &o);
 	if (err)
 		return err > 0 ? 0 : err; /* 1: --help was printed */
 	cmd_context("exporter", NULL);
+	err = listen_on(&o, &fd);
+	if (err)
+		return err;
 	/* Blocked before the server's thread starts, so only sigwait() below sees them. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-				     (o.addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-			     0, NULL, NULL, on_request, &o, MHD_OPTION_SOCK_ADDR, &o.addr,
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+			     on_request, &o, MHD_OPTION_LISTEN_SOCKET, fd,
 			     MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
 	if (!d) {
+		close(fd);
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
-		return fail(-EADDRNOTAVAIL,
-			    "cannot listen on %s (in use, or not an address of "
-			    "this host?)",
-			    o.listen);
+		return fail(-EIO, "cannot start the HTTP server on %s", o.listen);
 	}
 	if (!cli_out.quiet)
 		fprintf(stderr, "fabricctl exporter: serving http://%s/metrics\n", o.listen);

@@ -113,6 +113,9 @@ for n in "$A" "$B" "$C"; do
 	grep -q "^fabricctl_node_packets_total{fabric=\"$F\",node=\"$n\",direction=\"rx\"} [0-9]" \
 		"$TEST_TMP/scrape" || fail "no packets series for $n"
 done
+# A second exporter on the same port says why it cannot listen.
+fab_rc 1 exporter --listen "127.0.0.1:$EP"
+assert_contains "$FAB_ERR" "Address already in use"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$EP/")
 assert_eq "$code" 404
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$EP/metricsx")
