@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
 	# build
 	make gcc clang llvm pkg-config libbpf-dev libmnl-dev libelf-dev zlib1g-dev
-	libmicrohttpd-dev
+	libmicrohttpd-dev libyaml-dev libncurses-dev
 	bpftool linux-libc-dev
 	# tests and benchmarks
 	iproute2 iputils-ping jq iperf3 procps util-linux prometheus curl
@@ -17,6 +17,9 @@ packages=(
 	man-db groff bash-completion
 	# multi-host: FRR (zebra, bgpd, vtysh) on simulated hosts (tools/evpn-netns-probe.sh)
 	frr
+	# apply (systemd-analyze verify), top (tmux), drops (bpftrace, nftables),
+	# captures in tests (tcpdump), CNI runtimes with a local rootfs
+	systemd tmux bpftrace nftables tcpdump podman containerd busybox-static
 )
 
 missing=()
