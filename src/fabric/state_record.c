@@ -11,11 +11,13 @@
  *   cell_size 512
  *   status ready                  creating: create has not finished
  *   router <netns inode>          0: no router namespace (one cell)
+ *   set <key> <value>             a feature's fabric-wide value (fabric/state_keys.h)
  *   node <slot> <name> <host ifindex> <netns inode> <adding|ready|deleting>
+ *   nset <slot> <key> <value>     a feature's value for the node just above
  *   end <number of node lines>    a record cut anywhere, even at a line end, is refused
  *
- * Versions 1 to 3 (no name or end line; before 3 no status, router or node
- * identity, and a node was "adding" while its ifindex was 0) are read; a
+ * Version 4 is version 5 without keyed lines. Versions 1 to 3 (no name or end line; before 3 no
+ * status, router or node identity, and a node was "adding" while its ifindex was 0) are read; a
  * version this fabricctl does not know is refused by name, never guessed at.
  */
 #include <errno.h>
@@ -26,9 +28,10 @@
 #include "base/errors.h"
 #include "base/record_file.h"
 #include "fabric/state.h"
+#include "fabric/state_keys.h"
 
 #define STATE_MAGIC_PREFIX "fabricctl-state "
-#define STATE_VERSION 4
+#define STATE_VERSION 5
 #define STATE_VERSION_MIN 1
 #define STATE_LINE_MAX 256
 #define STATE_FIELDS_MAX 6
@@ -205,6 +208,47 @@ static int parse_node_line(unsigned int version, char **f, int nf, struct fabric
 	return 0;
 }
 
+/* Keys seen so far: the fabric's, and the last node line's. */
+struct keys_seen {
+	uint64_t fabric, node;
+	struct fabric_node *last_node; /* the node line just above, or NULL */
+};
+
+/* "set KEY VALUE" (before any node line): 0 or -EINVAL. */
+static int parse_set_line(char **f, int nf, struct fabric_state *st, struct keys_seen *seen)
+{
+	if (nf != 3 || st->n_nodes)
+		return -EINVAL;
+	for (unsigned int i = 0; state_fabric_keys[i].key; i++) {
+		if (strcmp(f[1], state_fabric_keys[i].key))
+			continue;
+		if (i >= 64 || (seen->fabric & (1ull << i)))
+			return -EINVAL;
+		seen->fabric |= 1ull << i;
+		return state_fabric_keys[i].parse(st, f[2]) ? -EINVAL : 0;
+	}
+	return -EINVAL; /* a key this fabricctl does not know */
+}
+
+/* "nset SLOT KEY VALUE" right after the node line of SLOT: 0 or -EINVAL. */
+static int parse_nset_line(char **f, int nf, struct fabric_state *st, struct keys_seen *seen)
+{
+	struct fabric_node *node = seen->last_node;
+	uint32_t slot;
+
+	if (nf != 4 || !node || parse_u32(f[1], UINT32_MAX, &slot) || slot != node->slot)
+		return -EINVAL;
+	for (unsigned int i = 0; state_node_keys[i].key; i++) {
+		if (strcmp(f[2], state_node_keys[i].key))
+			continue;
+		if (i >= 64 || (seen->node & (1ull << i)))
+			return -EINVAL;
+		seen->node |= 1ull << i;
+		return state_node_keys[i].parse(st, node, f[3]) ? -EINVAL : 0;
+	}
+	return -EINVAL;
+}
+
 /*
  * The record is strict: the magic line, the header lines once each and in
  * their order, then node lines. Anything else is corruption, reported with
@@ -214,6 +258,7 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 {
 	unsigned int lineno = 0, version = 0, n_header;
 	struct header h = {.complete = true};
+	struct keys_seen seen = {0};
 	bool ended = false;
 	char line[STATE_LINE_MAX];
 	int err = 0;
@@ -270,11 +315,23 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 			ended = true;
 			continue;
 		}
+		if (version >= 5 && !strcmp(f[0], "set")) {
+			if (parse_set_line(f, nf, st, &seen))
+				goto corrupt;
+			continue;
+		}
+		if (version >= 5 && !strcmp(f[0], "nset")) {
+			if (parse_nset_line(f, nf, st, &seen))
+				goto corrupt;
+			continue;
+		}
 		err = parse_node_line(version, f, nf, st);
 		if (err == -ENOMEM)
 			goto out;
 		if (err)
 			goto corrupt;
+		seen.last_node = &st->nodes[st->n_nodes - 1];
+		seen.node = 0;
 	}
 	if (lineno < 1 + header_lines(version))
 		goto corrupt;
@@ -318,7 +375,7 @@ int state_load(const char *fabric, struct fabric_state *st)
 
 int state_save(const struct fabric_state *st)
 {
-	char path[256], cidr[IPV4_PREFIX_STRLEN];
+	char path[256], cidr[IPV4_PREFIX_STRLEN], value[STATE_KEY_VALUE_MAX + 1];
 	struct fabric_node *sorted;
 	struct atomic_file f;
 	int err;
@@ -340,9 +397,17 @@ int state_save(const struct fabric_state *st)
 				   "\ncell_size %" PRIu32 "\nstatus %s\nrouter %" PRIu64 "\n",
 		STATE_VERSION, st->name, ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group,
 		st->cell_size, st->complete ? "ready" : "creating", st->router_ino);
-	for (size_t i = 0; i < st->n_nodes; i++)
+	for (unsigned int k = 0; state_fabric_keys[k].key; k++)
+		if (state_fabric_keys[k].format(st, value, sizeof(value)))
+			fprintf(f.out, "set %s %s\n", state_fabric_keys[k].key, value);
+	for (size_t i = 0; i < st->n_nodes; i++) {
 		fprintf(f.out, "node %u %s %d %" PRIu64 " %s\n", sorted[i].slot, sorted[i].name,
 			sorted[i].ifindex, sorted[i].netns_ino, phase_names[sorted[i].phase]);
+		for (unsigned int k = 0; state_node_keys[k].key; k++)
+			if (state_node_keys[k].format(st, &sorted[i], value, sizeof(value)))
+				fprintf(f.out, "nset %u %s %s\n", sorted[i].slot,
+					state_node_keys[k].key, value);
+	}
 	fprintf(f.out, "end %zu\n", st->n_nodes);
 	err = atomic_file_commit(&f);
 out:

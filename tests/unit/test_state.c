@@ -277,6 +277,37 @@ static void test_parse_v4(void)
 	fail_clear();
 }
 
+#define HEAD5                                                                                      \
+	"fabricctl-state 5\nfabric lab\nsubnet 10.42.0.0/16\nmtu 1500\ngroup 7\ncell_size 256\n"   \
+	"status ready\nrouter 0\n"
+
+/*
+ * Version 5 adds keyed lines. A key this fabricctl does not know, a keyed
+ * line out of its place, or a keyword of v5 in an older record is
+ * corruption: never skipped, so a newer record is not half-understood.
+ */
+static void test_parse_v5_keys(void)
+{
+	struct fabric_state st;
+
+	CHECK_EQ_INT(parse_text(HEAD5 "node 3 a 12 99 ready\nend 1\n", &st), 0);
+	CHECK_EQ_INT((int)st.n_nodes, 1);
+	state_free(&st);
+	CHECK_EQ_INT(parse_text(HEAD5 "set no-such-key 1\nend 0\n", &st), -EBADMSG);
+	CHECK(msg_has("corrupt at line 9"));
+	CHECK_EQ_INT(parse_text(HEAD5 "node 3 a 12 99 ready\nnset 3 no-such-key 1\nend 1\n", &st),
+		     -EBADMSG);
+	CHECK(msg_has("corrupt at line 10"));
+	/* A node's line names the node just above it, and only that one. */
+	CHECK_EQ_INT(parse_text(HEAD5 "nset 3 k v\nnode 3 a 12 99 ready\nend 1\n", &st), -EBADMSG);
+	CHECK(msg_has("corrupt at line 9"));
+	CHECK_EQ_INT(parse_text(HEAD5 "node 3 a 12 99 ready\nnset 4 k v\nend 1\n", &st), -EBADMSG);
+	CHECK(msg_has("corrupt at line 10"));
+	CHECK_EQ_INT(parse_text(HEAD4 "set k v\nend 0\n", &st), -EBADMSG);
+	CHECK(msg_has("corrupt at line 9"));
+	fail_clear();
+}
+
 /*
  * Numbers are decimal and in range, nothing else: sscanf's %u and %d take
  * a sign and wrap modulo 2^32, so without a strict parser "-1" is a group
@@ -505,6 +536,7 @@ static void test_save_load(void)
 int main(void)
 {
 	test_parse_v4();
+	test_parse_v5_keys();
 	test_parse_valid();
 	test_parse_corrupt();
 	test_parse_numbers_strict();
