@@ -7,6 +7,7 @@
 #define FABRICCTL_STATS_OBSERVE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "base/print.h"
@@ -51,5 +52,19 @@ struct stats_prom_observe {
 };
 void stats_print_prometheus_observe(FILE *out, const struct stats_prom_observe *f, size_t nf,
 				    bool pairs);
+
+/* One fabric's drops of one reason, over all its nodes (for doctor). */
+struct stats_drop_sum {
+	char fabric[FABRIC_NAME_MAX + 1];
+	char reason[64];
+	uint64_t packets;
+	size_t nodes;
+};
+
+/*
+ * Every fabric's drops (fabrics that cannot be read are skipped), summed by
+ * reason name: *out malloc'd, *n entries. 0 or -errno (recorded).
+ */
+int stats_drop_summary(struct stats_drop_sum **out, size_t *n);
 
 #endif
