@@ -122,8 +122,8 @@ for c in 0 1; do
 	assert_eq "$row" "$tx" "row of cell $c vs its nodes' tx packets"
 done
 veth_rx=0
-for n in $(jq -r '.nodes[] | select(.cell == 0) | .ifindex' <<<"$S1"); do
-	dev=$(ip -j link show | jq -r --argjson i "$n" '.[] | select(.ifindex == $i) | .ifname')
+fab_ok -j show "$F"
+for dev in $(jq -r '.nodes[] | select(.cell == 0) | .host_veth' <<<"$FAB_OUT"); do
 	veth_rx=$((veth_rx + $(cat "/sys/class/net/$dev/statistics/rx_packets")))
 done
 row0=$(jq -r '[.matrix[] | select(.from_cell == 0) | .packets] | add // 0' <<<"$M")
@@ -152,6 +152,47 @@ assert_eq "$(($(drops "$C" NETFILTER_DROP) - nf0))" 9 "NETFILTER_DROP drops on $
 fab_ok stats "$F" "$D" -j
 assert_eq "$(jq -r '.nodes[0].drops' <<<"$FAB_OUT")" \
 	"$(fab_ok stats "$F" "$D" --drops -j; jq -r '.total' <<<"$FAB_OUT")" "drops column of $D"
+
+# The exporter serves the same numbers, promtool accepts them, pairs only with --pairs.
+PORT=$((20000 + ${F#t} % 20000))
+scrape() { # [OPTIONS]: the exporter's /metrics for this fabric
+	local pid body
+	"$FABRICCTL" exporter --listen 127.0.0.1:$PORT "$@" "$F" >"$TEST_TMP/exporter.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 50); do
+		body=$(curl -sf "http://127.0.0.1:$PORT/metrics") && break
+		sleep 0.1
+	done
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	[[ -n $body ]] || fail "no scrape: $(cat "$TEST_TMP/exporter.log")"
+	echo "$body"
+}
+M2=$(scrape)
+if command -v promtool >/dev/null; then
+	promtool check metrics <<<"$M2" || fail "promtool rejects the scrape"
+fi
+assert_eq "$(grep -c '^fabricctl_pair_' <<<"$M2" || true)" 0 "pair series without --pairs"
+got=$(sed -n "s/^fabricctl_node_drops_total{fabric=\"$F\",node=\"$D\",where=\"node\",reason=\"NO_SOCKET\"} //p" <<<"$M2")
+assert_eq "$got" "$(drops "$D" NO_SOCKET)" "exporter's NO_SOCKET drops of $D"
+M=$(matrix)
+got=$(sed -n "s/^fabricctl_matrix_packets_total{fabric=\"$F\",from_cell=\"0\",to=\"c1\"} //p" <<<"$M2")
+assert_eq "$got" "$(cell "$M" 0 c1)" "exporter's matrix cell 0 -> c1"
+M3=$(scrape --pairs)
+got=$(sed -n "s/^fabricctl_pair_packets_total{fabric=\"$F\",from=\"$B\",to=\"$D\"} //p" <<<"$M3")
+assert_eq "$got" "$(pair "$M" "$B" "$D")" "exporter's pair $B -> $D with --pairs"
+
+# doctor names drops that point at a host limit: ARP for an address no
+# node has fails (NEIGH_FAILED), and doctor gives the neighbour-table fix.
+in_ns "$A" ping -n -q -c 2 -i 0.3 -W 1 $NET.50 >/dev/null 2>&1 || true
+for _ in $(seq 40); do
+	[[ $(drops "$A" NEIGH_FAILED) -ge 2 ]] && break
+	sleep 0.25
+done
+assert_eq "$(drops "$A" NEIGH_FAILED)" 2 "NEIGH_FAILED drops of $A (2 pings to a missing address)"
+fab doctor -j
+jq -e --arg f "$F" '.drops[] | select(.fabric == $f and .reason == "NEIGH_FAILED" and .packets == 2 and (.fix | test("gc_thresh3")))' \
+	<<<"$FAB_OUT" >/dev/null || fail "doctor does not name $F's NEIGH_FAILED drops: $(jq -c .drops <<<"$FAB_OUT")"
 
 fab_ok destroy "$F"
 [[ ! -e $PINS ]] || fail "$PINS left behind"
