@@ -42,19 +42,41 @@ static const char *column_name(unsigned int n_cells, unsigned int col, char *buf
 	return buf;
 }
 
-/* Text only: one table of packets or bytes, rows from, columns to. */
+/* A cell that sent or received anything: the text tables leave the others out. */
+static bool cell_active(const struct fabric_matrix_reading *m, unsigned int cell)
+{
+	unsigned int cols = FABRIC_MATRIX_COLS(m->n_cells);
+
+	for (unsigned int k = 0; k < cols; k++)
+		if (m->cells[cell * cols + k].packets)
+			return true;
+	for (unsigned int k = 0; k < m->n_cells; k++)
+		if (m->cells[k * cols + cell].packets)
+			return true;
+	return false;
+}
+
+/* Text only: one table of packets or bytes, rows from, columns to (active cells). */
 static void print_table(struct printer *p, const struct fabric_matrix_reading *m, bool bytes)
 {
 	unsigned int cols = FABRIC_MATRIX_COLS(m->n_cells);
+	bool active[FABRIC_MATRIX_MAX_CELLS];
 	char name[16];
 
+	for (unsigned int c = 0; c < m->n_cells && c < FABRIC_MATRIX_MAX_CELLS; c++)
+		active[c] = cell_active(m, c);
 	print_text(p, "%-8s", bytes ? "BYTES" : "PACKETS");
 	for (unsigned int c = 0; c < cols; c++)
-		print_text(p, " %10s", column_name(m->n_cells, c, name, sizeof(name)));
+		if (c >= m->n_cells || active[c])
+			print_text(p, " %10s", column_name(m->n_cells, c, name, sizeof(name)));
 	print_text(p, "\n");
 	for (unsigned int r = 0; r < m->n_cells; r++) {
+		if (!active[r])
+			continue;
 		print_text(p, "c%-7u", r);
 		for (unsigned int c = 0; c < cols; c++) {
+			if (c < m->n_cells && !active[c])
+				continue;
 			const struct fabric_flow_counters *f = &m->cells[r * cols + c];
 			char b[32];
 
@@ -145,7 +167,7 @@ void stats_print_matrix(struct printer *p, const struct fabric_state *st,
 	print_uint(p, "cells", NULL, m->n_cells);
 	print_text(p,
 		   "fabric %s: what each cell's nodes sent (rows) to each cell (columns), outside "
-		   "the fabric's subnet, or not as IPv4\n",
+		   "the fabric's subnet, or not as IPv4 (cells without traffic left out)\n",
 		   st->name);
 	print_table(p, m, false);
 	print_text(p, "\n");
