@@ -41,11 +41,23 @@ struct fabric_dir_counters {
 struct fabric_counters {
 	struct fabric_dir_counters rx; /* received by the node */
 	struct fabric_dir_counters tx; /* transmitted by the node */
+	/*
+	 * Who the node is, written by fabricctl with the entry (the same on
+	 * every CPU), read by the programs: its slot (the matrix's source) and
+	 * its namespace's inode (to find its entry in the netns map again).
+	 */
+	__u32 slot;
+	__u32 netns_ino;
 };
 
 /* Names of the pinned objects under BPF_PIN_ROOT/<fabric>/. */
 #define FABRIC_PIN_COUNTERS "counters"
 #define FABRIC_PIN_PROG_INGRESS "prog_ingress"
 #define FABRIC_PIN_PROG_EGRESS "prog_egress"
+#define FABRIC_PIN_MATRIX "matrix"
+#define FABRIC_PIN_PAIRS "pairs"
+#define FABRIC_PIN_DROPS "drops"
+#define FABRIC_PIN_NETNS "netns"
+#define FABRIC_PIN_LINK_DROPS "link_drops"
 
 #endif

@@ -6,13 +6,22 @@
 #ifndef FABRICCTL_KERNEL_BPF_COUNTERS_H
 #define FABRICCTL_KERNEL_BPF_COUNTERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kernel/fabric_bpf.h"
 
-/* A zeroed entry for @ifindex (replacing a stale one): 0 or -errno (recorded). */
-int bpf_counters_add(struct fabric_bpf *fb, int ifindex);
-/* Remove @ifindex's entry; 0 when there was none. */
+/*
+ * A zeroed entry for @ifindex (replacing a stale one) that knows the node
+ * @id, and its namespace's entry in the netns map: 0 or -errno (recorded).
+ */
+int bpf_counters_add(struct fabric_bpf *fb, int ifindex, const struct fabric_bpf_node *id);
+/* The node's namespace entry only (check --repair): 0 or -errno. */
+int bpf_counters_add_netns(struct fabric_bpf *fb, int ifindex, uint64_t netns_ino);
+/* Is @netns_ino's entry there and pointing at @ifindex? */
+bool bpf_counters_has_netns(struct fabric_bpf *fb, int ifindex, uint64_t netns_ino);
+/* Remove @ifindex's entry (and its namespace's); 0 when there was none. */
 int bpf_counters_del(struct fabric_bpf *fb, int ifindex);
 
 /* One whole read of the counters map: per-CPU values already summed. */

@@ -12,11 +12,26 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <linux/types.h>
 
-#define BPF_PIN_ROOT "/sys/fs/bpf/fabricctl"
+#include "kernel/fabric_bpf_pins.h"
 
 struct fabric_counters;
+
+/* What the programs are told at load: the fabric's size and address plan. */
+struct fabric_bpf_params {
+	unsigned int max_nodes; /* counter entries (the subnet's node capacity) */
+	uint32_t net4;		/* IPv4 network address, host order */
+	uint32_t n_slots;	/* addresses in the subnet */
+	uint32_t cell_size;	/* slots per cell */
+};
+
+/* Who a node is, for its counter entry: slot (matrix source) and namespace (drops). */
+struct fabric_bpf_node {
+	uint32_t slot;
+	uint64_t netns_ino;
+};
 
 /* The pinned program and map fds of one fabric, and buffers to read the map. */
 struct fabric_bpf {
@@ -24,6 +39,11 @@ struct fabric_bpf {
 	int map_fd;
 	int prog_ingress_fd;
 	int prog_egress_fd;
+	int matrix_fd; /* -1 for each of these four when not pinned (check --repair) */
+	int pairs_fd;
+	int drops_fd;
+	int netns_fd;
+	unsigned int n_cells; /* matrix rows: FABRIC_MATRIX_COLS(n_cells) columns each */
 	unsigned int max_entries;
 	int ncpus;
 	struct fabric_counters *percpu; /* one value per possible CPU */
@@ -39,24 +59,17 @@ struct fabric_bpf {
 };
 
 /**
- * fabric_bpf_create() - load the object, size the maps for @max_nodes and
- * pin everything under BPF_PIN_ROOT/<fabric>/ (mounting bpffs on
- * /sys/fs/bpf when it is not). Fails with a message naming what is missing
- * (no BPF, no BTF, no bpffs). Returns 0 or -errno.
+ * fabric_bpf_create() - load the object, size the maps for @p, attach the
+ * drop program to the kfree_skb tracepoint (a BPF link) and pin everything
+ * under BPF_PIN_ROOT/<fabric>/ (mounting bpffs on /sys/fs/bpf when it is
+ * not). Fails with a message naming what is missing (no BPF, no BTF, no
+ * bpffs). Returns 0 or -errno.
  */
-int fabric_bpf_create(const char *fabric, unsigned int max_nodes);
+int fabric_bpf_create(const char *fabric, const struct fabric_bpf_params *p);
 
-/*
- * Which pins exist and hold the object fabricctl pins there (proven by its
- * kind, BPF type and object name): bit 0 the counters map, bit 1 the
- * ingress program, bit 2 egress.
- */
-unsigned int fabric_bpf_pins_present(const char *fabric);
-#define FABRIC_PINS_ALL 7u
-/* The same bits for pins that hold something else: never unpinned by fabricctl. */
-unsigned int fabric_bpf_pins_foreign(const char *fabric);
-/* The pin name of bit @i, or NULL. */
-const char *fabric_bpf_pin_name(unsigned int i);
+/* The params of a fabric of @max_nodes nodes in @net4 / @n_slots, cells of @cell_size. */
+void fabric_bpf_params_init(struct fabric_bpf_params *p, unsigned int max_nodes, uint32_t net4,
+			    uint32_t n_slots, uint32_t cell_size);
 
 /**
  * fabric_bpf_restore() - pin again what is missing of @fabric's objects.
@@ -65,8 +78,8 @@ const char *fabric_bpf_pin_name(unsigned int i);
  * are loaded anew on that same map, so no counter is lost (*kept). Only
  * when nothing holds the map any more is a new one made. 0 or -errno.
  */
-int fabric_bpf_restore(const char *fabric, unsigned int max_nodes, const int *ifindexes, size_t n,
-		       bool *kept);
+int fabric_bpf_restore(const char *fabric, const struct fabric_bpf_params *p, const int *ifindexes,
+		       size_t n, bool *kept);
 
 /*
  * Unpin what is proven @fabric's and remove its directory; 0 when nothing
@@ -74,6 +87,9 @@ int fabric_bpf_restore(const char *fabric, unsigned int max_nodes, const int *if
  * directory) when objects fabricctl did not pin are left there.
  */
 int fabric_bpf_remove(const char *fabric);
+
+/* libbpf's messages on stderr only with FABRICCTL_DEBUG=1 (once per process). */
+void fabric_bpf_libbpf_setup(void);
 
 /* Open the pinned program and maps: 0 or -errno (-ENOENT if not pinned). */
 int fabric_bpf_open(const char *fabric, struct fabric_bpf **out);
@@ -98,7 +114,8 @@ struct nl_sock;
 int fabric_bpf_blocks_usable(struct fabric_bpf *fb, struct nl_sock *s, uint32_t ingress,
 			     uint32_t egress);
 int fabric_bpf_nodes_attach(struct fabric_bpf *fb, struct nl_sock *s, const int *ifindexes,
-			    size_t n, uint32_t ingress, uint32_t egress, size_t *ok);
+			    const struct fabric_bpf_node *ids, size_t n, uint32_t ingress,
+			    uint32_t egress, size_t *ok);
 /* The same without the counter entries: the qdiscs and the programs on the blocks. */
 int fabric_bpf_blocks_attach(struct fabric_bpf *fb, struct nl_sock *s, const int *ifindexes,
 			     size_t n, uint32_t ingress, uint32_t egress, size_t *ok);

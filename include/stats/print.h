@@ -43,4 +43,7 @@ struct stats_prom_fabric {
 /* stats_print_prometheus() over @nf fabrics, each family's samples grouped under one HELP/TYPE. */
 void stats_print_prometheus_fabrics(FILE *out, const struct stats_prom_fabric *f, size_t nf);
 
+/* A Prometheus label value: backslash, double quote and newline escaped. */
+void stats_prom_label(FILE *out, const char *s);
+
 #endif

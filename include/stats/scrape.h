@@ -10,11 +10,18 @@
 
 /*
  * Read the fabrics @names (@n of them; 0: every fabric there is now) and
- * print their counters in the Prometheus text format into *text (malloc'd,
+ * print their counters, cell matrix and drops in the Prometheus text format
+ * into *text (malloc'd,
  * *len bytes). A fabric that is gone, not finished or unreadable is left
  * out and counted in fabricctl_exporter_fabrics_unreadable; named fabrics
  * that do not exist are simply absent. 0 or -errno (out of memory).
  */
-int stats_scrape(char *const *names, size_t n, char **text, size_t *len);
+int stats_scrape(char *const *names, size_t n, unsigned int flags, char **text, size_t *len);
+
+/*
+ * @flags: node-pair series (fabricctl_pair_packets_total, up to
+ * FABRIC_PAIRS_MAX per fabric) besides the per-node and per-cell ones.
+ */
+#define STATS_SCRAPE_PAIRS 1u
 
 #endif

@@ -37,6 +37,7 @@ struct stats_row {
 	bool counting; /* the node has a counters entry */
 	struct fabric_counters c;
 	double rx_pps, tx_pps, rx_bps, tx_bps;
+	uint64_t drops; /* packets the kernel dropped on its veth or inside it (all reasons) */
 };
 
 enum stats_sort {

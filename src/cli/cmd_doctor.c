@@ -13,6 +13,8 @@
 #include "cli/commands.h"
 #include "fabric/admission.h"
 #include "fabric/ipam.h"
+#include "host/drop_advice.h"
+#include "stats/observe.h"
 
 #define DOCTOR_DEFAULT_NODES 1000
 #define DOCTOR_MAX_NODES (1u << 24)
@@ -69,6 +71,14 @@ static const char doctor_help[] =
 	"\"limits\": [{\"name\", \"current\", \"needed\", \"status\", \"tunable\", \"what\",\n"
 	"\"fix\"}]} where \"tunable\" at the top says `create --tune` fixes every failure.\n"
 	"\n"
+	"Drops: when fabrics exist, their drop counters (`stats --drops`) are read,\n"
+	"and reasons that point at a host limit are listed with the fix (with -j:\n"
+	"\"drops\": [{\"fabric\", \"reason\", \"packets\", \"nodes\", \"limit\", \"what\",\n"
+	"\"fix\"}]): CPU_BACKLOG (net.core.netdev_max_backlog), NEIGH_CREATEFAIL and\n"
+	"NEIGH_FAILED (neighbour table, gc_thresh3), NEIGH_QUEUEFULL\n"
+	"(unres_qlen_bytes), SOCKET_RCVBUFF (receive buffers). They warn only: the\n"
+	"exit status is the limits'.\n"
+	"\n"
 	"Exit status: 0 when nothing fails, 1 when something does, 2 usage error.\n"
 	"\n"
 	"Example: fabricctl doctor --nodes 10000\n";
@@ -94,7 +104,41 @@ static void print_value(char *buf, size_t size, const struct host_limit *l, uint
 		snprintf(buf, size, "%" PRIu64, v);
 }
 
-static void print_report(const struct limit_report *r, uint64_t nodes, uint32_t cell_size)
+/*
+ * Drops the fabrics' counters saw for a reason that points at a host limit
+ * (host/drop_advice.h): each with the limit and the fix. Returns how many.
+ */
+static size_t print_drops(struct printer *p, const struct stats_drop_sum *d, size_t n)
+{
+	size_t shown = 0;
+
+	print_open_array(p, "drops");
+	for (size_t i = 0; i < n; i++) {
+		const struct drop_advice *a = drop_advice_find(d[i].reason);
+
+		if (!a || !d[i].packets)
+			continue;
+		if (!shown++)
+			print_text(p,
+				   "\ndrops that point at a host limit (counted since each "
+				   "fabric was created):\n%-16s %-20s %12s %6s\n",
+				   "FABRIC", "REASON", "PACKETS", "NODES");
+		print_open_object(p, NULL);
+		print_string(p, "fabric", "%-16s ", d[i].fabric);
+		print_string(p, "reason", "%-20s ", d[i].reason);
+		print_uint(p, "packets", "%12s ", d[i].packets);
+		print_uint(p, "nodes", "%6s\n", d[i].nodes);
+		print_string(p, "limit", "    limit: %s\n", a->limit);
+		print_string(p, "what", "    %s\n", a->what);
+		print_string(p, "fix", "    fix: %s\n", a->fix);
+		print_close_object(p);
+	}
+	print_close_array(p);
+	return shown;
+}
+
+static void print_report(const struct limit_report *r, uint64_t nodes, uint32_t cell_size,
+			 const struct stats_drop_sum *drops, size_t n_drops)
 {
 	struct printer p;
 
@@ -125,6 +169,7 @@ static void print_report(const struct limit_report *r, uint64_t nodes, uint32_t 
 		print_close_object(&p);
 	}
 	print_close_array(&p);
+	print_drops(&p, drops, n_drops);
 	print_close_object(&p);
 	print_end(&p);
 }
@@ -156,8 +201,10 @@ int cmd_doctor(int argc, char **argv)
 		{0},
 	};
 	struct doctor_opts o = {DOCTOR_DEFAULT_NODES, CELL_DEFAULT_SIZE};
+	struct stats_drop_sum *drops = NULL;
 	struct limit_report r;
 	struct host_facts f;
+	size_t n_drops = 0;
 	size_t fails = 0, tunable = 0;
 	int first, err;
 
@@ -176,7 +223,11 @@ int cmd_doctor(int argc, char **argv)
 		fails++;
 		tunable += r.items[i].tunable;
 	}
-	print_report(&r, o.nodes, o.cell);
+	/* The fabrics' drops: unreadable ones (not root, no pins) are just not shown. */
+	if (stats_drop_summary(&drops, &n_drops))
+		fail_clear();
+	print_report(&r, o.nodes, o.cell, drops, n_drops);
+	free(drops);
 	if (!cli_out.json) {
 		if (!fails)
 			printf("\nthis host can run %lu nodes in cells of %" PRIu32 "\n", o.nodes,

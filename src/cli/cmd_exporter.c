@@ -26,7 +26,8 @@
 #define PROM_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 static const char exporter_help[] =
-	"Usage: fabricctl exporter [--listen ADDRESS:PORT] [--allow-remote] [FABRIC...]\n"
+	"Usage: fabricctl exporter [--listen ADDRESS:PORT] [--allow-remote] [--pairs]\n"
+	"                          [FABRIC...]\n"
 	"\n"
 	"Serve the traffic counters of every fabric (or of the FABRICs named) to\n"
 	"Prometheus at http://ADDRESS:PORT/metrics, until SIGTERM or SIGINT. Each\n"
@@ -43,6 +44,11 @@ static const char exporter_help[] =
 	"  fabricctl_node_protocol_packets_total, fabricctl_node_info (value 1, with\n"
 	"  address, cell, ifindex), and fabricctl_exporter_fabrics_unreadable (fabrics\n"
 	"  left out of a scrape: create not finished, or unreadable).\n"
+	"  fabricctl_node_drops_total (labels node, where = host_veth or node, and the\n"
+	"  kernel's drop reason); the cell matrix (`stats --matrix`):\n"
+	"  fabricctl_matrix_packets_total and fabricctl_matrix_bytes_total, labels\n"
+	"  from_cell and to (c<N>, outside, non_ipv4), cells that carried traffic only.\n"
+	"  Series stay per node and per cell by default; node pairs only with --pairs.\n"
 	"\n"
 	"Options:\n"
 	"  -l, --listen ADDRESS:PORT\n"
@@ -51,6 +57,9 @@ static const char exporter_help[] =
 	"  --allow-remote     allow a non-loopback ADDRESS. Without it the exporter\n"
 	"                     refuses one: the counters show the fabric's traffic to\n"
 	"                     anyone who can reach the port.\n"
+	"  --pairs            also fabricctl_pair_packets_total{from,to}: the node pairs\n"
+	"                     the kernel keeps (up to 4096 per fabric, the busiest\n"
+	"                     recent ones).\n"
 	"  -h, --help         show this help.\n"
 	"\n"
 	"Exit status: 0 when stopped by a signal, 1 when it cannot listen, 2 on a\n"
@@ -65,6 +74,7 @@ struct exporter_opts {
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 	bool allow_remote;
+	bool pairs;
 	const char *listen;
 	char **fabrics;
 	size_t n_fabrics;
@@ -117,7 +127,7 @@ static bool is_loopback(const struct sockaddr_storage *ss)
 	return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
 }
 
-enum { OPT_ALLOW_REMOTE = 256 };
+enum { OPT_ALLOW_REMOTE = 256, OPT_PAIRS };
 
 static int exporter_option(int c, const char *arg, void *ctx)
 {
@@ -130,6 +140,9 @@ static int exporter_option(int c, const char *arg, void *ctx)
 	case OPT_ALLOW_REMOTE:
 		o->allow_remote = true;
 		return 0;
+	case OPT_PAIRS:
+		o->pairs = true;
+		return 0;
 	}
 	return -EUSAGE;
 }
@@ -139,6 +152,7 @@ static int parse_args(int argc, char **argv, struct exporter_opts *o)
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, 'l'},
 		{"allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE},
+		{"pairs", no_argument, NULL, OPT_PAIRS},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -202,7 +216,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (strcmp(url, "/metrics"))
 		return queue_text(conn, MHD_HTTP_NOT_FOUND, not_found, sizeof(not_found) - 1,
 				  MHD_RESPMEM_PERSISTENT);
-	if (stats_scrape(o->fabrics, o->n_fabrics, &text, &len)) {
+	if (stats_scrape(o->fabrics, o->n_fabrics, o->pairs ? STATS_SCRAPE_PAIRS : 0, &text,
+			 &len)) {
 		static char failed[] = "scrape failed\n";
 
 		fprintf(stderr, "fabricctl exporter: %s\n",

@@ -20,6 +20,7 @@
 #include "cli/cmd_common.h"
 #include "cli/commands.h"
 #include "kernel/fabric_bpf.h"
+#include "stats/observe.h"
 #include "stats/print.h"
 
 #define WATCH_MIN_S 0.1
@@ -31,6 +32,8 @@ static const char stats_help[] =
 	"                       [--sort FIELD] [--top N]\n"
 	"       fabricctl stats FABRIC [NODE...] --watch [SECONDS] [--count N]\n"
 	"                       [--sort FIELD] [--top N] [-j]\n"
+	"       fabricctl stats FABRIC --matrix [--top N] [-j]\n"
+	"       fabricctl stats FABRIC [NODE...] --drops [-j]\n"
 	"\n"
 	"Show the traffic of the nodes of FABRIC, as counted in the kernel by the\n"
 	"fabric's eBPF program on the host end of every node's veth. Directions are\n"
@@ -49,6 +52,22 @@ static const char stats_help[] =
 	"                     per-protocol breakdown and the time of the reading\n"
 	"                     (\"time\", RFC 3339 UTC, and \"timestamp_ms\",\n"
 	"                     milliseconds since the epoch). -p pretty-prints.\n"
+	"  -m, --matrix       the traffic matrix, counted in the kernel on every node's\n"
+	"                     transmit hook: packets and bytes the nodes of each cell\n"
+	"                     (rows) sent to each cell (columns, by arithmetic on the\n"
+	"                     IPv4 destination: slot = address - network, cell =\n"
+	"                     slot / cell size), outside the fabric's subnet, or not\n"
+	"                     as IPv4 (ARP, IPv6); exact, and each row sums to what\n"
+	"                     the cell's nodes transmitted. Then the busiest node\n"
+	"                     pairs: the kernel keeps the 4096 most recently active\n"
+	"                     (an LRU); evicted pairs still count in the matrix.\n"
+	"                     --top N shows the N busiest pairs.\n"
+	"  -d, --drops        packets the kernel dropped on each node's host veth or\n"
+	"                     inside its namespace, by the kernel's drop reason (the\n"
+	"                     kfree_skb tracepoint; names from the running kernel's\n"
+	"                     BTF, e.g. NO_SOCKET, NETFILTER_DROP, CPU_BACKLOG,\n"
+	"                     NEIGH_FAILED). Kernels before 5.17 give no reason:\n"
+	"                     drops are counted as UNKNOWN.\n"
 	"  -P, --prometheus   Prometheus text exposition format, for node_exporter's\n"
 	"                     textfile collector: counters fabricctl_node_*_total with\n"
 	"                     labels fabric, node, direction (and protocol), bytes in\n"
@@ -86,15 +105,19 @@ static const char stats_help[] =
 	"  fabricctl stats lab\n"
 	"  fabricctl stats lab node1 node2 -j | jq '.nodes[].rx.packets'\n"
 	"  fabricctl stats lab --prometheus > /var/lib/node_exporter/fabric_lab.prom\n"
-	"  fabricctl stats lab --watch 2 --top 20\n";
+	"  fabricctl stats lab --watch 2 --top 20\n"
+	"  fabricctl stats lab --matrix --top 10\n"
+	"  fabricctl stats lab --drops -j | jq '.drops[] | select(.reason == \"NO_SOCKET\")'\n";
 
 enum out_format { OUT_TABLE, OUT_JSON, OUT_PROMETHEUS };
+enum stats_view { VIEW_NODES, VIEW_MATRIX, VIEW_DROPS };
 
 struct stats_opts {
 	const char *fabric;
 	char **nodes; /* NODE... filter, or none for all */
 	size_t n_nodes;
 	enum out_format format;
+	enum stats_view view;
 	enum stats_sort sort;
 	bool sort_set, prometheus, count_set;
 	unsigned long top; /* 0: all */
@@ -189,6 +212,12 @@ static int stats_option(int c, const char *arg, void *ctx)
 	case 'P':
 		o->prometheus = true;
 		return 0;
+	case 'm':
+	case 'd':
+		if (o->view != VIEW_NODES)
+			return fail_usage("--matrix and --drops exclude each other");
+		o->view = c == 'm' ? VIEW_MATRIX : VIEW_DROPS;
+		return 0;
 	case 's':
 		err = parse_sort(arg, &o->sort);
 		o->sort_set = !err;
@@ -209,6 +238,8 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 {
 	static const struct option opts[] = {
 		{"prometheus", no_argument, NULL, 'P'},
+		{"matrix", no_argument, NULL, 'm'},
+		{"drops", no_argument, NULL, 'd'},
 		{"sort", required_argument, NULL, 's'},
 		{"top", required_argument, NULL, 't'},
 		{"watch", optional_argument, NULL, 'w'},
@@ -220,7 +251,7 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->interval = 1.0;
-	err = cmd_parse(argc, argv, stats_help, "Ps:t:w::c:", opts, stats_option, o, &first);
+	err = cmd_parse(argc, argv, stats_help, "Pmds:t:w::c:", opts, stats_option, o, &first);
 	if (err)
 		return err;
 	if (o->count_set && !o->watch)
@@ -229,6 +260,9 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 		return fail_usage("-j and --prometheus exclude each other");
 	if (o->prometheus && o->watch)
 		return fail_usage("--prometheus and --watch exclude each other");
+	if (o->view != VIEW_NODES && (o->prometheus || o->watch || o->sort_set))
+		return fail_usage("--%s takes neither --prometheus, --watch nor --sort",
+				  o->view == VIEW_MATRIX ? "matrix" : "drops");
 	o->format = o->prometheus ? OUT_PROMETHEUS : cli_out.json ? OUT_JSON : OUT_TABLE;
 	/* getopt moved the operands to the end: FABRIC, then NODE... */
 	if (first >= argc)
@@ -236,6 +270,8 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 	o->fabric = argv[first++];
 	o->nodes = &argv[first];
 	o->n_nodes = (size_t)(argc - first);
+	if (o->view == VIEW_MATRIX && o->n_nodes)
+		return fail_usage("--matrix takes no NODE: it covers the whole fabric");
 	return 0;
 }
 
@@ -347,6 +383,44 @@ static int watch(struct fabric_bpf *fb, const struct stats_opts *o)
 	return err;
 }
 
+static int show_matrix(struct fabric_bpf *fb, const struct fabric_state *st,
+		       const struct stats_opts *o)
+{
+	struct fabric_matrix_reading m;
+	struct timespec now;
+	struct printer p;
+	int err;
+
+	err = fabric_bpf_read_matrix(fb, &m);
+	if (err)
+		return err;
+	clock_gettime(CLOCK_REALTIME, &now);
+	cli_printer(&p);
+	stats_print_matrix(&p, st, &m, &now, o->top);
+	print_end(&p);
+	fabric_matrix_reading_free(&m);
+	return 0;
+}
+
+static int show_drops(struct fabric_bpf *fb, const struct fabric_state *st,
+		      const struct stats_opts *o)
+{
+	struct fabric_drops_reading d;
+	struct timespec now;
+	struct printer p;
+	int err;
+
+	err = fabric_bpf_read_drops(fb, &d);
+	if (err)
+		return err;
+	clock_gettime(CLOCK_REALTIME, &now);
+	cli_printer(&p);
+	stats_print_drops(&p, st, &d, stats_drop_reasons(), o->nodes, o->n_nodes, &now);
+	print_end(&p);
+	fabric_drops_reading_free(&d);
+	return 0;
+}
+
 static int show_once(struct fabric_bpf *fb, const struct fabric_state *st,
 		     const struct stats_opts *o)
 {
@@ -362,6 +436,14 @@ static int show_once(struct fabric_bpf *fb, const struct fabric_state *st,
 	if (err)
 		goto out;
 	stats_rows_fill(rows, n, &snap, NULL);
+	if (fb->drops_fd >= 0) {
+		struct fabric_drops_reading d;
+
+		if (!fabric_bpf_read_drops(fb, &d))
+			stats_rows_fill_drops(rows, n, &d);
+		fabric_drops_reading_free(&d);
+		fail_clear(); /* the drops column is "0" without them */
+	}
 	shown = order_rows(rows, n, o, false);
 	if (o->format == OUT_PROMETHEUS) {
 		stats_print_prometheus(stdout, st, rows, shown);
@@ -408,7 +490,12 @@ int cmd_stats(int argc, char **argv)
 	err = fabric_bpf_open(o.fabric, &fb);
 	if (err)
 		goto out_state;
-	err = o.watch ? watch(fb, &o) : show_once(fb, &st, &o);
+	if (o.view == VIEW_MATRIX)
+		err = show_matrix(fb, &st, &o);
+	else if (o.view == VIEW_DROPS)
+		err = show_drops(fb, &st, &o);
+	else
+		err = o.watch ? watch(fb, &o) : show_once(fb, &st, &o);
 	fabric_bpf_close(fb);
 out_state:
 	state_free(&st);

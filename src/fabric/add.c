@@ -296,6 +296,7 @@ static int prepare_host_ends(struct nl_sock *s, const struct fabric_state *st,
 			     size_t *ok)
 {
 	int ifindexes[ADD_BATCH];
+	struct fabric_bpf_node ids[ADD_BATCH];
 	uint32_t ingress, egress;
 	size_t ready = 0;
 	int err = 0;
@@ -307,6 +308,8 @@ static int prepare_host_ends(struct nl_sock *s, const struct fabric_state *st,
 			break;
 		}
 		ifindexes[ready] = p[ready].host.ifindex;
+		ids[ready].slot = p[ready].slot;
+		ids[ready].netns_ino = p[ready].netns_ino;
 	}
 	if (ready) {
 		struct fail_stash later;
@@ -315,7 +318,7 @@ static int prepare_host_ends(struct nl_sock *s, const struct fabric_state *st,
 		fail_stash(&later);
 		attach_err = fabric_choose_blocks(s, st, fb, p[0].slot, &ingress, &egress);
 		if (!attach_err)
-			attach_err = fabric_bpf_nodes_attach(fb, s, ifindexes, ready, ingress,
+			attach_err = fabric_bpf_nodes_attach(fb, s, ifindexes, ids, ready, ingress,
 							     egress, ok);
 		if (attach_err)
 			err = attach_err; /* on a node before the IPv6 one */

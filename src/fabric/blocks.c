@@ -22,3 +22,17 @@ int fabric_choose_blocks(struct nl_sock *s, const struct fabric_state *st, struc
 	return fail_msg(-EBUSY, "no free pair of tc blocks for fabric \"%s\" near block %u",
 			st->name, *ingress);
 }
+
+void fabric_bpf_params_of(const struct fabric_state *st, struct fabric_bpf_params *p)
+{
+	fabric_bpf_params_init(p, ipam_capacity(&st->ipam), st->subnet.addr, st->ipam.n_slots,
+			       st->ipam.cell_size);
+}
+
+int fabric_bpf_create_for(const struct fabric_state *st)
+{
+	struct fabric_bpf_params p;
+
+	fabric_bpf_params_of(st, &p);
+	return fabric_bpf_create(st->name, &p);
+}

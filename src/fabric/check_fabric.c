@@ -14,6 +14,7 @@
 #include "base/array.h"
 #include "base/errors.h"
 #include "bpf_shared/fabric_counters.h"
+#include "fabric/blocks.h"
 #include "fabric/check_ctx.h"
 #include "fabric/link_delete.h"
 #include "fabric/names.h"
@@ -74,10 +75,13 @@ static void check_pins(struct check_ctx *c)
 	if (have == FABRIC_PINS_ALL) {
 		/* Pins of the wrong shape: made again, counters restart. */
 		fabric_bpf_remove(c->st->name);
-		fabric_bpf_create(c->st->name, ipam_capacity(&c->st->ipam));
+		fabric_bpf_create_for(c->st);
 		kept = false;
 	} else {
-		fabric_bpf_restore(c->st->name, ipam_capacity(&c->st->ipam), ifindexes, n, &kept);
+		struct fabric_bpf_params bp;
+
+		fabric_bpf_params_of(c->st, &bp);
+		fabric_bpf_restore(c->st->name, &bp, ifindexes, n, &kept);
 	}
 	free(ifindexes);
 	fail_clear();

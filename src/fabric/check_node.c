@@ -221,8 +221,16 @@ static void check_port(struct check_ctx *c, struct fabric_node *node, const stru
 	}
 	if (c->fb && !check_counted(c, li->ifindex)) {
 		p = check_add(c, "missing_counter", node->name, li->name, "no counter entry");
+		if (c->repair && p) {
+			struct fabric_bpf_node id = {node->slot, node->netns_ino};
+
+			bpf_counters_add(c->fb, li->ifindex, &id);
+		}
+	} else if (c->fb && !bpf_counters_has_netns(c->fb, li->ifindex, node->netns_ino)) {
+		p = check_add(c, "missing_netns_entry", node->name, li->name,
+			      "its namespace is not in the drops' netns map");
 		if (c->repair && p)
-			bpf_counters_add(c->fb, li->ifindex);
+			bpf_counters_add_netns(c->fb, li->ifindex, node->netns_ino);
 	}
 	if (c->fb && fabric_bpf_attached(c->fb, &c->s, &c->qdiscs, li->ifindex) != 1) {
 		uint32_t ingress, egress;

@@ -12,6 +12,7 @@
 
 #include "base/array.h"
 #include "base/errors.h"
+#include "fabric/blocks.h"
 #include "fabric/cell.h"
 #include "fabric/fabric.h"
 #include "fabric/ownership.h"
@@ -253,7 +254,7 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 	 * Anything else in that directory is not ours, and stops the create. */
 	err = fabric_bpf_remove(name);
 	if (!err)
-		err = fabric_bpf_create(name, ipam_capacity(&st->ipam));
+		err = fabric_bpf_create_for(st);
 	if (err)
 		goto undo;
 	pinned = true;

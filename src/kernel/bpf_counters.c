@@ -29,7 +29,34 @@
 #define ENTRY_RETRY_FIRST_US 1000
 #define ENTRY_RETRY_LAST_US 256000
 
-int bpf_counters_add(struct fabric_bpf *fb, int ifindex)
+int bpf_counters_add_netns(struct fabric_bpf *fb, int ifindex, uint64_t netns_ino)
+{
+	__u32 key = (__u32)netns_ino, value = (__u32)ifindex;
+	int err;
+
+	if (fb->netns_fd < 0 || !netns_ino)
+		return 0; /* drops inside the node are not counted (check --repair) */
+	err = failpoint("add a namespace entry");
+	if (err)
+		return err;
+	err = bpf_map_update_elem(fb->netns_fd, &key, &value, BPF_ANY);
+	if (err == -E2BIG)
+		return fail(-ENOSPC, "the netns map of fabric \"%s\" is full", fb->fabric);
+	if (err)
+		return fail(err, "cannot add namespace %llu to the netns map of fabric \"%s\"",
+			    (unsigned long long)netns_ino, fb->fabric);
+	return 0;
+}
+
+bool bpf_counters_has_netns(struct fabric_bpf *fb, int ifindex, uint64_t netns_ino)
+{
+	__u32 key = (__u32)netns_ino, value = 0;
+
+	return fb->netns_fd < 0 || !netns_ino ||
+	       (!bpf_map_lookup_elem(fb->netns_fd, &key, &value) && value == (__u32)ifindex);
+}
+
+int bpf_counters_add(struct fabric_bpf *fb, int ifindex, const struct fabric_bpf_node *id)
 {
 	char ifname[IFNAMSIZ];
 	__u32 key = (__u32)ifindex;
@@ -40,6 +67,10 @@ int bpf_counters_add(struct fabric_bpf *fb, int ifindex)
 		return err;
 	/* BPF_ANY replaces a stale entry: a re-added node starts from zero. */
 	memset(fb->percpu, 0, (size_t)fb->ncpus * sizeof(*fb->percpu));
+	for (int cpu = 0; cpu < fb->ncpus; cpu++) {
+		fb->percpu[cpu].slot = id->slot;
+		fb->percpu[cpu].netns_ino = (__u32)id->netns_ino;
+	}
 	err = bpf_map_update_elem(fb->map_fd, &key, fb->percpu, BPF_ANY);
 	/*
 	 * The map is not preallocated (a /16 would pin tens of MiB per fabric):
@@ -58,7 +89,10 @@ int bpf_counters_add(struct fabric_bpf *fb, int ifindex)
 	if (err)
 		return fail(err, "cannot create the counters of \"%s\"",
 			    link_name_of(ifindex, ifname));
-	return 0;
+	err = bpf_counters_add_netns(fb, ifindex, id->netns_ino);
+	if (err)
+		bpf_map_delete_elem(fb->map_fd, &key);
+	return err;
 }
 
 int bpf_counters_del(struct fabric_bpf *fb, int ifindex)
@@ -69,6 +103,13 @@ int bpf_counters_del(struct fabric_bpf *fb, int ifindex)
 
 	if (err)
 		return err;
+	/* Its namespace's entry first, while the counters say which it is. */
+	if (fb->netns_fd >= 0 && !bpf_map_lookup_elem(fb->map_fd, &key, fb->percpu)) {
+		__u32 ns = fb->percpu[0].netns_ino, to = 0;
+
+		if (ns && !bpf_map_lookup_elem(fb->netns_fd, &ns, &to) && to == key)
+			bpf_map_delete_elem(fb->netns_fd, &ns);
+	}
 	err = bpf_map_delete_elem(fb->map_fd, &key);
 
 	if (err && err != -ENOENT)
@@ -105,6 +146,9 @@ static int reading_add(struct fabric_bpf_reading *r, __u32 key,
 		for (size_t i = 0; i < N; i++)
 			sum[i] += v[i];
 	}
+	/* Not counters: the node's identity, the same on every CPU. */
+	r->counters[r->n].slot = percpu[0].slot;
+	r->counters[r->n].netns_ino = percpu[0].netns_ino;
 	r->n++;
 	return 0;
 }

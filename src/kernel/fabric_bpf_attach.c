@@ -130,14 +130,15 @@ int fabric_bpf_blocks_attach(struct fabric_bpf *fb, struct nl_sock *s, const int
 }
 
 int fabric_bpf_nodes_attach(struct fabric_bpf *fb, struct nl_sock *s, const int *ifindexes,
-			    size_t n, uint32_t ingress, uint32_t egress, size_t *ok)
+			    const struct fabric_bpf_node *ids, size_t n, uint32_t ingress,
+			    uint32_t egress, size_t *ok)
 {
 	size_t entries = 0;
 	int err = 0;
 
 	*ok = 0;
 	for (; entries < n; entries++)
-		if ((err = bpf_counters_add(fb, ifindexes[entries])))
+		if ((err = bpf_counters_add(fb, ifindexes[entries], &ids[entries])))
 			break;
 	if (entries) {
 		struct fail_stash later;

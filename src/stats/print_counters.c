@@ -40,17 +40,19 @@ static void print_dir(struct printer *p, const char *key, const struct fabric_di
 }
 
 /* Text only: the packet and byte columns ("-" for a node that is not counted). */
-static void print_columns(struct printer *p, const struct fabric_counters *c, bool counting)
+static void print_columns(struct printer *p, const struct fabric_counters *c, bool counting,
+			  uint64_t drops)
 {
 	char rb[32], tb[32];
 
 	if (!counting) {
-		print_text(p, "%12s  %12s  %10s  %10s\n", "-", "-", "-", "-");
+		print_text(p, "%12s  %12s  %10s  %10s  %8s\n", "-", "-", "-", "-", "-");
 		return;
 	}
-	print_text(p, "%12" PRIu64 "  %12" PRIu64 "  %10s  %10s\n", (uint64_t)c->rx.packets,
-		   (uint64_t)c->tx.packets, format_bytes(c->rx.bytes, rb, sizeof(rb)),
-		   format_bytes(c->tx.bytes, tb, sizeof(tb)));
+	print_text(p, "%12" PRIu64 "  %12" PRIu64 "  %10s  %10s  %8" PRIu64 "\n",
+		   (uint64_t)c->rx.packets, (uint64_t)c->tx.packets,
+		   format_bytes(c->rx.bytes, rb, sizeof(rb)),
+		   format_bytes(c->tx.bytes, tb, sizeof(tb)), drops);
 }
 
 static void print_row(struct printer *p, const char *name_fmt, const struct stats_row *r)
@@ -65,7 +67,8 @@ static void print_row(struct printer *p, const char *name_fmt, const struct stat
 	print_bool(p, "counting", NULL, r->counting);
 	print_dir(p, "rx", &r->c.rx);
 	print_dir(p, "tx", &r->c.tx);
-	print_columns(p, &r->c, r->counting);
+	print_uint(p, "drops", NULL, r->drops);
+	print_columns(p, &r->c, r->counting, r->drops);
 	print_close_object(p);
 }
 
@@ -82,8 +85,8 @@ void stats_print_counters(struct printer *p, const struct fabric_state *st,
 	print_string(p, "fabric", NULL, st->name);
 	print_string(p, "time", NULL, format_rfc3339(&snap->real, when, sizeof(when)));
 	print_uint(p, "timestamp_ms", NULL, timespec_epoch_ms(&snap->real));
-	print_text(p, "%-*s  " ADDR_COL "%4s  %12s  %12s  %10s  %10s\n", w, "NODE", "ADDRESS",
-		   "CELL", "RX PACKETS", "TX PACKETS", "RX BYTES", "TX BYTES");
+	print_text(p, "%-*s  " ADDR_COL "%4s  %12s  %12s  %10s  %10s  %8s\n", w, "NODE", "ADDRESS",
+		   "CELL", "RX PACKETS", "TX PACKETS", "RX BYTES", "TX BYTES", "DROPS");
 	print_open_array(p, "nodes");
 	for (size_t i = 0; i < shown; i++)
 		print_row(p, name_fmt, &rows[i]);
@@ -96,7 +99,8 @@ void stats_print_counters(struct printer *p, const struct fabric_state *st,
 	print_uint(p, "nodes", NULL, n);
 	print_dir(p, "rx", &total.c.rx);
 	print_dir(p, "tx", &total.c.tx);
-	print_columns(p, &total.c, true);
+	print_uint(p, "drops", NULL, total.drops);
+	print_columns(p, &total.c, true, total.drops);
 	print_close_object(p);
 	print_close_object(p);
 }

@@ -5,8 +5,7 @@
 
 #include "stats/print.h"
 
-/* Label values: backslash, double quote and newline are escaped. */
-static void prom_label(FILE *out, const char *s)
+void stats_prom_label(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\\' || *s == '"')
@@ -21,9 +20,9 @@ static void prom_label(FILE *out, const char *s)
 static void prom_labels(FILE *out, const char *fabric, const struct stats_row *r, const char *dir)
 {
 	fputs("{fabric=\"", out);
-	prom_label(out, fabric);
+	stats_prom_label(out, fabric);
 	fputs("\",node=\"", out);
-	prom_label(out, r->node->name);
+	stats_prom_label(out, r->node->name);
 	fprintf(out, "\",direction=\"%s\"", dir);
 }
 
@@ -81,9 +80,9 @@ static void print_info_family(FILE *out, const struct stats_prom_fabric *f, size
 			const struct stats_row *r = &f[k].rows[i];
 
 			fputs("fabricctl_node_info{fabric=\"", out);
-			prom_label(out, f[k].st->name);
+			stats_prom_label(out, f[k].st->name);
 			fputs("\",node=\"", out);
-			prom_label(out, r->node->name);
+			stats_prom_label(out, r->node->name);
 			fprintf(out, "\",address=\"%s\",cell=\"%" PRIu32 "\",ifindex=\"%d\"} 1\n",
 				ipv4_addr_format(r->addr, addr), r->cell, r->node->ifindex);
 		}

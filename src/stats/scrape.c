@@ -12,6 +12,7 @@
 
 #include "base/errors.h"
 #include "kernel/fabric_bpf.h"
+#include "stats/observe.h"
 #include "stats/print.h"
 #include "stats/scrape.h"
 
@@ -20,6 +21,9 @@ struct scraped {
 	struct stats_snapshot snap;
 	struct stats_row *rows;
 	size_t n;
+	struct fabric_matrix_reading m;
+	struct fabric_drops_reading d;
+	bool has_m, has_d;
 };
 
 /* Load one fabric and read its counters; -errno when it cannot be shown now. */
@@ -39,14 +43,22 @@ static int scrape_one(const char *name, struct scraped *s)
 	if (err)
 		goto out_state;
 	err = stats_snapshot_take(fb, &s->snap);
+	/* Without the matrix or drops pins (an older fabric) the node series still go out. */
+	s->has_m = !err && !fabric_bpf_read_matrix(fb, &s->m);
+	s->has_d = !err && !fabric_bpf_read_drops(fb, &s->d);
+	fail_clear();
 	fabric_bpf_close(fb);
 	if (!err)
 		err = stats_rows_select(&s->st, NULL, 0, &s->rows, &s->n);
 	if (err) {
 		stats_snapshot_free(&s->snap);
+		fabric_matrix_reading_free(&s->m);
+		fabric_drops_reading_free(&s->d);
 		goto out_state;
 	}
 	stats_rows_fill(s->rows, s->n, &s->snap, NULL);
+	if (s->has_d)
+		stats_rows_fill_drops(s->rows, s->n, &s->d);
 	return 0;
 out_state:
 	state_free(&s->st);
@@ -77,10 +89,11 @@ static void print_unreadable(FILE *out, size_t unreadable)
 	fprintf(out, "fabricctl_exporter_fabrics_unreadable %zu\n", unreadable);
 }
 
-int stats_scrape(char *const *names, size_t n, char **text, size_t *len)
+int stats_scrape(char *const *names, size_t n, unsigned int flags, char **text, size_t *len)
 {
 	char(*list)[FABRIC_NAME_MAX + 1] = NULL;
 	struct stats_prom_fabric *shown = NULL;
+	struct stats_prom_observe *seen = NULL;
 	struct scraped *s = NULL;
 	size_t count = 0, ok = 0, unreadable = 0;
 	FILE *out;
@@ -91,7 +104,8 @@ int stats_scrape(char *const *names, size_t n, char **text, size_t *len)
 		return err;
 	s = calloc(count ? count : 1, sizeof(*s));
 	shown = calloc(count ? count : 1, sizeof(*shown));
-	if (!s || !shown) {
+	seen = calloc(count ? count : 1, sizeof(*seen));
+	if (!s || !shown || !seen) {
 		err = fail(-ENOMEM, "cannot read the fabrics");
 		goto out;
 	}
@@ -106,6 +120,8 @@ int stats_scrape(char *const *names, size_t n, char **text, size_t *len)
 			continue;
 		}
 		shown[ok] = (struct stats_prom_fabric){&s[ok].st, s[ok].rows, s[ok].n};
+		seen[ok] = (struct stats_prom_observe){&s[ok].st, s[ok].has_m ? &s[ok].m : NULL,
+						       s[ok].has_d ? &s[ok].d : NULL};
 		ok++;
 	}
 	out = open_memstream(text, len);
@@ -114,6 +130,7 @@ int stats_scrape(char *const *names, size_t n, char **text, size_t *len)
 		goto out;
 	}
 	stats_print_prometheus_fabrics(out, shown, ok);
+	stats_print_prometheus_observe(out, seen, ok, flags & STATS_SCRAPE_PAIRS);
 	print_unreadable(out, unreadable);
 	if (fclose(out))
 		err = fail(-ENOMEM, "cannot build the scrape");
@@ -121,10 +138,13 @@ out:
 	for (size_t i = 0; i < ok; i++) {
 		free(s[i].rows);
 		stats_snapshot_free(&s[i].snap);
+		fabric_matrix_reading_free(&s[i].m);
+		fabric_drops_reading_free(&s[i].d);
 		state_free(&s[i].st);
 	}
 	free(s);
 	free(shown);
+	free(seen);
 	free(list);
 	return err;
 }

@@ -150,6 +150,7 @@ struct stats_row stats_rows_total(const struct stats_row *rows, size_t n)
 		t.tx_pps += rows[i].tx_pps;
 		t.rx_bps += rows[i].rx_bps;
 		t.tx_bps += rows[i].tx_bps;
+		t.drops += rows[i].drops;
 	}
 	return t;
 }

@@ -857,6 +857,27 @@ pin_case() { # NAME
 c_pin_counters() { pin_case counters; }
 c_pin_ingress() { pin_case prog_ingress; }
 c_pin_egress() { pin_case prog_egress; }
+c_pin_matrix() { pin_case matrix; }
+c_pin_pairs() { pin_case pairs; }
+c_pin_drops() { pin_case drops; }
+c_pin_netns() { pin_case netns; }
+c_pin_link_drops() { pin_case link_drops; }
+
+# A node's namespace gone from the drops' netns map: named, put back.
+c_netns_entry() {
+	local map=/sys/fs/bpf/fabricctl/$F/netns key got
+	mkfab
+	key=$(counter_key "$(stat -L -c %i "/run/netns/$A")")
+	# shellcheck disable=SC2086 # the key is four hex words
+	bpftool map delete pinned "$map" key hex $key || fail "cannot delete $A's netns entry"
+	expect missing_netns_entry "$VA"
+	repair_clean
+	# shellcheck disable=SC2086
+	got=$(bpftool -j map lookup pinned "$map" key hex $key | jq -r '.formatted.value')
+	assert_eq "$got" "$(ifindex_of "$VA")" "$A's netns entry after the repair"
+	verify
+	finish
+}
 
 # A pin renamed by hand (mv; bpffs takes no '.' in a name): pinned again
 # by its name. destroy cannot know the
@@ -1180,6 +1201,7 @@ CASE_LIST=(
 	eth0_down addr_flush route_del
 	tc_ingress tc_egress tc_qdisc tc_foreign counter_delete counter_orphan
 	pin_counters pin_ingress pin_egress pin_rename pin_foreign pin_foreign_destroy
+	pin_matrix pin_pairs pin_drops pin_netns pin_link_drops netns_entry
 	bridge_c1_remove bridge_c0_remove bridge_c0_remove_single bridge_rename
 	bridge_down bridge_foreign bridge_foreign_single bridge_ifindex_reused
 	host_addr gateway_single host_route host_route_foreign

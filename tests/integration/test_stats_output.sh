@@ -28,8 +28,8 @@ in_ns "$A" ping -n -q -c 20 -i 0.01 -s 1000 -W 2 $NET.3 >/dev/null || fail "ping
 # Table: a header, one row per node, TOTAL.
 fab_ok stats "$F"
 assert_eq "$(grep -c . <<<"$FAB_OUT")" 5 "table lines (header + 3 nodes + TOTAL)"
-assert_match "$(head -1 <<<"$FAB_OUT")" '^NODE +ADDRESS +CELL +RX PACKETS +TX PACKETS +RX BYTES +TX BYTES' "table header"
-assert_match "$(grep "^$A " <<<"$FAB_OUT")" "^$A +$NET\\.2 +0 +[0-9]+ +[0-9]+ +[0-9.]+ [KMG]?i?B +[0-9.]+ [KMG]?i?B$" "row of $A"
+assert_match "$(head -1 <<<"$FAB_OUT")" '^NODE +ADDRESS +CELL +RX PACKETS +TX PACKETS +RX BYTES +TX BYTES +DROPS' "table header"
+assert_match "$(grep "^$A " <<<"$FAB_OUT")" "^$A +$NET\\.2 +0 +[0-9]+ +[0-9]+ +[0-9.]+ [KMG]?i?B +[0-9.]+ [KMG]?i?B +[0-9]+$" "row of $A"
 assert_match "$(tail -1 <<<"$FAB_OUT")" '^TOTAL +3 nodes ' "TOTAL row"
 
 # -j with a NODE filter keeps the order given; --sort/--top.

@@ -6,7 +6,10 @@
 #      script, ip -batch, the CNI plugins, the C floor     (run.sh)
 #   2. reading counters: stats -j vs ip -s -j link at 1000 nodes (stats_read.sh);
 #      one exporter scrape vs stats --prometheus (exporter_scrape.sh)
-#   3. counting overhead: iperf3 with and without the program (stats_overhead.sh)
+#   3. counting overhead: iperf3 with and without the program (stats_overhead.sh),
+#      and across cells with the traffic matrix counting (--across-cells);
+#      the drop program's cost and --matrix/scrape times at 10,000 nodes
+#      (observe.sh; BENCH_SCALE=0 runs it at 1000)
 #   4. routed vs layer-2-joined cells: flood width and drops (cell-join.sh)
 #   5. the record at 1000, 10,000, 100,000 nodes, ns per node (bench-record)
 #   6. growth to 10,000 nodes: tools/scale-test 10000 (BENCH_SCALE=0 skips it)
@@ -24,6 +27,13 @@ section "reading counters (1000 nodes)"
 "$here/exporter_scrape.sh" "$fab"
 section "counting overhead (iperf3, ping)"
 "$here/stats_overhead.sh" "$fab"
+section "traffic matrix and drops: across cells, drop program, 10,000 nodes"
+"$here/stats_overhead.sh" --across-cells "$fab"
+if [ "${BENCH_SCALE:-1}" != 0 ]; then
+	"$here/observe.sh" "$fab"
+else
+	"$here/observe.sh" --nodes 1000 "$fab"
+fi
 section "routed vs layer-2-joined cells (3000 nodes, cells of 512)"
 "$here/cell-join.sh" "$fab" 3000 512 20
 section "the state record, ns per node (1000, 10,000, 100,000 nodes)"

@@ -8,14 +8,17 @@
 # without. "Without" removes the clsact qdisc (and so the filters) from both
 # host veths; "with" puts back exactly what add-node attaches: clsact and a
 # direct-action cls_bpf filter (prio 1, handle 1) running the fabric's pinned
-# programs on ingress and egress.
+# programs on ingress and egress. With --across-cells the two nodes are in
+# different cells (cells of 64, routed through the fabric's router), so the
+# traffic matrix and the node-pair LRU count every packet as well.
 #
-# Usage: stats_overhead.sh [--pairs N] [--seconds S] FABRICCTL
+# Usage: stats_overhead.sh [--pairs N] [--seconds S] [--across-cells] FABRICCTL
 # Root. Uses fabric "bso<pid>" (subnet 10.201.2.0/24), removed at exit.
 set -euo pipefail
 
 PAIRS=5
 SECONDS_PER_RUN=5
+ACROSS=0
 usage() {
 	sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'
 	exit "${1:-2}"
@@ -24,6 +27,7 @@ while [[ $# -gt 0 ]]; do
 	case $1 in
 	--pairs) PAIRS=$2; shift 2 ;;
 	--seconds) SECONDS_PER_RUN=$2; shift 2 ;;
+	--across-cells) ACROSS=1; shift ;;
 	-h | --help) usage 0 ;;
 	-*) usage ;;
 	*) break ;;
@@ -54,8 +58,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$FABRICCTL" create "$F" --subnet $NET.0/24 >/dev/null
-"$FABRICCTL" add-node "$F" "$A" "$B" >/dev/null
+if ((ACROSS)); then
+	IP_A=$NET.3 IP_B=$NET.70 # cells of 64: cell 0 and cell 1
+	"$FABRICCTL" create "$F" --subnet $NET.0/24 --cell-size 64 >/dev/null
+	"$FABRICCTL" add-node "$F" "$A" >/dev/null
+	"$FABRICCTL" add-node "$F" "$B" --ip $IP_B >/dev/null
+else
+	IP_A=$NET.2 IP_B=$NET.3
+	"$FABRICCTL" create "$F" --subnet $NET.0/24 >/dev/null
+	"$FABRICCTL" add-node "$F" "$A" "$B" >/dev/null
+fi
 VA=$("$FABRICCTL" stats "$F" "$A" -j | jq -r '.nodes[0].ifindex')
 VB=$("$FABRICCTL" stats "$F" "$B" -j | jq -r '.nodes[0].ifindex')
 VA=$(ip -j link show 2>/dev/null | jq -r --argjson i "$VA" '.[] | select(.ifindex == $i) | .ifname')
@@ -84,12 +96,12 @@ counting_is() { # on|off
 	}
 }
 
-ip netns exec "$B" iperf3 -s -D -I "$TMP/iperf3.pid" -B $NET.3 >/dev/null
+ip netns exec "$B" iperf3 -s -D -I "$TMP/iperf3.pid" -B $IP_B >/dev/null
 for _ in $(seq 50); do [[ -s $TMP/iperf3.pid ]] && break; sleep 0.1; done
 sleep 0.5
 
 iperf() { # -> Gbit/s received
-	ip netns exec "$A" iperf3 -c $NET.3 -t "$SECONDS_PER_RUN" -O 1 -J >"$TMP/iperf.json" ||
+	ip netns exec "$A" iperf3 -c $IP_B -t "$SECONDS_PER_RUN" -O 1 -J >"$TMP/iperf.json" ||
 		{ cat "$TMP/iperf.json" >&2; exit 1; }
 	jq '.end.sum_received.bits_per_second / 1e9' "$TMP/iperf.json"
 }
@@ -140,11 +152,11 @@ printf 'throughput loss with counting: %s%% (median of medians: %.2f%%; target <
 counting_is on
 echo "ping RTT (avg of 200, us):"
 printf '  %-12s %8s %8s\n' direction with without
-ab_w=$(rtt "$A" $NET.3)
-ba_w=$(rtt "$B" $NET.2)
+ab_w=$(rtt "$A" $IP_B)
+ba_w=$(rtt "$B" $IP_A)
 counting_off
-ab_o=$(rtt "$A" $NET.3)
-ba_o=$(rtt "$B" $NET.2)
+ab_o=$(rtt "$A" $IP_B)
+ba_o=$(rtt "$B" $IP_A)
 counting_on
 printf '  %-12s %8s %8s\n' "$A->$B" "$ab_w" "$ab_o" "$B->$A" "$ba_w" "$ba_o"
 
@@ -196,3 +208,4 @@ counting_is on
 
 # The counters saw the benchmark's traffic (sanity: counting really was on).
 "$FABRICCTL" stats "$F"
+((ACROSS)) && "$FABRICCTL" stats "$F" --matrix
