@@ -48,8 +48,13 @@ struct impair_view {
 	struct netem_params host, inside;
 };
 
-/* Read the @n nodes' netems back from the kernel into @out[n]. */
+/*
+ * Read the @n nodes' qdiscs back from the kernel into @out[n]: the host
+ * sides from one dump; a node's eth0 when @inside is NULL, @inside[i] is
+ * true, or its host side is impaired (a set is made host side first and
+ * a clear inside first, so a half-done change always shows on the host).
+ */
 int fabric_impair_read(struct fabric_state *st, struct fabric_node **nodes, size_t n,
-		       struct impair_view *out);
+		       const bool *inside, struct impair_view *out);
 
 #endif

@@ -176,7 +176,7 @@ static int impair_run(struct impair_args *a, const char *fabric, char **names, s
 		goto out_free;
 	err = find_nodes(&st, names, n, nodes);
 	if (!err && a->show)
-		err = fabric_impair_read(&st, nodes, n, views);
+		err = fabric_impair_read(&st, nodes, n, NULL, views);
 	else if (!err)
 		err = fabric_impair_set(&st, nodes, n,
 					a->clear ? &(struct netem_params){0} : &a->p);

@@ -219,6 +219,7 @@ int fabric_impair_set(struct fabric_state *st, struct fabric_node **nodes, size_
 	struct nl_sock host;
 	size_t nopen = 0, done = 0;
 	struct how how = {.mtu = st->mtu};
+	bool clear;
 	int err;
 
 	err = impair_kind(p, &how.tbf);
@@ -238,16 +239,29 @@ int fabric_impair_set(struct fabric_state *st, struct fabric_node **nodes, size_
 	}
 	if (err)
 		goto out;
-	/* Everything is proven: now change, host side in one pass. */
-	for (size_t i = 0; i < n; i++)
-		if (queue_side(&host, &hs[i], p, &how))
-			nl_label(&host, "impair the host veth of node \"%s\"", nodes[i]->name);
-	err = no_netem(nl_run(&host, NULL, NULL));
-	for (; !err && done < n; done++)
-		if (queue_side(&ins[done], &is[done], p, &how)) {
-			nl_label(&ins[done], "impair eth0 of node \"%s\"", nodes[done]->name);
-			err = nl_run(&ins[done], NULL, NULL);
+	/*
+	 * Everything is proven: now change, host side in one pass. A set goes
+	 * host first, a clear inside first, so that a crash between the two
+	 * always leaves the host side impaired: a reader that looks inside a
+	 * node only when its host side is impaired (apply) sees every half.
+	 */
+	clear = netem_params_empty(p);
+	for (int pass = 0; pass < 2 && !err; pass++) {
+		if (pass == clear) {
+			for (size_t i = 0; i < n; i++)
+				if (queue_side(&host, &hs[i], p, &how))
+					nl_label(&host, "impair the host veth of node \"%s\"",
+						 nodes[i]->name);
+			err = no_netem(nl_run(&host, NULL, NULL));
+			continue;
 		}
+		for (; !err && done < n; done++)
+			if (queue_side(&ins[done], &is[done], p, &how)) {
+				nl_label(&ins[done], "impair eth0 of node \"%s\"",
+					 nodes[done]->name);
+				err = nl_run(&ins[done], NULL, NULL);
+			}
+	}
 	if (err) {
 		put_back(&host, hs, ins, is, n, &how);
 		err = fail_wrap(err, "nothing changed");
@@ -264,7 +278,7 @@ out_free:
 }
 
 int fabric_impair_read(struct fabric_state *st, struct fabric_node **nodes, size_t n,
-		       struct impair_view *out)
+		       const bool *inside, struct impair_view *out)
 {
 	struct side *hs = calloc(n + 1, sizeof(*hs));
 	struct nl_sock host, ins;
@@ -278,12 +292,14 @@ int fabric_impair_read(struct fabric_state *st, struct fabric_node **nodes, size
 		nl_close(&host);
 	}
 	for (size_t i = 0; i < n && !err; i++) {
-		struct side sd;
+		struct side sd = {0};
 
-		err = inside_side(st, nodes[i], &ins, &sd);
-		if (err)
-			break;
-		nl_close(&ins);
+		if (!inside || inside[i] || hs[i].had) {
+			err = inside_side(st, nodes[i], &ins, &sd);
+			if (err)
+				break;
+			nl_close(&ins);
+		}
 		out[i] = (struct impair_view){.host_set = hs[i].had,
 					      .inside_set = sd.had,
 					      .host_tbf = hs[i].had_tbf,
