@@ -174,10 +174,15 @@ install: all
 		contrib/systemd/fabricctl-exporter.service >$(BUILD)/fabricctl-exporter.service
 	$(Q)install -D -m 0644 $(BUILD)/fabricctl-exporter.service \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service
+	$(Q)sed 's|/usr/local/sbin/fabricctl|$(PREFIX)/sbin/fabricctl|' \
+		contrib/systemd/fabricctl@.service >$(BUILD)/fabricctl@.service
+	$(Q)install -D -m 0644 $(BUILD)/fabricctl@.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl@.service
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(PREFIX)/sbin/fabricctl $(DESTDIR)$(MANDIR)/man8/fabricctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/fabricctl $(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service
+		$(DESTDIR)$(BASHCOMPDIR)/fabricctl $(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl@.service
 
 format:
 	$(Q)clang-format -i $(FORMAT_FILES)
