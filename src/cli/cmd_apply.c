@@ -133,8 +133,10 @@ static void print_result(struct printer *p, const struct lab_result *r, double s
 static void on_step(size_t step, size_t total, const char *what, void *data)
 {
 	(void)data;
-	if (!cli_out.quiet && !cli_out.json)
-		fprintf(stderr, "step %zu of %zu: %s\n", step, total, what);
+	if (!cli_out.quiet && !cli_out.json) {
+		printf("step %zu of %zu: %s\n", step, total, what);
+		fflush(stdout);
+	}
 }
 
 static int apply_run(const char *file, bool dry_run)
