@@ -22,9 +22,9 @@ VERSION   := 0.2.0
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
-LIBS_PC   := libbpf libmnl libelf libmicrohttpd
+LIBS_PC   := libbpf libmnl libelf libmicrohttpd yaml-0.1
 PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
-PC_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lbpf -lmnl -lelf -lmicrohttpd)
+PC_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lbpf -lmnl -lelf -lmicrohttpd -lyaml)
 
 WARNINGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 FABRIC_CFLAGS := -std=gnu11 $(WARNINGS) $(if $(filter 1,$(WERROR)),-Werror) -D_GNU_SOURCE \
@@ -45,7 +45,7 @@ BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 # Layers, bottom up; front-ends are folders with a main.
-CORE_DIRS := base kernel host fabric stats
+CORE_DIRS := base kernel host fabric stats lab
 CORE_SRCS := $(foreach d,$(CORE_DIRS),$(wildcard src/$(d)/*.c))
 CLI_SRCS  := $(wildcard src/cli/*.c)
 CORE_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS))
@@ -174,10 +174,15 @@ install: all
 		contrib/systemd/fabricctl-exporter.service >$(BUILD)/fabricctl-exporter.service
 	$(Q)install -D -m 0644 $(BUILD)/fabricctl-exporter.service \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service
+	$(Q)sed 's|/usr/local/sbin/fabricctl|$(PREFIX)/sbin/fabricctl|' \
+		contrib/systemd/fabricctl@.service >$(BUILD)/fabricctl@.service
+	$(Q)install -D -m 0644 $(BUILD)/fabricctl@.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl@.service
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(PREFIX)/sbin/fabricctl $(DESTDIR)$(MANDIR)/man8/fabricctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/fabricctl $(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service
+		$(DESTDIR)$(BASHCOMPDIR)/fabricctl $(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl@.service
 
 format:
 	$(Q)clang-format -i $(FORMAT_FILES)

@@ -262,13 +262,14 @@ wait_gone() {
 }
 
 # leftovers PREFIX: everything on the host named after PREFIX, one a line
-# ("netns NAME", "link NAME", "state DIR", "pin DIR").
+# ("netns NAME", "link NAME", "state DIR", "pin DIR", "saved FILE").
 leftovers() {
 	local p=$1 f
 	for f in /run/netns/"$p"*; do [[ -e $f ]] && echo "netns ${f##*/}"; done
 	for f in /sys/class/net/"$p"*; do [[ -e $f ]] && echo "link ${f##*/}"; done
 	[[ -e /run/fabricctl/$p ]] && echo "state /run/fabricctl/$p"
 	[[ -e /sys/fs/bpf/fabricctl/$p ]] && echo "pin /sys/fs/bpf/fabricctl/$p"
+	for f in /var/lib/fabricctl/"$p"*.yaml; do [[ -e $f ]] && echo "saved $f"; done
 	return 0
 }
 
@@ -346,7 +347,7 @@ _fab_force_remove() {
 		case $kind in
 		netns) ip netns del "$name" ;;
 		link) ip link del "$name" ;;
-		state | pin) rm -rf "$name" ;;
+		state | pin | saved) rm -rf "$name" ;;
 		esac
 	done < <(leftovers "$p") >/dev/null 2>&1
 }

@@ -5,7 +5,7 @@
 # lives in a layer folder (src/<layer>/, include/<layer>/) and may include
 # headers of its own layer and the layers below it only:
 #
-#   base < kernel < host < fabric < stats < front-ends (cli, ...)
+#   base < kernel < host < fabric < stats < lab < front-ends (cli, ...)
 #
 # bpf_shared/ (structs shared with bpf/) may be included by any layer; a
 # front-end never includes another front-end's headers. It also fails on an
@@ -15,8 +15,8 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 
 MAX_LINES=${MAX_LINES:-650}
-declare -A RANK=([base]=0 [kernel]=1 [host]=2 [fabric]=3 [stats]=4 [bpf_shared]=-1)
-FRONT_END_RANK=5
+declare -A RANK=([base]=0 [kernel]=1 [host]=2 [fabric]=3 [stats]=4 [lab]=5 [bpf_shared]=-1)
+FRONT_END_RANK=6
 bad=0
 
 rank_of() { # layer -> rank (front-ends: FRONT_END_RANK)

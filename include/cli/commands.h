@@ -30,5 +30,7 @@ int cmd_exporter(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_impair(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

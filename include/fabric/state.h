@@ -74,6 +74,8 @@ struct state_lock {
 
 /* Create STATE_ROOT (0700) if missing, refusing a symlink or foreign owner. */
 int state_root_prepare(void);
+/* Make @path a private directory (0700, root, not a symlink) or check that it is one. */
+int state_private_dir(const char *path);
 /* Does /run/fabricctl/<fabric>/state exist (readable or not)? */
 bool state_exists(const char *fabric);
 /* List the fabric names with a record; *names is malloc'd, free with free(). */

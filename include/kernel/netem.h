@@ -34,10 +34,21 @@ uint32_t netem_replace(struct nl_sock *s, int ifindex, const struct netem_params
 /* Queue "delete our root netem of @ifindex". */
 uint32_t netem_delete(struct nl_sock *s, int ifindex);
 
+/*
+ * Can this kernel make a netem qdisc? Probed once per process, on lo in a
+ * throwaway network namespace: 1 yes, 0 no (CONFIG_NET_SCH_NETEM unset and
+ * no sch_netem module), or -errno (recorded) when the probe itself failed.
+ */
+int netem_available(void);
+
+/* Queue "delete the root qdisc of @ifindex with our handle", netem or tbf. */
+uint32_t netem_root_delete(struct nl_sock *s, int ifindex);
+
 /* Every root qdisc of the namespace, from one dump. */
 struct netem_root {
 	int ifindex;
-	bool ours;	       /* netem with NETEM_HANDLE */
+	bool ours;	       /* netem or tbf with NETEM_HANDLE */
+	bool tbf;	       /* ours, and a tbf (rate only) */
 	char kind[16];	       /* of the root qdisc */
 	struct netem_params p; /* when ours */
 };

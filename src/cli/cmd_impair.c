@@ -17,7 +17,8 @@ static const char impair_help[] =
 	"       fabricctl impair FABRIC NODE... --clear\n"
 	"       fabricctl impair FABRIC NODE... --show\n"
 	"\n"
-	"Impair the links of nodes with netem: the same settings on the host veth's\n"
+	"Impair the links of nodes with netem (a rate alone, on a kernel without\n"
+	"netem, with tbf): the same settings on the host veth's\n"
 	"egress (what the node receives) and on the node's eth0 egress (what it sends),\n"
 	"so --delay 20ms adds 40 ms to every round trip with the node. Counting goes on:\n"
 	"netem is the root qdisc, the counting filters stay on clsact. Settings replace\n"
@@ -26,7 +27,8 @@ static const char impair_help[] =
 	"  --delay T        added latency: 20ms, 300us, 1s\n"
 	"  --jitter T       random variation of the delay (needs --delay)\n"
 	"  --loss P%        packets dropped at random, e.g. 0.5%\n"
-	"  --rate R         netem's rate limit: 20mbit, 1gbit, 500kbit, 2mbps (bytes)\n"
+	"  --rate R         rate limit: 20mbit, 1gbit, 500kbit, 2mbps (bytes); netem's\n"
+	"                   own, or a tbf (10 ms bucket, 100 ms queue) without netem\n"
 	"  --corrupt P%     packets with a flipped bit\n"
 	"  --duplicate P%   packets sent twice\n"
 	"  --reorder P%     packets sent at once, ahead of delayed ones (needs --delay)\n"
@@ -35,7 +37,7 @@ static const char impair_help[] =
 	"\n"
 	"Every NODE must belong to FABRIC, or nothing changes; a failure puts every\n"
 	"link back as it was. With -j, --show gives [{node, host, inside}], each side\n"
-	"null or {delay_us, jitter_us, loss, corrupt, duplicate, reorder, rate_bps}\n"
+	"null or {qdisc, delay_us, jitter_us, loss, corrupt, duplicate, reorder, rate_bps}\n"
 	"(percentages and bits per second).\n";
 
 enum {
@@ -85,13 +87,15 @@ static int impair_option(int c, const char *arg, void *ctx)
 	return -EUSAGE;
 }
 
-static void print_side(struct printer *p, const char *key, bool set, const struct netem_params *q)
+static void print_side(struct printer *p, const char *key, bool set, bool tbf,
+		       const struct netem_params *q)
 {
 	if (!set) {
 		print_null(p, key, "none");
 		return;
 	}
 	print_open_object(p, key);
+	print_string(p, "qdisc", "%s: ", tbf ? "tbf" : "netem");
 	print_double(p, "delay_us", NULL, q->delay_ns / 1e3);
 	print_double(p, "jitter_us", NULL, q->jitter_ns / 1e3);
 	print_text(p, "delay %g ms jitter %g ms", q->delay_ns / 1e6, q->jitter_ns / 1e6);
@@ -113,9 +117,9 @@ static void print_show(struct fabric_node **nodes, size_t n, const struct impair
 		print_open_object(&p, NULL);
 		print_string(&p, "node", "%s\n", nodes[i]->name);
 		print_text(&p, "  host veth egress (to the node): ");
-		print_side(&p, "host", v[i].host_set, &v[i].host);
+		print_side(&p, "host", v[i].host_set, v[i].host_tbf, &v[i].host);
 		print_text(&p, "\n  eth0 egress (from the node):    ");
-		print_side(&p, "inside", v[i].inside_set, &v[i].inside);
+		print_side(&p, "inside", v[i].inside_set, v[i].inside_tbf, &v[i].inside);
 		print_text(&p, "\n");
 		print_close_object(&p);
 	}
@@ -172,7 +176,7 @@ static int impair_run(struct impair_args *a, const char *fabric, char **names, s
 		goto out_free;
 	err = find_nodes(&st, names, n, nodes);
 	if (!err && a->show)
-		err = fabric_impair_read(&st, nodes, n, views);
+		err = fabric_impair_read(&st, nodes, n, NULL, views);
 	else if (!err)
 		err = fabric_impair_set(&st, nodes, n,
 					a->clear ? &(struct netem_params){0} : &a->p);

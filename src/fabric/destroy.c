@@ -22,6 +22,7 @@
 #include "fabric/namespaces.h"
 #include "fabric/names.h"
 #include "fabric/ownership.h"
+#include "fabric/saved.h"
 #include "fabric/tuning.h"
 #include "kernel/fabric_bpf.h"
 #include "kernel/link.h"
@@ -310,6 +311,10 @@ int fabric_destroy(const char *name, struct destroy_result *r, fabric_progress_c
 		/* The record stays: destroy again finishes the pins or the router. */
 		fail_unstash(&pins_why);
 		err = pins_err;
+	}
+	if (!err) {
+		/* The saved lab goes first: a reboot must not bring back what was destroyed. */
+		err = saved_remove(name);
 	}
 	if (!err && have_dir) {
 		/* Host limits back as they were, before the record (and its

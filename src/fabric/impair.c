@@ -10,14 +10,22 @@
 #include "fabric/ownership.h"
 #include "kernel/link.h"
 #include "kernel/netns.h"
+#include "kernel/tbf.h"
 
 #define NODE_IFNAME "eth0"
 
 /* One link to impair: where it is and what its root held before. */
 struct side {
 	int ifindex;
-	bool had; /* our netem was there */
+	bool had;     /* our netem or tbf was there */
+	bool had_tbf; /* ... and it was a tbf */
 	struct netem_params prior;
+};
+
+/* How the nodes' links are to be set: the kind, and the MTU a tbf's bucket needs. */
+struct how {
+	bool tbf;
+	unsigned int mtu;
 };
 
 /* The node's root qdisc state on @ifindex: ours, none, or someone else's (refused). */
@@ -28,6 +36,7 @@ static int side_of(const struct netem_root_list *roots, int ifindex, const char 
 
 	out->ifindex = ifindex;
 	out->had = r && r->ours;
+	out->had_tbf = out->had && r->tbf;
 	out->prior = out->had ? r->p : (struct netem_params){0};
 	if (r && !r->ours && strcmp(r->kind, "noqueue"))
 		return fail_msg(-EBUSY, "%s has a %s root qdisc fabricctl did not make; left alone",
@@ -51,19 +60,53 @@ static const struct link_info *link_by_name(const struct link_list *l, const cha
 	return NULL;
 }
 
-/* Queue @want on @sd (NULL: put back what was there); returns whether a request went. */
-static bool queue_side(struct nl_sock *s, const struct side *sd, const struct netem_params *want)
+static void queue_set(struct nl_sock *s, int ifindex, const struct netem_params *p, bool tbf,
+		      unsigned int mtu)
 {
-	const struct netem_params *p = want ? want : &sd->prior;
-	bool set = want ? !netem_params_empty(want) : sd->had;
-
-	if (set)
-		netem_replace(s, sd->ifindex, p);
-	else if (sd->had || !want)
-		netem_delete(s, sd->ifindex);
+	if (tbf)
+		tbf_replace(s, ifindex, p->rate_Bps, mtu);
 	else
-		return false;
+		netem_replace(s, ifindex, p);
+}
+
+/* Queue @want on @sd (NULL: put back what was there); returns whether a request went. */
+static bool queue_side(struct nl_sock *s, const struct side *sd, const struct netem_params *want,
+		       const struct how *how)
+{
+	if (!want) {
+		/* Put back: whatever is there now goes, then what was (errors ignored). */
+		netem_root_delete(s, sd->ifindex);
+		if (sd->had)
+			queue_set(s, sd->ifindex, &sd->prior, sd->had_tbf, how->mtu);
+		return true;
+	}
+	if (netem_params_empty(want)) {
+		if (sd->had)
+			netem_root_delete(s, sd->ifindex);
+		return sd->had;
+	}
+	/* The kernel changes a qdisc in place only to the same kind. */
+	if (sd->had && sd->had_tbf != how->tbf)
+		netem_root_delete(s, sd->ifindex);
+	queue_set(s, sd->ifindex, want, how->tbf, how->mtu);
 	return true;
+}
+
+int impair_kind(const struct netem_params *p, bool *tbf)
+{
+	struct netem_params rate_only = {.rate_Bps = p->rate_Bps};
+	int have = netem_available();
+
+	*tbf = false;
+	if (have < 0 || have || netem_params_empty(p))
+		return have < 0 ? have : 0;
+	if (memcmp(p, &rate_only, sizeof(*p)))
+		return fail_msg(-EOPNOTSUPP,
+				"this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM, module "
+				"sch_netem): only a rate limit (tbf) works here; delay, jitter, "
+				"loss, corrupt, duplicate and reorder need netem");
+	*tbf = true;
+	return 0;
 }
 
 /* The host side: every node's veth proven ours in one link dump. */
@@ -156,14 +199,14 @@ static int no_netem(int err)
 
 /* Put every side of @n nodes back (best effort: the first error is already recorded). */
 static void put_back(struct nl_sock *host, struct side *hs, struct nl_sock *ins, struct side *is,
-		     size_t n)
+		     size_t n, const struct how *how)
 {
 	for (size_t i = 0; i < n; i++)
-		queue_side(host, &hs[i], NULL);
+		queue_side(host, &hs[i], NULL, how);
 	if (n)
 		nl_flush(host, NULL, NULL);
 	for (size_t i = 0; i < n; i++) {
-		queue_side(&ins[i], &is[i], NULL);
+		queue_side(&ins[i], &is[i], NULL, how);
 		nl_flush(&ins[i], NULL, NULL);
 	}
 }
@@ -175,8 +218,13 @@ int fabric_impair_set(struct fabric_state *st, struct fabric_node **nodes, size_
 	struct nl_sock *ins = calloc(n + 1, sizeof(*ins));
 	struct nl_sock host;
 	size_t nopen = 0, done = 0;
+	struct how how = {.mtu = st->mtu};
+	bool clear;
 	int err;
 
+	err = impair_kind(p, &how.tbf);
+	if (err)
+		goto out_free;
 	if (!hs || !is || !ins) {
 		err = fail(-ENOMEM, "cannot impair %zu nodes", n);
 		goto out_free;
@@ -191,18 +239,31 @@ int fabric_impair_set(struct fabric_state *st, struct fabric_node **nodes, size_
 	}
 	if (err)
 		goto out;
-	/* Everything is proven: now change, host side in one pass. */
-	for (size_t i = 0; i < n; i++)
-		if (queue_side(&host, &hs[i], p))
-			nl_label(&host, "impair the host veth of node \"%s\"", nodes[i]->name);
-	err = no_netem(nl_run(&host, NULL, NULL));
-	for (; !err && done < n; done++)
-		if (queue_side(&ins[done], &is[done], p)) {
-			nl_label(&ins[done], "impair eth0 of node \"%s\"", nodes[done]->name);
-			err = nl_run(&ins[done], NULL, NULL);
+	/*
+	 * Everything is proven: now change, host side in one pass. A set goes
+	 * host first, a clear inside first, so that a crash between the two
+	 * always leaves the host side impaired: a reader that looks inside a
+	 * node only when its host side is impaired (apply) sees every half.
+	 */
+	clear = netem_params_empty(p);
+	for (int pass = 0; pass < 2 && !err; pass++) {
+		if (pass == clear) {
+			for (size_t i = 0; i < n; i++)
+				if (queue_side(&host, &hs[i], p, &how))
+					nl_label(&host, "impair the host veth of node \"%s\"",
+						 nodes[i]->name);
+			err = no_netem(nl_run(&host, NULL, NULL));
+			continue;
 		}
+		for (; !err && done < n; done++)
+			if (queue_side(&ins[done], &is[done], p, &how)) {
+				nl_label(&ins[done], "impair eth0 of node \"%s\"",
+					 nodes[done]->name);
+				err = nl_run(&ins[done], NULL, NULL);
+			}
+	}
 	if (err) {
-		put_back(&host, hs, ins, is, n);
+		put_back(&host, hs, ins, is, n, &how);
 		err = fail_wrap(err, "nothing changed");
 	}
 out:
@@ -217,7 +278,7 @@ out_free:
 }
 
 int fabric_impair_read(struct fabric_state *st, struct fabric_node **nodes, size_t n,
-		       struct impair_view *out)
+		       const bool *inside, struct impair_view *out)
 {
 	struct side *hs = calloc(n + 1, sizeof(*hs));
 	struct nl_sock host, ins;
@@ -231,13 +292,20 @@ int fabric_impair_read(struct fabric_state *st, struct fabric_node **nodes, size
 		nl_close(&host);
 	}
 	for (size_t i = 0; i < n && !err; i++) {
-		struct side sd;
+		struct side sd = {0};
 
-		err = inside_side(st, nodes[i], &ins, &sd);
-		if (err)
-			break;
-		nl_close(&ins);
-		out[i] = (struct impair_view){hs[i].had, sd.had, hs[i].prior, sd.prior};
+		if (!inside || inside[i] || hs[i].had) {
+			err = inside_side(st, nodes[i], &ins, &sd);
+			if (err)
+				break;
+			nl_close(&ins);
+		}
+		out[i] = (struct impair_view){.host_set = hs[i].had,
+					      .inside_set = sd.had,
+					      .host_tbf = hs[i].had_tbf,
+					      .inside_tbf = sd.had_tbf,
+					      .host = hs[i].prior,
+					      .inside = sd.prior};
 	}
 	free(hs);
 	return err;

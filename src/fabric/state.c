@@ -46,7 +46,7 @@ static int check_private_dir(const char *path)
 	return 0;
 }
 
-static int ensure_private_dir(const char *path)
+int state_private_dir(const char *path)
 {
 	if (mkdir(path, 0700) < 0 && errno != EEXIST)
 		return fail(-errno, "cannot create directory \"%s\"", path);
@@ -64,7 +64,7 @@ int state_dir_check(const char *fabric)
 
 int state_root_prepare(void)
 {
-	return ensure_private_dir(STATE_ROOT);
+	return state_private_dir(STATE_ROOT);
 }
 
 bool state_exists(const char *fabric)
@@ -160,7 +160,7 @@ int state_lock(const char *fabric, bool create, struct state_lock *lock)
 		if (err)
 			return err;
 		fabric_dir(path, sizeof(path), fabric);
-		err = ensure_private_dir(path);
+		err = state_private_dir(path);
 		if (err)
 			return err;
 	}

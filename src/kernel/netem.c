@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Root netem qdiscs in raw rtnetlink: replace, delete, dump. */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include "base/array.h"
 #include "base/errors.h"
 #include "kernel/netem.h"
+#include "kernel/tbf.h"
 
 /* The 32-bit fields of tc_netem_qopt count psched ticks of 64 ns. */
 #define NETEM_TICK_SHIFT 6
@@ -86,6 +89,15 @@ uint32_t netem_delete(struct nl_sock *s, int ifindex)
 	return nl_msg_done(s, nlh, "delete the netem qdisc of link %d", ifindex);
 }
 
+uint32_t netem_root_delete(struct nl_sock *s, int ifindex)
+{
+	struct nlmsghdr *nlh;
+
+	/* No TCA_KIND: the kernel then matches the root qdisc by its handle alone. */
+	root_msg(s, RTM_DELQDISC, 0, ifindex, &nlh);
+	return nl_msg_done(s, nlh, "delete the impairment qdisc of link %d", ifindex);
+}
+
 static int netem_attr_cb(const struct nlattr *a, void *data)
 {
 	const struct nlattr **tb = data;
@@ -147,8 +159,10 @@ static int root_cb(const struct nlmsghdr *nlh, void *data)
 		return 0;
 	q.ifindex = tcm->tcm_ifindex;
 	snprintf(q.kind, sizeof(q.kind), "%s", mnl_attr_get_str(tb[TCA_KIND]));
-	q.ours = !strcmp(q.kind, "netem") && tcm->tcm_handle == NETEM_HANDLE && tb[TCA_OPTIONS] &&
-		 !netem_parse(tb[TCA_OPTIONS], &q.p);
+	if (tcm->tcm_handle == NETEM_HANDLE && tb[TCA_OPTIONS]) {
+		q.tbf = !strcmp(q.kind, "tbf") && !tbf_parse_rate(tb[TCA_OPTIONS], &q.p.rate_Bps);
+		q.ours = q.tbf || (!strcmp(q.kind, "netem") && !netem_parse(tb[TCA_OPTIONS], &q.p));
+	}
 	if (ARRAY_RESERVE(l->q, l->cap, l->n))
 		return -ENOMEM;
 	l->q[l->n++] = q;
@@ -194,4 +208,46 @@ void netem_root_list_free(struct netem_root_list *l)
 {
 	free(l->q);
 	memset(l, 0, sizeof(*l));
+}
+
+/* In a thread of its own: a new network namespace, and a netem on its lo. */
+static void *probe_thread(void *arg)
+{
+	int *res = arg;
+	struct nl_sock s;
+	uint32_t seq;
+
+	if (unshare(CLONE_NEWNET)) {
+		*res = -errno;
+		return NULL;
+	}
+	*res = nl_open(&s);
+	if (*res)
+		return NULL;
+	seq = netem_replace(&s, 1 /* lo */, &(struct netem_params){.delay_ns = 1000000});
+	*res = nl_flush(&s, NULL, NULL);
+	if (!*res) {
+		const struct nl_ack *a = nl_result(&s, seq);
+
+		*res = !a ? -EIO : !a->err ? 1 : a->err == -ENOENT ? 0 : a->err;
+	}
+	nl_close(&s);
+	return NULL; /* the thread's namespace goes with it */
+}
+
+int netem_available(void)
+{
+	static int known = -1;
+	pthread_t t;
+	int res = -EIO;
+
+	if (known >= 0)
+		return known;
+	if (pthread_create(&t, NULL, probe_thread, &res))
+		return fail(-EAGAIN, "cannot start the netem probe");
+	pthread_join(t, NULL);
+	if (res < 0)
+		return fail(res, "cannot probe the kernel for netem");
+	known = res;
+	return known;
 }
