@@ -48,7 +48,9 @@ void fail_reason(const char *reason);
 /*
  * A recorded error set aside while later work runs: when that work fails
  * on something that matters more (an earlier node of a batch), its error
- * stands; otherwise fail_unstash() puts the set-aside one back.
+ * stands; otherwise fail_unstash() puts the set-aside one back. The
+ * recorded error is per thread: a helper thread stashes its own and the
+ * thread that reports unstashes it.
  */
 struct fail_stash {
 	char text[1400];

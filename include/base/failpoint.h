@@ -15,6 +15,15 @@
 #ifndef FABRICCTL_BASE_FAILPOINT_H
 #define FABRICCTL_BASE_FAILPOINT_H
 
+#include <stdbool.h>
+
+/*
+ * True when the steps must come in one order from run to run (crash@K,
+ * list): work that would overlap on threads is then done in one thread.
+ * fail@K leaves threads on: whichever step fails, the rollback must hold.
+ */
+bool failpoint_ordered(void);
+
 /* 0, or -EIO at the chosen step in "fail" mode (recorded, naming the step). */
 int failpoint(const char *step);
 

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The single recorded error of this process, printed once by the front-end. */
+/*
+ * The single recorded error of this thread (the main thread's is printed
+ * once by the front-end). Thread-local, so a helper thread records its own
+ * and hands it over with fail_stash() / fail_unstash().
+ */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,10 +13,10 @@
 
 #define ERROR_TEXT_MAX sizeof(((struct fail_stash *)0)->text)
 
-static char error_text[ERROR_TEXT_MAX];
-static char pending_reason[512];
-static bool recorded;
-static bool recorded_usage;
+static _Thread_local char error_text[ERROR_TEXT_MAX];
+static _Thread_local char pending_reason[512];
+static _Thread_local bool recorded;
+static _Thread_local bool recorded_usage;
 
 /* Record "what: why"; @with_errno adds strerror(@err) when no ack text is pending. */
 static int record(int err, bool with_errno, const char *fmt, va_list ap)

@@ -56,3 +56,14 @@ int failpoint(const char *step)
 	}
 	return fail_msg(-EIO, "failpoint %lu (%s): injected failure", k, step);
 }
+
+bool failpoint_ordered(void)
+{
+	int m = atomic_load(&mode);
+
+	if (m == FP_UNREAD) {
+		read_env();
+		m = atomic_load(&mode);
+	}
+	return m == FP_CRASH || m == FP_LIST;
+}

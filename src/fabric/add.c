@@ -8,15 +8,15 @@
  * batch of nodes share one sendmsg(); nothing scans the other nodes.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "base/errors.h"
+#include "base/failpoint.h"
 #include "base/timeutil.h"
+#include "fabric/add_netns.h"
 #include "fabric/admission.h"
 #include "fabric/blocks.h"
 #include "fabric/cell.h"
@@ -32,28 +32,8 @@
 #include "kernel/route.h"
 
 #define ADD_BATCH 64		/* nodes per netlink batch */
-#define FDS_PER_NODE 2		/* a batch holds each node's namespace fd and a socket in it */
-#define FDS_SPARE 32		/* the host socket, the BPF objects, stdio, the router */
 #define LINK_UP_TIMEOUT_MS 5000 /* linkwatch runs within ~1 s; be generous */
 #define RECORD_SAVE_INTERVAL_MS 1000
-
-/* One node in flight through a batch. */
-struct pending_node {
-	const char *name;
-	uint32_t slot;
-	uint32_t addr;
-	char host_if[IFNAMSIZ];
-	int netns_fd;
-	int existing_fd;      /* >= 0: an existing namespace to put the veth into */
-	uint64_t netns_ino;   /* its identity, for the record */
-	struct nl_sock ns_nl; /* socket inside the node's namespace */
-	bool netns_made;
-	bool veth_made;
-	bool counted;	       /* has its counter entry and tc programs */
-	struct link_info host; /* read back after creation */
-	uint32_t create_seq, get_seq, tag_seq;
-	int br_ifindex; /* its cell's bridge */
-};
 
 struct batch_replies {
 	struct pending_node *nodes;
@@ -80,7 +60,7 @@ static int batch_link_cb(const struct nlmsghdr *nlh, void *data)
 static void rollback_batch(struct nl_sock *s, const struct fabric_state *st, struct fabric_bpf *fb,
 			   struct pending_node *p, size_t from, size_t n)
 {
-	int ifindexes[ADD_BATCH];
+	int ifindexes[ADD_BATCH] = {0};
 	size_t n_links = 0;
 
 	for (size_t i = from; i < n; i++) {
@@ -100,17 +80,6 @@ static void rollback_batch(struct nl_sock *s, const struct fabric_state *st, str
 	for (size_t i = from; i < n; i++)
 		if (p[i].netns_made)
 			netns_delete(p[i].name);
-}
-
-static void close_batch(struct pending_node *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (p[i].netns_fd >= 0)
-			close(p[i].netns_fd);
-		p[i].netns_fd = -1;
-		if (p[i].ns_nl.mnl)
-			nl_close(&p[i].ns_nl);
-	}
 }
 
 /*
@@ -135,56 +104,6 @@ static int configure_inside(struct pending_node *p, const struct fabric_state *s
 		 plen);
 	route_add(&p->ns_nl, 0, 0, cell_gateway_of(st, p->slot));
 	return nl_run(&p->ns_nl, NULL, NULL);
-}
-
-/* An existing namespace (repair, a runtime's sandbox): a socket inside it, never made or removed.
- */
-static int use_namespace(struct pending_node *q)
-{
-	int err;
-
-	q->netns_fd = fcntl(q->existing_fd, F_DUPFD_CLOEXEC, 0);
-	if (q->netns_fd < 0)
-		return fail(-errno, "cannot use the namespace of node \"%s\"", q->name);
-	err = netns_fd_inode(q->netns_fd, &q->netns_ino);
-	if (!err)
-		err = netns_socket(q->netns_fd, &q->ns_nl);
-	return err ? fail(err, "cannot open a socket in the namespace of \"%s\"", q->name) : 0;
-}
-
-/* Round 1: the namespaces, each with a netlink socket opened inside it. */
-static int make_namespaces(struct fabric_state *st, struct pending_node *p, size_t n, size_t *made)
-{
-	char tag[ALIAS_TAG_MAX];
-	int err = 0;
-
-	for (*made = 0; *made < n; (*made)++) {
-		struct pending_node *q = &p[*made];
-
-		if (q->existing_fd >= 0) {
-			err = use_namespace(q);
-			if (err)
-				break;
-			continue;
-		}
-		node_alias(tag, sizeof(tag), st->name, q->name);
-		err = netns_create(q->name, tag, &q->netns_fd, &q->ns_nl, NULL, NULL);
-		if (err == -EEXIST)
-			err = fail_msg(-EEXIST,
-				       "namespace \"%s\" already exists and is not a node of "
-				       "fabric \"%s\"",
-				       q->name, st->name);
-		if (err)
-			break;
-		q->netns_made = true;
-		err = netns_fd_inode(q->netns_fd, &q->netns_ino);
-		if (err) {
-			err = fail(err, "cannot read namespace \"%s\"", q->name);
-			(*made)++; /* made: it goes with the rollback */
-			break;
-		}
-	}
-	return err;
 }
 
 /*
@@ -375,25 +294,23 @@ static int later_round(int err, int round_err, struct fail_stash *earlier)
 }
 
 /*
- * One batch of nodes, in four rounds (namespaces; veths; host ends ready
- * and counted; up and configured inside). On the first failure, that node
- * and the later ones of the batch are rolled back with every resource they
- * have; *done counts the nodes completed before it. Each round can only
- * fail on an earlier node than the round before, so a later round's error
- * is the one reported.
+ * The rest of a batch whose namespaces are made (@made of @n, @ns_err and
+ * its text @ns_why from that round): veths; host ends ready and counted;
+ * up and configured inside. On the first failure, that node and the later
+ * ones of the batch are rolled back with every resource they have; *done
+ * counts the nodes completed before it. Each round can only fail on an
+ * earlier node than the round before, so a later round's error is the one
+ * reported.
  */
-static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_bpf *fb,
-		     struct pending_node *p, size_t n, size_t *done)
+static int finish_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_bpf *fb,
+			struct pending_node *p, size_t n, size_t made, int ns_err,
+			const struct fail_stash *ns_why, size_t *done)
 {
-	struct fail_stash earlier;
-	size_t made = 0, tagged = 0, ok = 0;
-	int err;
+	struct fail_stash earlier = *ns_why;
+	size_t tagged = 0, ok = 0;
+	int err = ns_err;
 
 	*done = 0;
-	for (size_t i = 0; i < n; i++)
-		p[i].netns_fd = -1;
-	err = make_namespaces(st, p, n, &made);
-	fail_stash(&earlier);
 	err = later_round(err, make_veths(s, st, p, made, &tagged), &earlier);
 	fail_stash(&earlier);
 	err = later_round(err, prepare_host_ends(s, st, fb, p, tagged, &ok), &earlier);
@@ -401,8 +318,21 @@ static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_b
 	err = later_round(err, finish_nodes(s, st, p, ok, done), &earlier);
 	if (err)
 		rollback_batch(s, st, fb, p, *done, made);
-	close_batch(p, n);
+	add_close_namespaces(p, n);
 	return err;
+}
+
+/* One batch of nodes, all in this thread: its namespaces, then the rest. */
+static int add_batch(struct nl_sock *s, struct fabric_state *st, struct fabric_bpf *fb,
+		     struct pending_node *p, size_t n, size_t *done)
+{
+	struct netns_ahead a;
+
+	for (size_t i = 0; i < n; i++)
+		p[i].netns_fd = -1;
+	netns_ahead_start(&a, st->name, p, n, false);
+	netns_ahead_finish(&a);
+	return finish_batch(s, st, fb, p, n, a.made, a.err, &a.why, done);
 }
 
 /* Fill the batch from the leased nodes st->nodes[first + off ..], making cells as needed. */
@@ -410,6 +340,8 @@ static size_t fill_batch(struct cell_set *cells, struct fabric_state *st, struct
 			 size_t first, size_t m, int *err)
 {
 	memset(p, 0, m * sizeof(*p));
+	for (size_t i = 0; i < m; i++)
+		p[i].netns_fd = -1;
 	for (size_t i = 0; i < m; i++) {
 		struct fabric_node *node = &st->nodes[first + i];
 
@@ -426,6 +358,46 @@ static size_t fill_batch(struct cell_set *cells, struct fabric_state *st, struct
 		}
 	}
 	return m;
+}
+
+/*
+ * A batch on its way: its nodes, the error (and text) of the cell that
+ * stopped its filling, and its namespaces, made ahead or not.
+ */
+struct batch_buf {
+	struct pending_node *p;
+	size_t m;
+	int fill_err;
+	struct fail_stash fill_why;
+	struct netns_ahead ns;
+	bool started;
+};
+
+/* Fill @b with @want leased nodes from st->nodes[first ..] and start on their namespaces. */
+static void batch_begin(struct cell_set *cells, struct fabric_state *st, struct batch_buf *b,
+			size_t first, size_t want, bool threaded)
+{
+	struct fail_stash mine;
+
+	fail_stash(&mine);
+	b->fill_err = 0;
+	b->m = fill_batch(cells, st, b->p, first, want, &b->fill_err);
+	fail_stash(&b->fill_why);
+	fail_unstash(&mine);
+	netns_ahead_start(&b->ns, st->name, b->p, b->m, threaded);
+	b->started = true;
+}
+
+/* A batch begun ahead that will not go on: its namespaces, once made, go. */
+static void batch_abandon(struct nl_sock *s, const struct fabric_state *st, struct fabric_bpf *fb,
+			  struct batch_buf *b)
+{
+	if (!b->started)
+		return;
+	netns_ahead_finish(&b->ns);
+	rollback_batch(s, st, fb, b->p, 0, b->ns.made);
+	add_close_namespaces(b->p, b->m);
+	b->started = false;
 }
 
 static bool wait_up(struct nl_sock *s, const struct fabric_state *st, const struct add_result *res)
@@ -481,43 +453,15 @@ static void unmake_unrecorded(struct nl_sock *s, struct fabric_state *st, struct
 	fail_unstash(&why);
 }
 
-/*
- * Nodes per batch within RLIMIT_NOFILE: the soft limit is raised (up to
- * the hard one) to what a full batch needs; past the hard limit, batches
- * get smaller. 0 (recorded) when not even one node fits.
- */
-static size_t batch_size_for_files(void)
-{
-	rlim_t need = ADD_BATCH * FDS_PER_NODE + FDS_SPARE;
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return ADD_BATCH;
-	if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-	if (rl.rlim_cur >= need)
-		return ADD_BATCH;
-	if (rl.rlim_cur < FDS_SPARE + FDS_PER_NODE) {
-		fail_msg(-EMFILE,
-			 "the open-file limit (RLIMIT_NOFILE %llu) is too low: fabricctl needs %d "
-			 "to "
-			 "add a node (`ulimit -n 1024`)",
-			 (unsigned long long)rl.rlim_cur, FDS_SPARE + FDS_PER_NODE);
-		return 0;
-	}
-	return (size_t)(rl.rlim_cur - FDS_SPARE) / FDS_PER_NODE;
-}
-
 int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t addr, bool wait,
 		     struct add_result *res, fabric_progress_cb progress, void *progress_data)
 {
-	struct pending_node *p = NULL;
+	struct batch_buf bufs[2] = {0};
 	struct fabric_bpf *fb = NULL;
 	struct cell_set cells = {0};
 	struct nl_sock s = {0};
-	size_t first_new = st->n_nodes, batch, saved = 0;
+	size_t first_new = st->n_nodes, batch, saved = 0, cur = 0;
+	bool threaded = !failpoint_ordered(); /* a crash walk needs its steps in one order */
 	int64_t last_save = mono_ms();
 	int err;
 
@@ -537,40 +481,51 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 		err = cells_init(&cells, st, &s);
 	if (err)
 		goto out;
-	batch = batch_size_for_files();
+	batch = add_batch_size_for_files(ADD_BATCH);
 	if (!batch) {
 		err = -EMFILE;
 		goto out;
 	}
-	p = calloc(batch, sizeof(*p));
+	bufs[0].p = calloc(batch, sizeof(*bufs[0].p));
+	bufs[1].p = calloc(batch, sizeof(*bufs[1].p));
 	res->nodes = calloc(n ? n : 1, sizeof(*res->nodes));
-	if (!p || !res->nodes) {
+	if (!bufs[0].p || !bufs[1].p || !res->nodes) {
 		err = fail(-ENOMEM, "cannot add %zu nodes", n);
 		goto out;
 	}
 	err = fabric_lease_nodes(&s, st, names, n, addr);
 	for (size_t off = 0; off < n && !err; off += batch) {
-		size_t m = n - off < batch ? n - off : batch, done = 0;
-		struct fail_stash cell_err;
+		struct batch_buf *b = &bufs[cur], *next = &bufs[cur ^ 1];
+		size_t done = 0;
 		int batch_err = 0;
 
-		m = fill_batch(&cells, st, p, first_new + off, m, &err);
-		fail_stash(&cell_err);
-		if (m)
-			batch_err = add_batch(&s, st, fb, p, m, &done);
-		if (batch_err)
+		if (!b->started)
+			batch_begin(&cells, st, b, first_new + off,
+				    n - off < batch ? n - off : batch, false);
+		netns_ahead_finish(&b->ns);
+		b->started = false;
+		/* The next batch's namespaces are made on a thread while this one's links are. */
+		if (threaded && !b->fill_err && !b->ns.err && off + batch < n)
+			batch_begin(&cells, st, next, first_new + off + batch,
+				    n - off - batch < batch ? n - off - batch : batch, true);
+		if (b->m)
+			batch_err = finish_batch(&s, st, fb, b->p, b->m, b->ns.made, b->ns.err,
+						 &b->ns.why, &done);
+		if (batch_err) {
 			err = batch_err; /* a node of this batch comes before the cell that failed
 					  */
-		else
-			fail_unstash(&cell_err);
+		} else {
+			fail_unstash(&b->fill_why);
+			err = b->fill_err;
+		}
 		for (size_t i = 0; i < done; i++) {
 			struct fabric_node *node = &st->nodes[first_new + off + i];
 
-			node->ifindex = p[i].host.ifindex;
-			node->netns_ino = p[i].netns_ino;
+			node->ifindex = b->p[i].host.ifindex;
+			node->netns_ino = b->p[i].netns_ino;
 			node->phase = NODE_READY;
 			res->nodes[res->n_nodes].node = *node;
-			res->nodes[res->n_nodes].addr = p[i].addr;
+			res->nodes[res->n_nodes].addr = b->p[i].addr;
 			res->n_nodes++;
 		}
 		/*
@@ -580,15 +535,19 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 		 * every batch (O(N^2) bytes). A node made but not yet on record is
 		 * still "adding" there: repair takes it apart, never loses it.
 		 */
-		if (!err && off + m < n && mono_ms() - last_save >= RECORD_SAVE_INTERVAL_MS) {
+		if (!err && off + b->m < n && mono_ms() - last_save >= RECORD_SAVE_INTERVAL_MS) {
 			err = state_save(st);
 			if (!err) {
 				saved = res->n_nodes;
 				last_save = mono_ms();
 			}
 		}
+		if (err)
+			batch_abandon(&s, st, fb, next);
 		if (progress)
 			progress(res->n_nodes, n, progress_data);
+		if (threaded)
+			cur ^= 1;
 	}
 	/* The completed nodes with their ifindex; the leases of the others forgotten. */
 	if (st->n_nodes > first_new) {
@@ -611,7 +570,8 @@ int fabric_add_nodes(struct fabric_state *st, char **names, size_t n, uint32_t a
 	if (!err && wait && res->n_nodes)
 		res->links_up = wait_up(&s, st, res);
 out:
-	free(p);
+	free(bufs[0].p);
+	free(bufs[1].p);
 	cells_close(&cells);
 	if (s.mnl)
 		nl_close(&s);
