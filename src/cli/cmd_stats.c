@@ -72,7 +72,8 @@ static const char stats_help[] =
 	"                     textfile collector: counters fabricctl_node_*_total with\n"
 	"                     labels fabric, node, direction (and protocol), bytes in\n"
 	"                     bytes; fabricctl_node_info (value 1) adds each node's\n"
-	"                     address, cell and ifindex as labels.\n"
+	"                     address, cell and ifindex as labels; the cell matrix and\n"
+	"                     the drops as the exporter serves them.\n"
 	"\n"
 	"Options:\n"
 	"  -s, --sort FIELD   order of the rows: address (default), name, rx_packets,\n"
@@ -446,7 +447,17 @@ static int show_once(struct fabric_bpf *fb, const struct fabric_state *st,
 	}
 	shown = order_rows(rows, n, o, false);
 	if (o->format == OUT_PROMETHEUS) {
+		struct fabric_matrix_reading m;
+		struct fabric_drops_reading d;
+		bool has_m = !fabric_bpf_read_matrix(fb, &m),
+		     has_d = !fabric_bpf_read_drops(fb, &d);
+		struct stats_prom_observe obs = {st, has_m ? &m : NULL, has_d ? &d : NULL};
+
+		fail_clear(); /* an older fabric without them: the node series still go out */
 		stats_print_prometheus(stdout, st, rows, shown);
+		stats_print_prometheus_observe(stdout, &obs, 1, false);
+		fabric_matrix_reading_free(&m);
+		fabric_drops_reading_free(&d);
 	} else {
 		cli_printer(&p);
 		stats_print_counters(&p, st, rows, n, shown, &snap);

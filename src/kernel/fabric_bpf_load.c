@@ -159,12 +159,15 @@ static unsigned int matrix_cells(const struct fabric_bpf_params *p)
 	return cells > FABRIC_MATRIX_MAX_CELLS ? FABRIC_MATRIX_MAX_CELLS : cells;
 }
 
-/* The fabric's plan in .rodata, the maps sized, the drop program that fits the kernel. */
+/*
+ * The fabric's plan in .rodata, the maps sized, the drop program that fits
+ * the kernel (none when @drops is false).
+ */
 static int skel_configure(struct fabric_skel *skel, const struct fabric_bpf_params *p,
-			  const char *fabric)
+			  const char *fabric, bool drops)
 {
 	unsigned int nodes = p->max_nodes ? p->max_nodes : 1, cells = matrix_cells(p);
-	bool reason = kfree_skb_has_reason();
+	bool reason = drops && kfree_skb_has_reason();
 	struct stat ns;
 	int err;
 
@@ -177,7 +180,7 @@ static int skel_configure(struct fabric_skel *skel, const struct fabric_bpf_para
 	skel->rodata->cfg.host_netns = (__u32)ns.st_ino;
 	/* Kernels before 5.17 give no reason: count drops without one. */
 	bpf_program__set_autoload(skel->progs.fabric_drops, reason);
-	bpf_program__set_autoload(skel->progs.fabric_drops_noreason, !reason);
+	bpf_program__set_autoload(skel->progs.fabric_drops_noreason, drops && !reason);
 	err = bpf_map__set_max_entries(skel->maps.counters, nodes);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.netns, nodes);
@@ -194,8 +197,11 @@ static int skel_configure(struct fabric_skel *skel, const struct fabric_bpf_para
 
 static struct bpf_program *drop_prog(struct fabric_skel *skel)
 {
-	return bpf_program__autoload(skel->progs.fabric_drops) ? skel->progs.fabric_drops
-							       : skel->progs.fabric_drops_noreason;
+	if (bpf_program__autoload(skel->progs.fabric_drops))
+		return skel->progs.fabric_drops;
+	if (bpf_program__autoload(skel->progs.fabric_drops_noreason))
+		return skel->progs.fabric_drops_noreason;
+	return NULL;
 }
 
 /* Attach the drop program to kfree_skb and pin its link. */
@@ -204,6 +210,8 @@ static int attach_drops(struct fabric_skel *skel, const char *fabric)
 	struct bpf_link *link;
 	int err;
 
+	if (!drop_prog(skel))
+		return 0; /* this kernel cannot run it: drops are not counted */
 	err = failpoint("attach the drop counter");
 	if (err)
 		return err;
@@ -288,6 +296,54 @@ static struct fabric_skel *skel_open(const char *fabric, int *err)
 	return skel;
 }
 
+/* Open, configure and load, on the maps @maps (by pin bit, -1: a new one; NULL: all new). */
+static struct fabric_skel *skel_try(const char *fabric, const struct fabric_bpf_params *p,
+				    const int *maps, bool drops, int *err)
+{
+	struct fabric_skel *skel = skel_open(fabric, err);
+
+	if (!skel)
+		return NULL;
+	*err = skel_configure(skel, p, fabric, drops);
+	/* The programs are loaded on the maps that hold the counts. */
+	for (unsigned int bit = 0; maps && !*err && bit < FABRIC_PIN_N; bit++) {
+		struct bpf_map *m = skel_map(skel, bit);
+
+		if (!m || maps[bit] < 0)
+			continue;
+		*err = bpf_map__set_max_entries(m, (__u32)fabric_pin_map_ok(maps[bit], bit));
+		if (!*err)
+			*err = bpf_map__reuse_fd(m, maps[bit]);
+	}
+	if (!*err)
+		*err = fabric_skel__load(skel);
+	if (*err) {
+		load_failure(*err, fabric);
+		fabric_skel__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+/*
+ * The loaded object. The drop program needs the kernel's BTF (CO-RE) and,
+ * before 6.1, would be refused for its non-preallocated maps: where it
+ * cannot load, the fabric counts without it (its link pin stays missing,
+ * which check names).
+ */
+static struct fabric_skel *skel_load(const char *fabric, const struct fabric_bpf_params *p,
+				     const int *maps, int *err)
+{
+	bool btf = !access("/sys/kernel/btf/vmlinux", R_OK);
+	struct fabric_skel *skel = skel_try(fabric, p, maps, btf, err);
+
+	if (!skel && btf && *err != -EPERM && *err != -EACCES && *err != -ENOSYS) {
+		fail_clear();
+		skel = skel_try(fabric, p, maps, false, err);
+	}
+	return skel;
+}
+
 int fabric_bpf_create(const char *fabric, const struct fabric_bpf_params *p)
 {
 	struct fabric_skel *skel;
@@ -312,17 +368,9 @@ int fabric_bpf_create(const char *fabric, const struct fabric_bpf_params *p)
 				    dir, fabric);
 	}
 
-	skel = skel_open(fabric, &err);
+	skel = skel_load(fabric, p, NULL, &err);
 	if (!skel)
 		goto err_rmdir;
-	err = skel_configure(skel, p, fabric);
-	if (err)
-		goto err_destroy;
-	err = fabric_skel__load(skel);
-	if (err) {
-		load_failure(err, fabric);
-		goto err_destroy;
-	}
 	err = pin_missing(skel, fabric, 0);
 	if (err)
 		goto err_unpin;
@@ -332,7 +380,6 @@ int fabric_bpf_create(const char *fabric, const struct fabric_bpf_params *p)
 
 err_unpin:
 	fabric_unpin_all(fabric);
-err_destroy:
 	fabric_skel__destroy(skel);
 err_rmdir:
 	rmdir(dir);
@@ -472,28 +519,9 @@ int fabric_bpf_restore(const char *fabric, const struct fabric_bpf_params *p, co
 	for (unsigned int bit = FABRIC_PIN_BIT_MATRIX; bit < FABRIC_PIN_BIT_LINK_DROPS; bit++)
 		maps[bit] = find_map(fabric, bit, &h);
 	holders_close(&h);
-	skel = skel_open(fabric, &err);
-	if (!skel)
-		goto out;
-	err = skel_configure(skel, p, fabric);
-	/* The programs are loaded on the maps that hold the counts. */
-	for (unsigned int bit = 0; !err && bit < FABRIC_PIN_N; bit++) {
-		struct bpf_map *m = skel_map(skel, bit);
-
-		if (!m || maps[bit] < 0)
-			continue;
-		err = bpf_map__set_max_entries(m, (__u32)fabric_pin_map_ok(maps[bit], bit));
-		if (!err)
-			err = bpf_map__reuse_fd(m, maps[bit]);
-	}
-	if (!err)
-		err = fabric_skel__load(skel);
-	if (err) {
-		load_failure(err, fabric);
-		goto out;
-	}
-	err = pin_missing(skel, fabric, have);
-out:
+	skel = skel_load(fabric, p, maps, &err);
+	if (skel)
+		err = pin_missing(skel, fabric, have);
 	if (skel)
 		fabric_skel__destroy(skel);
 	for (unsigned int bit = 0; bit < FABRIC_PIN_N; bit++)

@@ -9,56 +9,70 @@
 #include "kernel/fabric_bpf.h"
 #include "stats/observe.h"
 
-/* Add one entry's packets to (fabric, reason); @node_seen tells whether its node counted already.
- */
-static int add(struct stats_drop_sum **out, size_t *n, size_t *cap, const char *fabric,
-	       const char *reason, uint64_t packets, uint32_t ifindex, uint32_t **seen,
-	       size_t **n_seen)
+struct drop_entry {
+	struct fabric_drop_key key;
+	__u64 packets;
+};
+
+/* By reason, then node: a node's host-veth and in-node drops sit side by side. */
+static int key_cmp(const void *a, const void *b)
 {
-	size_t i;
+	const struct fabric_drop_key *x = &((const struct drop_entry *)a)->key;
+	const struct fabric_drop_key *y = &((const struct drop_entry *)b)->key;
 
-	for (i = 0; i < *n; i++)
-		if (!strcmp((*out)[i].fabric, fabric) && !strcmp((*out)[i].reason, reason))
-			break;
-	if (i == *n) {
-		if (*n == *cap) {
-			size_t ncap = *cap ? *cap * 2 : 16;
-			struct stats_drop_sum *o = realloc(*out, ncap * sizeof(*o));
-			uint32_t *s = o ? realloc(*seen, ncap * 64 * sizeof(*s)) : NULL;
-			size_t *ns = s ? realloc(*n_seen, ncap * sizeof(*ns)) : NULL;
+	if (x->reason != y->reason)
+		return x->reason < y->reason ? -1 : 1;
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
 
-			if (o)
+/* Append one fabric's reading, one entry per reason. */
+static int add_fabric(struct stats_drop_sum **out, size_t *n, size_t *cap, const char *fabric,
+		      struct fabric_drops_reading *d)
+{
+	const struct drop_reasons *r = stats_drop_reasons();
+	struct drop_entry *e = calloc(d->n + 1, sizeof(*e));
+
+	if (!e)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->n; i++)
+		e[i] = (struct drop_entry){d->keys[i], d->packets[i]};
+	qsort(e, d->n, sizeof(*e), key_cmp);
+	for (size_t i = 0; i < d->n; i++) {
+		struct stats_drop_sum *s;
+		char num[16];
+
+		if (!i || e[i].key.reason != e[i - 1].key.reason) {
+			if (*n == *cap) {
+				size_t ncap = *cap ? *cap * 2 : 16;
+				struct stats_drop_sum *o = realloc(*out, ncap * sizeof(*o));
+
+				if (!o) {
+					free(e);
+					return -ENOMEM;
+				}
 				*out = o;
-			if (s)
-				*seen = s;
-			if (!ns)
-				return -ENOMEM;
-			*n_seen = ns;
-			*cap = ncap;
+				*cap = ncap;
+			}
+			s = &(*out)[(*n)++];
+			memset(s, 0, sizeof(*s));
+			snprintf(s->fabric, sizeof(s->fabric), "%s", fabric);
+			snprintf(s->reason, sizeof(s->reason), "%s",
+				 stats_drop_reason(r, e[i].key.reason, num, sizeof(num)));
 		}
-		memset(&(*out)[i], 0, sizeof((*out)[i]));
-		snprintf((*out)[i].fabric, sizeof((*out)[i].fabric), "%s", fabric);
-		snprintf((*out)[i].reason, sizeof((*out)[i].reason), "%s", reason);
-		(*n_seen)[i] = 0;
-		(*n)++;
+		s = &(*out)[*n - 1];
+		s->packets += e[i].packets;
+		if (!i || e[i].key.reason != e[i - 1].key.reason ||
+		    e[i].key.ifindex != e[i - 1].key.ifindex)
+			s->nodes++;
 	}
-	(*out)[i].packets += packets;
-	/* Distinct nodes: the first 64 are remembered, beyond that each entry counts. */
-	for (size_t k = 0; k < (*n_seen)[i] && k < 64; k++)
-		if ((*seen)[i * 64 + k] == ifindex)
-			return 0;
-	if ((*n_seen)[i] < 64)
-		(*seen)[i * 64 + (*n_seen)[i]++] = ifindex;
-	(*out)[i].nodes++;
+	free(e);
 	return 0;
 }
 
 int stats_drop_summary(struct stats_drop_sum **out, size_t *n)
 {
-	const struct drop_reasons *r = stats_drop_reasons();
 	char(*names)[FABRIC_NAME_MAX + 1] = NULL;
-	size_t count = 0, cap = 0, *n_seen = NULL;
-	uint32_t *seen = NULL;
+	size_t count = 0, cap = 0;
 	int err;
 
 	*out = NULL;
@@ -79,19 +93,11 @@ int stats_drop_summary(struct stats_drop_sum **out, size_t *n)
 			fabric_bpf_close(fb);
 			continue;
 		}
-		for (size_t i = 0; !err && i < d.n; i++) {
-			char num[16];
-
-			err = add(out, n, &cap, names[f],
-				  stats_drop_reason(r, d.keys[i].reason, num, sizeof(num)),
-				  d.packets[i], d.keys[i].ifindex, &seen, &n_seen);
-		}
+		err = add_fabric(out, n, &cap, names[f], &d);
 		fabric_drops_reading_free(&d);
 		fabric_bpf_close(fb);
 	}
 	free(names);
-	free(seen);
-	free(n_seen);
 	if (err) {
 		free(*out);
 		*out = NULL;

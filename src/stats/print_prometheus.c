@@ -2,18 +2,23 @@
 /* Prometheus text exposition of a fabric's counters (the format promtool checks). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "stats/print.h"
 
 void stats_prom_label(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(out, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*s, out);
+	/* Runs without a character to escape go out in one write (names rarely have any). */
+	while (*s) {
+		size_t run = strcspn(s, "\\\"\n");
+
+		if (run)
+			fwrite(s, 1, run, out);
+		s += run;
+		if (!*s)
+			break;
+		fputs(*s == '\n' ? "\\n" : *s == '"' ? "\\\"" : "\\\\", out);
+		s++;
 	}
 }
 

@@ -21,8 +21,16 @@ B=${F}b # cell 0
 C=${F}c # cell 1
 D=${F}d # cell 1
 
-fab_ok create "$F" --subnet $NET.0/24 --cell-size 64
-fab_ok add-node "$F" "$A" "$B"
+# Other fabrics on the host may hold the neighbour table: then with --tune.
+for tune in "" --tune; do
+	# shellcheck disable=SC2086 # $tune: no word or one
+	fab_ok create "$F" --subnet $NET.0/24 --cell-size 64 $tune
+	fab add-node "$F" "$A" "$B"
+	[[ $FAB_RC -eq 0 ]] && break
+	[[ -z $tune && $FAB_ERR =~ limits ]] || fail "add-node failed: $FAB_ERR"
+	log "the host's limits refuse add-node: again with --tune"
+	fab_ok destroy "$F"
+done
 fab_ok add-node "$F" "$C" --ip $NET.70
 fab_ok add-node "$F" "$D" --ip $NET.71
 PINS=/sys/fs/bpf/fabricctl/$F
@@ -101,15 +109,26 @@ ns=$(($(drops "$D" NO_SOCKET) - ns0))
 assert_eq "$ns" 7 "NO_SOCKET drops on $D"
 assert_eq "$bt" 7 "NO_SOCKET drops in $D's namespace seen by bpftrace"
 
-# Each row of the cell matrix is what that cell's nodes transmitted: read
-# until two readings of the counters around the matrix agree (no traffic).
+# Each row of the cell matrix is what that cell's nodes transmitted, and
+# what the kernel's host veths received from them: read until the counters
+# and the veths' rx_packets are the same before and after the matrix.
+fab_ok -j show "$F"
+VETHS0=$(jq -r '.nodes[] | select(.cell == 0) | .host_veth' <<<"$FAB_OUT")
+veth_rx() {
+	local dev sum=0
+	for dev in $VETHS0; do sum=$((sum + $(cat "/sys/class/net/$dev/statistics/rx_packets"))); done
+	echo $sum
+}
+quiet() { jq -c 'del(.time, .timestamp_ms)' <<<"$1"; }
 ok=
-for _ in $(seq 10); do
+for _ in $(seq 20); do
+	v1=$(veth_rx)
 	fab_ok stats "$F" -j
 	S1=$FAB_OUT
 	M=$(matrix)
 	fab_ok stats "$F" -j
-	if [[ "$(jq -c 'del(.time, .timestamp_ms)' <<<"$S1")" == "$(jq -c 'del(.time, .timestamp_ms)' <<<"$FAB_OUT")" ]]; then
+	v2=$(veth_rx)
+	if [[ $v1 == "$v2" && "$(quiet "$S1")" == "$(quiet "$FAB_OUT")" ]]; then
 		ok=1
 		break
 	fi
@@ -121,13 +140,8 @@ for c in 0 1; do
 	tx=$(jq -r --argjson c $c '[.nodes[] | select(.cell == $c) | .tx.packets] | add // 0' <<<"$S1")
 	assert_eq "$row" "$tx" "row of cell $c vs its nodes' tx packets"
 done
-veth_rx=0
-fab_ok -j show "$F"
-for dev in $(jq -r '.nodes[] | select(.cell == 0) | .host_veth' <<<"$FAB_OUT"); do
-	veth_rx=$((veth_rx + $(cat "/sys/class/net/$dev/statistics/rx_packets")))
-done
 row0=$(jq -r '[.matrix[] | select(.from_cell == 0) | .packets] | add // 0' <<<"$M")
-assert_eq "$row0" "$veth_rx" "row of cell 0 vs the host veths' rx_packets"
+assert_eq "$row0" "$v1" "row of cell 0 vs the host veths' rx_packets"
 
 # An nft drop rule inside C: NETFILTER_DROP drops, as many as sent.
 in_ns "$C" nft -f - <<NFT || fail "nft in $C failed"
