@@ -2,17 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # What apply costs against the commands it replaces, in the same run:
-#  1. apply of an N-node file (default 1000) on an empty host vs `create` +
+#  1. apply of an N-node file (default 1000) vs `create` +
 #     `add-node --count N`: medians of R runs each (default 3), interleaved,
 #     each fabric destroyed before the next run; the ratio (target <= 1.1).
 #  2. impairments on N nodes in one batched pass: `impair FABRIC N nodes
 #     --rate 20mbit` and an apply whose only change is the rate, in ms/node.
 #  3. a no-change apply of a BIG-node fabric (default 10000; --big 0 skips
-#     it), made with `tune: true` and destroyed at once: median of R runs
+#     it), destroyed at once: median of R runs
 #     (target < 1 s).
 #
 # Usage: apply.sh [--nodes N] [--runs R] [--big N] FABRICCTL
-# Root. Uses fabric "bap<pid>" (subnet 10.237.0.0/16), removed at exit.
+# Root. Uses fabric "bap<pid>" (subnet 10.237.0.0/16, cells of 512, tuned:
+# admission counts every fabric on the host), removed at exit.
 set -euo pipefail
 
 NODES=1000
@@ -57,7 +58,7 @@ lab() {
 fabric: $F
 subnet: $SUBNET
 cell-size: 512
-tune: ${3:-false}
+tune: true
 groups:
   - name: n
     nodes: {count: $1, name: "${F}n%d"}
@@ -75,7 +76,7 @@ for ((r = 1; r <= RUNS; r++)); do
 	"$FABRICCTL" -q destroy "$F"
 	echo "$t1 - $t0" | bc -l >>"$TMP/apply"
 	t0=$(now)
-	"$FABRICCTL" -q create "$F" --subnet "$SUBNET" --cell-size 512
+	"$FABRICCTL" -q create "$F" --subnet "$SUBNET" --cell-size 512 --tune
 	"$FABRICCTL" -q add-node "$F" --count "$NODES" --prefix "${F}n"
 	t1=$(now)
 	"$FABRICCTL" -q destroy "$F"
@@ -112,7 +113,7 @@ printf '  apply, no change (%d nodes, all impaired) %.3f s\n' "$NODES" "$(echo "
 if ((BIG > 0)); then
 	echo "no-change apply of a $BIG-node fabric (tune: true), $RUNS runs"
 	sleep 2
-	lab "$BIG" "{}" true
+	lab "$BIG" "{}"
 	t0=$(now)
 	"$FABRICCTL" -q apply "$TMP/lab.yaml"
 	t1=$(now)
