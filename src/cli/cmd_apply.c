@@ -148,7 +148,7 @@ static int apply_run(const char *file, bool dry_run)
 	struct state_lock lock = {-1};
 	struct lab_spec w;
 	struct printer p;
-	bool locked = false;
+	bool locked = false, quiet;
 	struct timespec t0;
 	int err;
 
@@ -172,20 +172,28 @@ static int apply_run(const char *file, bool dry_run)
 		err = lab_plan_make(&w, &have, &plan);
 	if (err)
 		goto out;
+	/* -q: no plan and no result, only errors. */
+	quiet = cli_out.quiet && !cli_out.json;
 	cli_printer(&p);
+	if (quiet)
+		p.out = fopen("/dev/null", "w");
+	if (!p.out) {
+		err = fail(-errno, "cannot open /dev/null");
+		lab_plan_free(&plan);
+		goto out;
+	}
 	print_open_object(&p, NULL);
 	print_string(&p, "fabric", NULL, w.fabric);
 	print_string(&p, "file", NULL, file);
 	print_bool(&p, "dry_run", NULL, dry_run);
-	if (!cli_out.quiet || cli_out.json)
-		print_plan(&p, &w, &plan);
+	print_plan(&p, &w, &plan);
 	if (plan.refused.n) {
 		err = fail_msg(-EPERM,
 			       "%zu change(s) cannot be made in place (listed above); nothing was "
 			       "changed",
 			       plan.refused.n);
 	} else if (!dry_run) {
-		fflush(stdout);
+		fflush(p.out);
 		cmd_progress_begin("adding", plan.n_add);
 		err = lab_execute(&w, &plan, &st, &lock, &res, on_step, cmd_progress, NULL);
 		cmd_progress_end();
@@ -198,8 +206,9 @@ static int apply_run(const char *file, bool dry_run)
 	else
 		print_null(&p, "result", NULL);
 	print_close_object(&p);
-	if (!cli_out.quiet || cli_out.json)
-		print_end(&p);
+	print_end(&p);
+	if (quiet)
+		fclose(p.out);
 	lab_plan_free(&plan);
 out:
 	lab_have_free(&have);

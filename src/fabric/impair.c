@@ -95,10 +95,13 @@ static bool queue_side(struct nl_sock *s, const struct side *sd, const struct ne
 int impair_kind(const struct netem_params *p, bool *tbf)
 {
 	struct netem_params rate_only = {.rate_Bps = p->rate_Bps};
-	int have = netem_available();
+	int have;
 
 	*tbf = false;
-	if (have < 0 || have || netem_params_empty(p))
+	if (netem_params_empty(p))
+		return 0; /* a clear: no kind to choose */
+	have = netem_available();
+	if (have < 0 || have)
 		return have < 0 ? have : 0;
 	if (memcmp(p, &rate_only, sizeof(*p)))
 		return fail_msg(-EOPNOTSUPP,

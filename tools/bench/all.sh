@@ -13,6 +13,9 @@
 #   4. routed vs layer-2-joined cells: flood width and drops (cell-join.sh)
 #   5. the record at 1000, 10,000, 100,000 nodes, ns per node (bench-record)
 #   6. growth to 10,000 nodes: tools/scale-test 10000 (BENCH_SCALE=0 skips it)
+#   7. apply: a 1000-node file vs create + add-node --count, impair on 1000
+#      nodes in ms/node, a no-change apply of 10,000 nodes (apply.sh;
+#      BENCH_SCALE=0 skips the 10,000)
 # Usage: tools/bench/all.sh FABRICCTL
 set -euo pipefail
 fab=${1:?usage: all.sh FABRICCTL}
@@ -41,4 +44,10 @@ section "the state record, ns per node (1000, 10,000, 100,000 nodes)"
 if [ "${BENCH_SCALE:-1}" != 0 ]; then
 	section "10,000 nodes (tools/scale-test)"
 	"$here/../scale-test" 10000 --fabricctl "$fab"
+fi
+section "apply: 1000-node file vs add-node --count, impairments, no-change apply"
+if [ "${BENCH_SCALE:-1}" != 0 ]; then
+	"$here/apply.sh" "$fab"
+else
+	"$here/apply.sh" --big 0 "$fab"
 fi
