@@ -34,6 +34,7 @@ static const struct cmd commands[] = {
 	{"list", cmd_list, "list fabrics", true},
 	{"show", cmd_show, "show a fabric's nodes", true},
 	{"stats", cmd_stats, "per-node traffic counters (table, JSON, Prometheus, rates)", true},
+	{"top", cmd_top, "a live full-screen view of a fabric's traffic, like top", true},
 	{"impair", cmd_impair, "delay, loss and rate-limit nodes' links (netem)", true},
 	{"exporter", cmd_exporter, "serve every fabric's counters to Prometheus at /metrics", true},
 	{"exec", cmd_exec, "run a command inside a node", true},
