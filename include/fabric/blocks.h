@@ -16,4 +16,12 @@
 int fabric_choose_blocks(struct nl_sock *s, const struct fabric_state *st, struct fabric_bpf *fb,
 			 uint32_t slot, uint32_t *ingress, uint32_t *egress);
 
+/*
+ * Count a batch of @n new host veths (the first at @slot) the fabric's
+ * way: on a pair of shared blocks, or by tcx links. *ok as
+ * fabric_bpf_nodes_attach().
+ */
+int fabric_count_nodes(struct nl_sock *s, const struct fabric_state *st, struct fabric_bpf *fb,
+		       uint32_t slot, const int *ifindexes, size_t n, size_t *ok);
+
 #endif

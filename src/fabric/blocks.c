@@ -22,3 +22,16 @@ int fabric_choose_blocks(struct nl_sock *s, const struct fabric_state *st, struc
 	return fail_msg(-EBUSY, "no free pair of tc blocks for fabric \"%s\" near block %u",
 			st->name, *ingress);
 }
+
+int fabric_count_nodes(struct nl_sock *s, const struct fabric_state *st, struct fabric_bpf *fb,
+		       uint32_t slot, const int *ifindexes, size_t n, size_t *ok)
+{
+	uint32_t ingress, egress;
+	int err;
+
+	if (st->attach == FABRIC_ATTACH_TCX)
+		return fabric_bpf_tcx_nodes_attach(fb, ifindexes, n, ok);
+	*ok = 0;
+	err = fabric_choose_blocks(s, st, fb, slot, &ingress, &egress);
+	return err ? err : fabric_bpf_nodes_attach(fb, s, ifindexes, n, ingress, egress, ok);
+}

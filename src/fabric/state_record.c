@@ -3,7 +3,7 @@
  * The fabric record's text: small, strict, rewritten whole and atomically
  * (write temp, rename) under the fabric's flock.
  *
- *   fabricctl-state 4
+ *   fabricctl-state 5
  *   fabric lab                    the fabric's name: another fabric's record is refused
  *   subnet 10.42.0.0/16
  *   mtu 1500
@@ -11,6 +11,7 @@
  *   cell_size 512
  *   status ready                  creating: create has not finished
  *   router <netns inode>          0: no router namespace (one cell)
+ *   attach <tc|tcx>               how the counting program is attached (v5; before: tc)
  *   node <slot> <name> <host ifindex> <netns inode> <adding|ready|deleting>
  *   end <number of node lines>    a record cut anywhere, even at a line end, is refused
  *
@@ -28,7 +29,7 @@
 #include "fabric/state.h"
 
 #define STATE_MAGIC_PREFIX "fabricctl-state "
-#define STATE_VERSION 4
+#define STATE_VERSION 5
 #define STATE_VERSION_MIN 1
 #define STATE_LINE_MAX 256
 #define STATE_FIELDS_MAX 6
@@ -38,6 +39,22 @@ static const char *const phase_names[] = {
 	[NODE_READY] = "ready",
 	[NODE_DELETING] = "deleting",
 };
+
+const char *const fabric_attach_names[FABRIC_ATTACH_MAX] = {
+	[FABRIC_ATTACH_TC] = "tc",
+	[FABRIC_ATTACH_TCX] = "tcx",
+};
+
+int fabric_attach_parse(const char *text, enum fabric_attach *out)
+{
+	for (int i = 0; i < FABRIC_ATTACH_MAX; i++) {
+		if (!strcmp(text, fabric_attach_names[i])) {
+			*out = (enum fabric_attach)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
 
 const char *node_phase_name(enum node_phase p)
 {
@@ -109,12 +126,13 @@ struct header {
 	uint32_t mtu, group, cell_size;
 	bool complete;
 	uint64_t router_ino;
+	enum fabric_attach attach;
 };
 
 /* Header lines after the magic: v4 has the name first; v3 added status and router. */
 static unsigned int header_lines(unsigned int version)
 {
-	return version >= 4 ? 7 : version >= 3 ? 6 : 4;
+	return version >= 5 ? 8 : version >= 4 ? 7 : version >= 3 ? 6 : 4;
 }
 
 /*
@@ -125,8 +143,8 @@ static unsigned int header_lines(unsigned int version)
 static int parse_header_line(unsigned int i, unsigned int version, char **f, int nf,
 			     const char *fabric, struct header *h)
 {
-	static const char *const keys[] = {"subnet",	"mtu",	  "group",
-					   "cell_size", "status", "router"};
+	static const char *const keys[] = {"subnet", "mtu",    "group", "cell_size",
+					   "status", "router", "attach"};
 
 	if (version >= 4) {
 		if (i == 0) {
@@ -142,7 +160,7 @@ static int parse_header_line(unsigned int i, unsigned int version, char **f, int
 		}
 		i--;
 	}
-	if (nf != 2 || i >= (version >= 3 ? 6u : 4u) || strcmp(f[0], keys[i]))
+	if (nf != 2 || i >= (version >= 5 ? 7u : version >= 3 ? 6u : 4u) || strcmp(f[0], keys[i]))
 		return -EINVAL;
 	switch (i) {
 	case 0:
@@ -162,8 +180,10 @@ static int parse_header_line(unsigned int i, unsigned int version, char **f, int
 			return -EINVAL;
 		h->complete = !strcmp(f[1], "ready");
 		return 0;
-	default:
+	case 5:
 		return parse_u64(f[1], UINT64_MAX, &h->router_ino);
+	default:
+		return fabric_attach_parse(f[1], &h->attach);
 	}
 }
 
@@ -259,6 +279,7 @@ int state_parse(FILE *in, const char *fabric, struct fabric_state *st)
 					goto corrupt;
 				st->complete = h.complete;
 				st->router_ino = h.router_ino;
+				st->attach = h.attach;
 			}
 			continue;
 		}
@@ -337,9 +358,11 @@ int state_save(const struct fabric_state *st)
 		goto out;
 	fprintf(f.out,
 		STATE_MAGIC_PREFIX "%d\nfabric %s\nsubnet %s\nmtu %u\ngroup %" PRIu32
-				   "\ncell_size %" PRIu32 "\nstatus %s\nrouter %" PRIu64 "\n",
+				   "\ncell_size %" PRIu32 "\nstatus %s\nrouter %" PRIu64
+				   "\nattach %s\n",
 		STATE_VERSION, st->name, ipv4_prefix_format(&st->subnet, cidr), st->mtu, st->group,
-		st->cell_size, st->complete ? "ready" : "creating", st->router_ino);
+		st->cell_size, st->complete ? "ready" : "creating", st->router_ino,
+		fabric_attach_names[st->attach]);
 	for (size_t i = 0; i < st->n_nodes; i++)
 		fprintf(f.out, "node %u %s %d %" PRIu64 " %s\n", sorted[i].slot, sorted[i].name,
 			sorted[i].ifindex, sorted[i].netns_ino, phase_names[sorted[i].phase]);

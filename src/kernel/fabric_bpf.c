@@ -83,6 +83,11 @@ static int pin_path(char *buf, size_t size, const char *fabric, const char *name
 	return 0;
 }
 
+int fabric_bpf_pin_path(char *buf, size_t size, const char *fabric, const char *name)
+{
+	return pin_path(buf, size, fabric, name);
+}
+
 /* Mount bpffs on /sys/fs/bpf unless it already is (as systemd does at boot). */
 static int bpffs_ensure(void)
 {
@@ -326,6 +331,9 @@ int fabric_bpf_remove(const char *fabric)
 	err = failpoint("unpin the counting program");
 	if (err)
 		return err;
+	err = fabric_bpf_tcx_remove_all(fabric);
+	if (err)
+		return err;
 	unpin_all(fabric); /* only the pins fabricctl makes, by name */
 	if (!rmdir(dir) || errno == ENOENT)
 		return 0;
@@ -461,6 +469,11 @@ static int counters_map_ok(int fd)
 	return (int)info.max_entries;
 }
 
+bool fabric_bpf_map_is_counters(int fd)
+{
+	return counters_map_ok(fd) >= 0;
+}
+
 /* The map a program uses, as an fd (or -1). */
 int fabric_bpf_prog_map(int prog_fd)
 {
@@ -538,6 +551,8 @@ static int find_counters_map(const char *fabric, const int *ifindexes, size_t n)
 	}
 	if (fd < 0 && n)
 		fd = map_of_attached(ifindexes, n);
+	if (fd < 0)
+		fd = fabric_bpf_tcx_map(fabric);
 	fail_clear();
 	if (fd >= 0 && counters_map_ok(fd) < 0) {
 		close(fd);
