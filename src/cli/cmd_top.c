@@ -223,7 +223,9 @@ static void top_move(struct top_run *t, long delta)
 	struct top_view *v = &t->v;
 	long pos = (long)(v->cells ? v->selected : v->first) + delta;
 
-	if (pos < 0 || !v->n_rows)
+	if (!v->n_rows)
+		return;
+	if (pos < 0)
 		pos = 0;
 	else if (pos >= (long)v->n_rows)
 		pos = (long)v->n_rows - 1;

@@ -62,7 +62,6 @@ static bool prog_ours(const char *fabric, uint32_t prog_id, int egress)
 		ours = pinned < 0 || (fabric_bpf_map_is_counters(pinned) &&
 				      !bpf_obj_get_info_by_fd(pinned, &b, &lb) && a.id == b.id);
 	}
-	fail_clear();
 	if (pinned >= 0)
 		close(pinned);
 	if (map >= 0)
@@ -204,6 +203,8 @@ int fabric_bpf_tcx_unpin(const char *fabric, int ifindex)
 		struct tcx_link l;
 		int r = link_owned(fabric, ifindex, d, &l);
 
+		if (r == 1 && (r = failpoint("unpin a tcx link")) == 0)
+			r = 1;
 		if (r == 1 && !link_path(path, sizeof(path), fabric, ifindex, d) && unlink(path) &&
 		    errno != ENOENT)
 			r = fail(-errno, "cannot unpin \"%s\"", path);
@@ -286,6 +287,7 @@ int fabric_bpf_tcx_stale(const char *fabric, const int *ifindexes, size_t n, cha
 
 int fabric_bpf_tcx_remove_all(const char *fabric)
 {
+	struct fail_stash earlier;
 	char dir[PATH_MAX];
 	struct dirent *e;
 	DIR *d;
@@ -296,6 +298,7 @@ int fabric_bpf_tcx_remove_all(const char *fabric)
 	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : fail(-errno, "cannot read \"%s\"", dir);
+	fail_stash(&earlier); /* a rollback's error stays the one reported */
 	while ((e = readdir(d))) {
 		int ifindex, egress;
 		struct tcx_link l;
@@ -307,7 +310,7 @@ int fabric_bpf_tcx_remove_all(const char *fabric)
 			unlink(path);
 	}
 	closedir(d);
-	fail_clear();
+	fail_unstash(&earlier);
 	if (!rmdir(dir) || errno == ENOENT)
 		return 0;
 	if (errno == ENOTEMPTY || errno == EEXIST)

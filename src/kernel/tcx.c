@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 
 #include "base/errors.h"
+#include "base/failpoint.h"
 #include "kernel/link.h"
 #include "kernel/tcx.h"
 
@@ -34,6 +35,9 @@ int tcx_link_pin(int prog_fd, int ifindex, bool egress, const char *path)
 	char ifname[IFNAMSIZ];
 	int fd, err;
 
+	err = failpoint("attach a tcx link");
+	if (err)
+		return err;
 	fd = bpf_link_create(prog_fd, ifindex, type, NULL);
 	if (fd < 0)
 		return fail(fd, "cannot attach on tcx %s of link \"%s\"",

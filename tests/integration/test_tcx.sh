@@ -12,6 +12,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 need_root
 command -v bpftool >/dev/null || fail "bpftool is not installed"
+command -v python3 >/dev/null || skip "python3 is not installed (reads the tcx links' fdinfo)"
 
 F=$(fab_name)
 cleanup_fabric "$F"
@@ -44,6 +45,8 @@ link_prog() { bpftool -j link show pinned "$1" | jq -r '"\(.type) \(.prog_id)"';
 for i in "$IA" "$IB" "$IC"; do
 	assert_eq "$(link_prog "$PINS/tcx/${i}_ingress")" "11 $PIN_IN" "ingress link of ifindex $i"
 	assert_eq "$(link_prog "$PINS/tcx/${i}_egress")" "11 $PIN_EG" "egress link of ifindex $i"
+	assert_eq "$(tcx_link_ifindex "$PINS/tcx/${i}_ingress")" "$i" "device of the ingress link"
+	assert_eq "$(tcx_link_ifindex "$PINS/tcx/${i}_egress")" "$i" "device of the egress link"
 done
 for v in "$VA" "$VB" "$VC"; do
 	[[ -z $(tc -j qdisc show dev "$v" | jq -r '.[] | select(.kind == "clsact") | .kind') ]] ||
@@ -79,6 +82,7 @@ fab_rc 1 check "$F"
 assert_match "$FAB_OUT" "missing_attachment +$A " "check after a link pin is removed"
 fab_ok check "$F" --repair
 assert_eq "$(link_prog "$PINS/tcx/${IA}_egress")" "11 $PIN_EG" "egress link of $A after repair"
+assert_eq "$(tcx_link_ifindex "$PINS/tcx/${IA}_egress")" "$IA" "device of $A's repaired link"
 fab_ok check "$F"
 in_ns "$B" ping -n -q -c 3 -i 0.05 -W 2 $NET.2 >/dev/null || fail "ping $B -> $A failed"
 counted_like_kernel "$A" "$B"
@@ -86,8 +90,7 @@ counted_like_kernel "$A" "$B"
 # A node's host veth deleted by hand: its links are detached (ifindex 0), stale.
 ip link del "$VC"
 for ((i = 0; i < 50; i++)); do [[ -e /sys/class/net/$VC ]] || break; sleep 0.1; done
-assert_eq "$(bpftool -j link show pinned "$PINS/tcx/${IC}_ingress" | jq -r '.ifindex // 0')" 0 \
-	"the link of a deleted veth"
+assert_eq "$(tcx_link_ifindex "$PINS/tcx/${IC}_ingress")" 0 "the link of a deleted veth"
 fab_rc 1 check "$F"
 fab_ok check "$F" --repair
 fab_ok check "$F"
