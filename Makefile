@@ -22,9 +22,9 @@ VERSION   := 0.2.0
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
-LIBS_PC   := libbpf libmnl libelf libmicrohttpd yaml-0.1
+LIBS_PC   := libbpf libmnl libelf libmicrohttpd yaml-0.1 ncursesw
 PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
-PC_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lbpf -lmnl -lelf -lmicrohttpd -lyaml)
+PC_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lbpf -lmnl -lelf -lmicrohttpd -lyaml -lncursesw -ltinfo)
 
 WARNINGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 FABRIC_CFLAGS := -std=gnu11 $(WARNINGS) $(if $(filter 1,$(WERROR)),-Werror) -D_GNU_SOURCE \
@@ -101,7 +101,7 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $(basename $(basename $(notdir $<)))_skel > $@
 
 # Only the loader includes the skeleton.
-$(BUILD)/obj/kernel/fabric_bpf.o: $(BUILD)/fabric.skel.h
+$(BUILD)/obj/kernel/fabric_bpf_load.o: $(BUILD)/fabric.skel.h
 
 $(BUILD)/obj/%.o: src/%.c
 	$(call msg,CC,$@)

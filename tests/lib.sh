@@ -382,3 +382,22 @@ trap '_fab_on_err "$LINENO" "$BASH_COMMAND" "$?"' ERR
 trap _fab_on_exit EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
+
+# tcx_link_ifindex PIN: the ifindex the tcx link pinned at PIN is attached
+# to (0: detached), from the kernel's fdinfo of the link (Debian's bpftool
+# 7.1 predates tcx and does not print it). Fails when PIN is no link.
+tcx_link_ifindex() {
+	python3 - "$1" <<'PY'
+import ctypes, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+path = ctypes.create_string_buffer(sys.argv[1].encode())
+attr = ctypes.create_string_buffer(struct.pack("QII", ctypes.addressof(path), 0, 0), 128)
+fd = libc.syscall(321, 7, attr, 16)  # bpf(BPF_OBJ_GET) on x86_64
+if fd < 0:
+    sys.exit(1)
+info = dict(l.split(":", 1) for l in open("/proc/self/fdinfo/%d" % fd) if ":" in l)
+if info.get("link_type", "").strip() != "tcx":
+    sys.exit(1)
+print(info["ifindex"].strip())
+PY
+}

@@ -22,4 +22,14 @@ void fabric_bpf_params_of(const struct fabric_state *st, struct fabric_bpf_param
 /* fabric_bpf_create() for the fabric of @st. */
 int fabric_bpf_create_for(const struct fabric_state *st);
 
+/*
+ * Count a batch of @n new host veths (the first at @slot; @ids, what their
+ * counter entries say of them) the fabric's
+ * way: on a pair of shared blocks, or by tcx links. *ok as
+ * fabric_bpf_nodes_attach().
+ */
+int fabric_count_nodes(struct nl_sock *s, const struct fabric_state *st, struct fabric_bpf *fb,
+		       uint32_t slot, const int *ifindexes, const struct fabric_bpf_node *ids,
+		       size_t n, size_t *ok);
+
 #endif

@@ -67,6 +67,10 @@ void check_marked_namespaces(struct check_ctx *c);
 /* Tagged links nothing accounts for, foreign links in our group or on our bridges, orphaned
  * counters. */
 void check_strays(struct check_ctx *c);
+/* (Re)read which ifindexes have a counter entry in c->fb's map: 0 or -errno. */
+int check_read_counted(struct check_ctx *c);
+/* Pinned tcx links that no node of the record accounts for. */
+void check_tcx_links(struct check_ctx *c);
 /* Every node, with the fixes that --repair makes. */
 void check_nodes(struct check_ctx *c);
 

@@ -43,7 +43,16 @@ typedef void (*fabric_progress_cb)(size_t done, size_t total, void *data);
  * @st: out, the new fabric's record (state_free() it).
  */
 int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
-		  uint32_t cell_size, bool tune, struct fabric_state *st);
+		  uint32_t cell_size, bool tune, int attach, struct fabric_state *st);
+
+/*
+ * @attach of fabric_create(): a enum fabric_attach, or FABRIC_ATTACH_AUTO:
+ * $FABRICCTL_ATTACH ("tc" or "tcx") when set, else FABRIC_ATTACH_DEFAULT
+ * where the kernel has it, else tc. Asking for tcx on a kernel without it
+ * fails.
+ */
+#define FABRIC_ATTACH_AUTO (-1)
+#define FABRIC_ATTACH_DEFAULT FABRIC_ATTACH_TC
 
 /* What destroy did, and what it left because it is not (only) the fabric's. */
 struct destroy_result {

@@ -46,6 +46,18 @@ static inline bool node_ready(const struct fabric_node *n)
 /* "adding", "ready", "deleting". */
 const char *node_phase_name(enum node_phase p);
 
+/*
+ * How the counting program sits on each host veth: clsact qdiscs on shared
+ * tc blocks with cls_bpf filters (any kernel since 4.16), or tcx BPF links
+ * (6.6+), pinned one per veth and direction under the fabric's bpffs dir.
+ */
+enum fabric_attach { FABRIC_ATTACH_TC, FABRIC_ATTACH_TCX, FABRIC_ATTACH_MAX };
+
+/* "tc", "tcx". */
+extern const char *const fabric_attach_names[FABRIC_ATTACH_MAX];
+/* "tc" or "tcx" into *out: 0 or -EINVAL. */
+int fabric_attach_parse(const char *text, enum fabric_attach *out);
+
 struct fabric_state {
 	char name[FABRIC_NAME_MAX + 1];
 	struct ipv4_prefix subnet;
@@ -54,6 +66,7 @@ struct fabric_state {
 	uint32_t cell_size;  /* slots per cell (one bridge each); see ipam.h */
 	bool complete;	     /* false while create has not finished ("status creating") */
 	uint64_t router_ino; /* the router namespace's inode (0: none, or one cell) */
+	enum fabric_attach attach;
 	struct ipam ipam;
 	struct fabric_node *nodes; /* in slot order after state_load() */
 	size_t n_nodes, cap_nodes;

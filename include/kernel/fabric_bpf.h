@@ -146,10 +146,48 @@ int fabric_bpf_reattach(struct fabric_bpf *fb, struct nl_sock *s,
  */
 int fabric_bpf_node_attached(struct fabric_bpf *fb, int ifindex);
 
-/* Forget the node's counters (the filters go away with its veth). */
+/* Forget the node's counters and unpin its tcx links (tc filters go away with its veth). */
 int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex);
 
 /* The map a program uses, as a new fd, or -1. */
 int fabric_bpf_prog_map(int prog_fd);
+/* Is @fd a map of the counters' shape? */
+bool fabric_bpf_map_is_counters(int fd);
+
+/*
+ * tcx (kernel/tcx.h): the fabric's programs on each host veth as two BPF
+ * links pinned at BPF_PIN_ROOT/<fabric>/tcx/<ifindex>_ingress and
+ * _egress. A link is proven ours before it is unpinned: its program is
+ * the fabric's (loaded as fabric_ingress/fabric_egress for that direction,
+ * counting into the fabric's counters map) and it is attached to the veth
+ * its pin names, or to nothing (the veth is gone).
+ */
+#define FABRIC_PIN_TCX_DIR "tcx"
+
+/* Does this kernel have tcx (6.6+)? 1, 0 or -errno. */
+int fabric_bpf_tcx_supported(struct fabric_bpf *fb);
+/*
+ * fabric_bpf_nodes_attach() for tcx: zeroed counter entries, then both
+ * links of each of @n host veths. *ok: nodes counted in a row; the
+ * others have neither counter entry nor link. 0 or the first error.
+ */
+int fabric_bpf_tcx_nodes_attach(struct fabric_bpf *fb, const int *ifindexes,
+				const struct fabric_bpf_node *ids, size_t n, size_t *ok);
+/* Both links of @ifindex pinned, ours and attached to it: 1, 0, or -errno. */
+int fabric_bpf_tcx_attached(struct fabric_bpf *fb, int ifindex);
+/* Make what is missing or detached of @ifindex's links again: 0 or -errno. */
+int fabric_bpf_tcx_reattach(struct fabric_bpf *fb, int ifindex);
+/* Unpin @ifindex's links that are ours (none: 0). 0 or -errno. */
+int fabric_bpf_tcx_unpin(const char *fabric, int ifindex);
+/*
+ * Pinned links of @fabric that are detached or whose ifindex is not one of
+ * @ifindexes (sorted): their pin names into *stale (malloc'd), for check.
+ */
+int fabric_bpf_tcx_stale(const char *fabric, const int *ifindexes, size_t n, char ***stale,
+			 size_t *n_stale);
+/* The counters map the programs of @fabric's pinned tcx links use (a new fd), or -1. */
+int fabric_bpf_tcx_map(const char *fabric);
+/* Unpin every link of @fabric proven ours and remove the tcx dir: 0 or -ENOTEMPTY. */
+int fabric_bpf_tcx_remove_all(const char *fabric);
 
 #endif

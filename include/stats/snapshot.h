@@ -31,7 +31,8 @@ struct stats_snapshot {
 
 /* One node's line: its counters, and its rates over the last interval (--watch). */
 struct stats_row {
-	const struct fabric_node *node;
+	const struct fabric_node *node; /* NULL in a cell's row (stats_rows_by_cell) */
+	uint32_t nodes;			/* nodes summed into the row: 1 for a node's */
 	uint32_t addr;
 	uint32_t cell; /* the cell (bridge <fabric>-c<N>) the node is in */
 	bool counting; /* the node has a counters entry */
@@ -73,6 +74,13 @@ void stats_rows_fill(struct stats_row *rows, size_t n, const struct stats_snapsh
 		     const struct stats_snapshot *prev);
 /* The sum of @n rows (counters and rates). */
 struct stats_row stats_rows_total(const struct stats_row *rows, size_t n);
+/*
+ * One row per cell that holds any of the @n rows: the sum of its nodes'
+ * counters and rates, node NULL, addr = cell (so "address" order is cell
+ * order), in cell order. *cells is malloc'd (NULL when @n is 0).
+ */
+int stats_rows_by_cell(const struct stats_row *rows, size_t n, struct stats_row **cells,
+		       size_t *n_cells);
 /*
  * Sort by @sort (counts, or @rates, from the largest; then by address) and
  * return how many rows to show: @top (0 = all).

@@ -27,6 +27,7 @@ static const char check_help[] =
 	"  missing_veth, missing_namespace, missing_eth0, renamed_veth, stale_ifindex\n"
 	"  link_down, eth0_down, not_enslaved, missing_address, missing_route\n"
 	"  missing_counter, missing_attachment, orphaned_counter, missing_netns_entry\n"
+	"  stale_tcx_link      a pinned tcx link of no node (tcx fabrics)\n"
 	"  missing_pin, unusable_pins\n"
 	"  missing_bridge, missing_leg, missing_router, missing_gateway,\n"
 	"  missing_host_address, missing_host_route\n"

@@ -14,7 +14,7 @@ static const char list_help[] =
 	"List fabrics: name, subnet, gateway, bridge (of cell 0), MTU, node count. A\n"
 	"fabric whose create did not finish, or whose record cannot be read, is listed\n"
 	"too, with the command that finishes or removes it.\n"
-	"With -j: an array of {name, subnet, gateway, bridge, mtu, cell_size, cells,\n"
+	"With -j: an array of {name, subnet, gateway, bridge, mtu, cell_size, cells, attach,\n"
 	"nodes, status (\"ready\", \"creating\")}, or {name, status: \"broken\", error}.\n";
 
 #define LIST_ROW "%-9s %-18s %-15s %-12s %5s %7s\n"

@@ -18,7 +18,7 @@ static const char show_help[] =
 	"is FABRIC-c<CELL>), host veth, its ifindex and its state as the kernel reports\n"
 	"it now (up, down, or missing). Nodes still being added or deleted are left\n"
 	"out.\n"
-	"With -j: {name, subnet, gateway, bridge, mtu, cell_size, cells, nodes: [{name,\n"
+	"With -j: {name, subnet, gateway, bridge, mtu, cell_size, cells, attach, nodes: [{name,\n"
 	"address, prefix_len, cell, gateway, mac, host_veth, ifindex, state}]}.\n";
 
 #define SHOW_ROW "%-20s %-18s %-17s %4s %-14s %7s %s\n"
@@ -93,11 +93,12 @@ int cmd_show(int argc, char **argv)
 
 		print_text(&p,
 			   "fabric %s: subnet %s, gateway %s, mtu %u, %zu node%s in %u cell%s of "
-			   "%u addresses\n",
+			   "%u addresses, counted by %s\n",
 			   st.name, ipv4_prefix_format(&st.subnet, cidr),
 			   ipv4_addr_format(ipam_addr_of(&st.ipam, IPAM_GATEWAY_SLOT), gw), st.mtu,
 			   complete, complete == 1 ? "" : "s", cells, cells == 1 ? "" : "s",
-			   st.cell_size);
+			   st.cell_size,
+			   st.attach == FABRIC_ATTACH_TCX ? "tcx links" : "tc (clsact)");
 	}
 	if (complete)
 		print_text(&p, SHOW_ROW, "NODE", "ADDRESS", "MAC", "CELL", "HOST-VETH", "IFINDEX",

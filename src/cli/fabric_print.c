@@ -37,6 +37,7 @@ void print_fabric_fields(struct printer *p, const struct fabric_state *st, bool 
 	print_uint(p, "mtu", list_row ? "%5s " : NULL, st->mtu);
 	print_uint(p, "cell_size", NULL, st->cell_size);
 	print_uint(p, "cells", NULL, fabric_cells_in_use(st));
+	print_string(p, "attach", NULL, fabric_attach_names[st->attach]);
 }
 
 void print_created(const struct fabric_state *st)

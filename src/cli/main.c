@@ -37,6 +37,7 @@ static const struct cmd commands[] = {
 	{"impair", cmd_impair, "delay, loss and rate-limit nodes' links (netem, tbf)", true},
 	{"apply", cmd_apply, "make a fabric what a lab file (YAML, JSON) describes", true},
 	{"export", cmd_export, "print a running fabric as a lab file for apply", true},
+	{"top", cmd_top, "a live full-screen view of a fabric's traffic, like top", true},
 	{"exporter", cmd_exporter, "serve every fabric's counters to Prometheus at /metrics", true},
 	{"exec", cmd_exec, "run a command inside a node", true},
 	{"check", cmd_check, "compare a fabric's record with the kernel; --repair mends it", true},

@@ -206,8 +206,8 @@ static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending
 /*
  * Round 3: IPv6 off on each host end, then the batch is counted: counter
  * entries, clsact qdiscs on the batch's shared blocks and the programs on
- * those blocks -- all while the host ends are still down, so no packet
- * passes uncounted. *ok: how many nodes in a row got this far. Returns the
+ * those blocks (or, in a tcx fabric, two pinned tcx links per veth) -- all while the host ends are
+ * still down, so no packet passes uncounted. *ok: how many nodes in a row got this far. Returns the
  * error of the first node that did not (recorded), or 0.
  */
 static int prepare_host_ends(struct nl_sock *s, const struct fabric_state *st,
@@ -216,7 +216,6 @@ static int prepare_host_ends(struct nl_sock *s, const struct fabric_state *st,
 {
 	int ifindexes[ADD_BATCH];
 	struct fabric_bpf_node ids[ADD_BATCH];
-	uint32_t ingress, egress;
 	size_t ready = 0;
 	int err = 0;
 
@@ -235,10 +234,7 @@ static int prepare_host_ends(struct nl_sock *s, const struct fabric_state *st,
 		int attach_err;
 
 		fail_stash(&later);
-		attach_err = fabric_choose_blocks(s, st, fb, p[0].slot, &ingress, &egress);
-		if (!attach_err)
-			attach_err = fabric_bpf_nodes_attach(fb, s, ifindexes, ids, ready, ingress,
-							     egress, ok);
+		attach_err = fabric_count_nodes(s, st, fb, p[0].slot, ifindexes, ids, ready, ok);
 		if (attach_err)
 			err = attach_err; /* on a node before the IPv6 one */
 		else

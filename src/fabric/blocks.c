@@ -36,3 +36,17 @@ int fabric_bpf_create_for(const struct fabric_state *st)
 	fabric_bpf_params_of(st, &p);
 	return fabric_bpf_create(st->name, &p);
 }
+
+int fabric_count_nodes(struct nl_sock *s, const struct fabric_state *st, struct fabric_bpf *fb,
+		       uint32_t slot, const int *ifindexes, const struct fabric_bpf_node *ids,
+		       size_t n, size_t *ok)
+{
+	uint32_t ingress, egress;
+	int err;
+
+	if (st->attach == FABRIC_ATTACH_TCX)
+		return fabric_bpf_tcx_nodes_attach(fb, ifindexes, ids, n, ok);
+	*ok = 0;
+	err = fabric_choose_blocks(s, st, fb, slot, &ingress, &egress);
+	return err ? err : fabric_bpf_nodes_attach(fb, s, ifindexes, ids, n, ingress, egress, ok);
+}

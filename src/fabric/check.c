@@ -146,7 +146,6 @@ bool check_counted(const struct check_ctx *c, int ifindex)
 /* One read of the kernel: the host's links (two indexes) and the counters map. */
 static int read_kernel(struct check_ctx *c)
 {
-	struct fabric_bpf_reading reading = {0};
 	int err = link_dump_all(&c->s, &c->links);
 
 	if (err)
@@ -170,9 +169,17 @@ static int read_kernel(struct check_ctx *c)
 		c->fb = NULL;
 		return 0;
 	}
-	err = fabric_bpf_read(c->fb, &reading);
+	return check_read_counted(c);
+}
+
+int check_read_counted(struct check_ctx *c)
+{
+	struct fabric_bpf_reading reading = {0};
+	int err = fabric_bpf_read(c->fb, &reading);
+
 	if (err)
 		return err;
+	free(c->counted);
 	c->counted = reading.ifindex; /* kept; the values are not needed */
 	c->n_counted = reading.n;
 	reading.ifindex = NULL;
@@ -288,6 +295,7 @@ static int check_pass(struct fabric_state *st, bool repair, struct check_report 
 	check_fabric_pieces(&c);
 	check_nodes(&c);
 	check_strays(&c);
+	check_tcx_links(&c);
 	check_marked_namespaces(&c);
 	if (repair && c.n_doomed && fabric_links_delete(&c.s, c.doomed, c.n_doomed))
 		fail_clear(); /* the second look tells what is left */

@@ -36,6 +36,13 @@ static void check_status(struct check_ctx *c)
 	(void)p;
 }
 
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
 static void check_pins(struct check_ctx *c)
 {
 	unsigned int have = fabric_bpf_pins_present(c->st->name);
@@ -93,6 +100,8 @@ static void check_pins(struct check_ctx *c)
 	if (!kept) {
 		/* A new map: no node has its entry yet (the node checks add them). */
 		c->n_counted = 0;
+	} else if (c->fb && check_read_counted(c)) {
+		fail_clear(); /* the kept map's entries: not to be zeroed as "missing" */
 	}
 }
 
@@ -144,6 +153,39 @@ void check_fabric_pieces(struct check_ctx *c)
 		c->st->complete = true;
 		c->record_changed = true;
 	}
+}
+
+/*
+ * tcx link pins no node accounts for -- detached ones (the veth is gone:
+ * a crash between a node's end and its unpin) or for an ifindex no node
+ * has -- are reported and unpinned. Pins not proven ours are never listed.
+ */
+void check_tcx_links(struct check_ctx *c)
+{
+	int *ifindexes = calloc(c->st->n_nodes + 1, sizeof(*ifindexes));
+	char **stale = NULL;
+	size_t n = 0, n_stale = 0;
+
+	if (!ifindexes)
+		return;
+	for (size_t i = 0; i < c->st->n_nodes; i++)
+		if (c->st->nodes[i].ifindex > 0)
+			ifindexes[n++] = c->st->nodes[i].ifindex;
+	qsort(ifindexes, n, sizeof(*ifindexes), int_cmp);
+	if (fabric_bpf_tcx_stale(c->st->name, ifindexes, n, &stale, &n_stale))
+		fail_clear();
+	for (size_t i = 0; i < n_stale; i++) {
+		struct check_problem *p =
+			check_add(c, "stale_tcx_link", NULL, stale[i],
+				  "a pinned tcx link of no node (detached or another link's)");
+
+		if (c->repair && p)
+			fabric_bpf_tcx_unpin(c->st->name, atoi(stale[i]));
+		free(stale[i]);
+	}
+	fail_clear();
+	free(stale);
+	free(ifindexes);
 }
 
 /* Is @ifindex one of the fabric's bridges (found, ours, accounted)? */

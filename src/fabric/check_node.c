@@ -232,7 +232,14 @@ static void check_port(struct check_ctx *c, struct fabric_node *node, const stru
 		if (c->repair && p)
 			bpf_counters_add_netns(c->fb, li->ifindex, node->netns_ino);
 	}
-	if (c->fb && fabric_bpf_attached(c->fb, &c->s, &c->qdiscs, li->ifindex) != 1) {
+	if (c->fb && c->st->attach == FABRIC_ATTACH_TCX) {
+		if (fabric_bpf_tcx_attached(c->fb, li->ifindex) != 1) {
+			p = check_add(c, "missing_attachment", node->name, li->name,
+				      "the program is not attached by its pinned tcx links");
+			if (c->repair && p)
+				fabric_bpf_tcx_reattach(c->fb, li->ifindex);
+		}
+	} else if (c->fb && fabric_bpf_attached(c->fb, &c->s, &c->qdiscs, li->ifindex) != 1) {
 		uint32_t ingress, egress;
 
 		p = check_add(c, "missing_attachment", node->name, li->name,

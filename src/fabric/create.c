@@ -168,8 +168,43 @@ static void undo_create(struct nl_sock *s, struct fabric_state *st, const struct
 	state_remove(st->name);
 }
 
+/*
+ * How the fabric will count: @attach, or the automatic choice. Needs the
+ * loaded program (the tcx probe attaches it on no device).
+ */
+static int choose_attach(const char *name, int attach, enum fabric_attach *out)
+{
+	const char *env = getenv("FABRICCTL_ATTACH");
+	enum fabric_attach want = FABRIC_ATTACH_DEFAULT;
+	struct fabric_bpf *fb;
+	bool asked = attach != FABRIC_ATTACH_AUTO;
+	int r;
+
+	if (asked)
+		want = (enum fabric_attach)attach;
+	else if (env && *env && fabric_attach_parse(env, &want))
+		return fail_msg(-EINVAL, "FABRICCTL_ATTACH=\"%s\": expected tc or tcx", env);
+	asked = asked || (env && *env);
+	*out = want;
+	if (want != FABRIC_ATTACH_TCX)
+		return 0;
+	r = fabric_bpf_open(name, &fb);
+	if (r)
+		return r;
+	r = fabric_bpf_tcx_supported(fb);
+	fabric_bpf_close(fb);
+	if (r < 0)
+		return r;
+	if (!r && asked)
+		return fail_msg(-EOPNOTSUPP,
+				"this kernel has no tcx (Linux 6.6+): use --attach tc (clsact)");
+	if (!r)
+		*out = FABRIC_ATTACH_TC;
+	return 0;
+}
+
 int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
-		  uint32_t cell_size, bool tune, struct fabric_state *st)
+		  uint32_t cell_size, bool tune, int attach, struct fabric_state *st)
 {
 	struct state_lock global, lock = {-1};
 	struct used_things used = {0};
@@ -258,6 +293,9 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 	if (err)
 		goto undo;
 	pinned = true;
+	err = choose_attach(name, attach, &st->attach);
+	if (err)
+		goto undo;
 	if (tune) {
 		err = tune_enable(name);
 		if (err)

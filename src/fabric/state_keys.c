@@ -3,9 +3,42 @@
  * The keyed lines of the fabric record (see fabric/state_keys.h): one row
  * per feature that stores something of its own in a fabric or a node.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "fabric/state_keys.h"
 
+const char *const fabric_attach_names[FABRIC_ATTACH_MAX] = {
+	[FABRIC_ATTACH_TC] = "tc",
+	[FABRIC_ATTACH_TCX] = "tcx",
+};
+
+int fabric_attach_parse(const char *text, enum fabric_attach *out)
+{
+	for (int i = 0; i < FABRIC_ATTACH_MAX; i++) {
+		if (!strcmp(text, fabric_attach_names[i])) {
+			*out = (enum fabric_attach)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* "set attach tc|tcx": a record without it is of a fabric attached by tc. */
+static int attach_parse(struct fabric_state *st, const char *value)
+{
+	return fabric_attach_parse(value, &st->attach);
+}
+
+static bool attach_format(const struct fabric_state *st, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", fabric_attach_names[st->attach]);
+	return true;
+}
+
 const struct state_fabric_key state_fabric_keys[] = {
+	{"attach", attach_parse, attach_format},
 	{NULL, NULL, NULL},
 };
 

@@ -48,6 +48,9 @@ int fabric_bpf_remove(const char *fabric)
 	err = failpoint("unpin the counting program");
 	if (err)
 		return err;
+	err = fabric_bpf_tcx_remove_all(fabric);
+	if (err)
+		return err;
 	fabric_unpin_all(fabric); /* only the pins fabricctl makes, by name */
 	if (!rmdir(dir) || errno == ENOENT)
 		return 0;
@@ -55,6 +58,11 @@ int fabric_bpf_remove(const char *fabric)
 		return fail_msg(-ENOTEMPTY, "\"%s\" holds pins fabricctl did not make: left alone",
 				dir);
 	return fail(-errno, "cannot remove \"%s\"", dir);
+}
+
+bool fabric_bpf_map_is_counters(int fd)
+{
+	return fabric_pin_map_ok(fd, FABRIC_PIN_BIT_COUNTERS) >= 0;
 }
 
 static int open_pinned(const char *fabric, const char *name, int *fd)

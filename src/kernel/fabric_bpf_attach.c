@@ -246,5 +246,8 @@ int fabric_bpf_node_attached(struct fabric_bpf *fb, int ifindex)
 
 int fabric_bpf_node_detach(struct fabric_bpf *fb, int ifindex)
 {
-	return bpf_counters_del(fb, ifindex);
+	int err = fabric_bpf_tcx_unpin(fb->fabric, ifindex); /* none in a tc fabric */
+	int cerr = bpf_counters_del(fb, ifindex);
+
+	return err ? err : cerr;
 }

@@ -477,6 +477,8 @@ static int find_map(const char *fabric, unsigned int bit, struct map_holders *h)
 		}
 		fd = fabric_bpf_prog_map_named(h->progs[i], name);
 	}
+	if (fd < 0 && bit == FABRIC_PIN_BIT_COUNTERS)
+		fd = fabric_bpf_tcx_map(fabric); /* a tcx fabric's links hold it */
 	fail_clear();
 	if (fd >= 0 && fabric_pin_map_ok(fd, bit) < 0) {
 		close(fd);

@@ -43,7 +43,8 @@ static int create(const struct lab_spec *w, struct fabric_state *st, struct stat
 
 	err = fabric_create(w->fabric, w->has_subnet ? &w->subnet : NULL,
 			    w->has_mtu ? w->mtu : FABRIC_DEFAULT_MTU,
-			    w->has_cell_size ? w->cell_size : CELL_DEFAULT_SIZE, w->tune, st);
+			    w->has_cell_size ? w->cell_size : CELL_DEFAULT_SIZE, w->tune,
+			    FABRIC_ATTACH_AUTO, st);
 	if (err)
 		return err;
 	state_free(st);

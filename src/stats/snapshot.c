@@ -94,6 +94,7 @@ int stats_rows_select(const struct fabric_state *st, char *const *names, size_t 
 				continue;
 		}
 		r[m].node = node;
+		r[m].nodes = 1;
 		r[m].addr = ipam_addr_of(&st->ipam, node->slot);
 		r[m].cell = ipam_cell_of(&st->ipam, node->slot);
 		m++;
@@ -139,20 +140,64 @@ static void dir_add(struct fabric_dir_counters *sum, const struct fabric_dir_cou
 		sum->proto[p] += d->proto[p];
 }
 
+static void row_add(struct stats_row *sum, const struct stats_row *r)
+{
+	dir_add(&sum->c.rx, &r->c.rx);
+	dir_add(&sum->c.tx, &r->c.tx);
+	sum->rx_pps += r->rx_pps;
+	sum->tx_pps += r->tx_pps;
+	sum->rx_bps += r->rx_bps;
+	sum->tx_bps += r->tx_bps;
+	sum->drops += r->drops;
+	sum->nodes += r->nodes;
+	sum->counting |= r->counting;
+}
+
 struct stats_row stats_rows_total(const struct stats_row *rows, size_t n)
 {
 	struct stats_row t = {0};
 
-	for (size_t i = 0; i < n; i++) {
-		dir_add(&t.c.rx, &rows[i].c.rx);
-		dir_add(&t.c.tx, &rows[i].c.tx);
-		t.rx_pps += rows[i].rx_pps;
-		t.tx_pps += rows[i].tx_pps;
-		t.rx_bps += rows[i].rx_bps;
-		t.tx_bps += rows[i].tx_bps;
-		t.drops += rows[i].drops;
-	}
+	for (size_t i = 0; i < n; i++)
+		row_add(&t, &rows[i]);
 	return t;
+}
+
+static int cmp_cell(const void *a, const void *b)
+{
+	const struct stats_row *x = a, *y = b;
+
+	return x->cell < y->cell ? -1 : x->cell > y->cell;
+}
+
+int stats_rows_by_cell(const struct stats_row *rows, size_t n, struct stats_row **cells,
+		       size_t *n_cells)
+{
+	struct stats_row *c = NULL;
+	size_t m = 0;
+
+	*cells = NULL;
+	*n_cells = 0;
+	if (!n)
+		return 0;
+	c = malloc(n * sizeof(*c));
+	if (!c)
+		return fail(-ENOMEM, "cannot sum the traffic of the cells");
+	memcpy(c, rows, n * sizeof(*c));
+	qsort(c, n, sizeof(*c), cmp_cell);
+	/* Fold runs of one cell into its first row, in place. */
+	for (size_t i = 0; i < n; i++) {
+		if (m && c[m - 1].cell == c[i].cell) {
+			row_add(&c[m - 1], &c[i]);
+			continue;
+		}
+		struct stats_row r = {.cell = c[i].cell, .addr = c[i].cell};
+
+		row_add(&r, &c[i]);
+		c[m++] = r;
+	}
+	*cells = c;
+	*n_cells = m;
+	return 0;
 }
 
 struct sort_ctx {
@@ -188,7 +233,9 @@ static int cmp_row(const void *a, const void *b, void *arg)
 
 	switch (ctx->field) {
 	case STATS_SORT_NAME:
-		return strcmp(x->node->name, y->node->name);
+		if (x->node && y->node)
+			return strcmp(x->node->name, y->node->name);
+		break; /* cells: by cell */
 	case STATS_SORT_ADDRESS:
 		break;
 	default:

@@ -24,6 +24,9 @@
 # does not exist next to a foreign ".fabricctl-NAME", an untagged foreign link
 # in the fabric's interface group (survives del-node, check --repair, destroy).
 #
+# FABRICCTL_ATTACH=tcx runs the suite on tcx fabrics: the tc_* cases are
+# replaced by tcx_* ones (a link pin removed, a foreign object under its name).
+#
 # Every case runs in a subshell of its own: a failed case is recorded and the
 # suite goes on; the failed cases are listed at the end and fail the test.
 # Cases are called through run_case and each runs in its own subshell:
@@ -821,6 +824,48 @@ c_tc_foreign() {
 	finish
 }
 
+# tcx fabrics (FABRICCTL_ATTACH=tcx): a link pin removed takes its link away.
+tcx_pin() { echo "/sys/fs/bpf/fabricctl/$F/tcx/$(ifindex_of "$1")_$2"; }
+
+c_tcx_ingress() {
+	local pin
+	mkfab
+	pin=$(tcx_pin "$VA" ingress)
+	rm "$pin" || fail "no tcx link pinned at $pin"
+	expect missing_attachment "$(re "$VA")"
+	repair_clean
+	[[ $(tcx_link_ifindex "$pin") == "$(ifindex_of "$VA")" ]] || fail "the repair did not attach $pin again"
+	verify
+	finish
+}
+
+c_tcx_egress() {
+	local pin
+	mkfab
+	pin=$(tcx_pin "$VC" egress)
+	rm "$pin" || fail "no tcx link pinned at $pin"
+	expect missing_attachment "$(re "$VC")"
+	repair_clean
+	[[ $(tcx_link_ifindex "$pin") == "$(ifindex_of "$VC")" ]] || fail "the repair did not attach $pin again"
+	verify
+	finish
+}
+
+# A foreign map pinned under a node's link name: never unpinned (by
+# del-node, destroy); destroy says it leaves the directory.
+c_tcx_foreign_destroy() {
+	local pin dir=/sys/fs/bpf/fabricctl/$F
+	mkfab
+	pin=$(tcx_pin "$VB" egress)
+	rm "$pin"
+	bpftool map create "$pin" type array key 4 value 4 entries 1 name "${F}fm" || fail "cannot pin a foreign map"
+	case_on_exit "rm -f '$pin'; rmdir '$dir/tcx' '$dir'"
+	track pin "$pin"
+	fab check "$F"
+	[[ $FAB_RC -eq 1 ]] || soft_fail "check $F: exit $FAB_RC with a foreign map as a link pin"
+	finish "$B"
+}
+
 c_counter_delete() {
 	mkfab
 	# shellcheck disable=SC2046
@@ -1209,6 +1254,11 @@ CASE_LIST=(
 	leg_remove leg_rename leg_foreign leg_down leg_nomaster leg_inside_down
 	gateway_c1 gateway_c0
 )
+if [[ ${FABRICCTL_ATTACH:-} == tcx ]]; then # tcx fabrics: no clsact or tc blocks
+	sel=()
+	for c in "${CASE_LIST[@]}"; do [[ $c == tc_* ]] || sel+=("$c"); done
+	CASE_LIST=(tcx_ingress tcx_egress tcx_foreign_destroy "${sel[@]}")
+fi
 if [[ -n ${DRIFT_CASES:-} ]]; then # DRIFT_CASES="veth_ leg_" runs those only
 	sel=()
 	for c in "${CASE_LIST[@]}"; do

@@ -12,7 +12,8 @@
 # lease), the fabric's veths, namespaces, counter entries, filters and
 # record count the same nodes, and the nodes from before still work. del-node and destroy cut by a
 # failure are finished by check --repair / destroy. Prints the steps walked
-# and the kinds of resource they covered.
+# and the kinds of resource they covered. FABRICCTL_ATTACH=tcx runs it all
+# on tcx fabrics ("filters" then counts veths with an attached tcx link).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 need_root
@@ -28,14 +29,19 @@ kinds=$TEST_TMP/kinds
 : >"$kinds"
 
 pieces() {
-	local veths netns counters record filters=0 v
+	local veths netns counters record filters=0 v i
 	veths=$(ls /sys/class/net | grep -Ec "^$F-[0-9]+\$" || true)
 	netns=$(ls /run/netns | grep -c "^$F[a-z]" || true)
 	counters=$(bpftool -j map dump pinned "/sys/fs/bpf/fabricctl/$F/counters" 2>/dev/null | jq length)
 	record=$("$FABRICCTL" -j show "$F" | jq '.nodes | length')
 	for v in $(ls /sys/class/net | grep -E "^$F-[0-9]+\$" || true); do
-		[[ $(tc -j filter show dev "$v" ingress | jq '[.[] | select(.options.bpf_name? != null)] | length') -gt 0 ]] &&
+		if [[ ${FABRICCTL_ATTACH:-} == tcx ]]; then # counted by a tcx link on the veth
+			i=$(cat "/sys/class/net/$v/ifindex")
+			[[ $(tcx_link_ifindex "/sys/fs/bpf/fabricctl/$F/tcx/${i}_ingress" 2>/dev/null) == "$i" ]] &&
+				filters=$((filters + 1))
+		elif [[ $(tc -j filter show dev "$v" ingress | jq '[.[] | select(.options.bpf_name? != null)] | length') -gt 0 ]]; then
 			filters=$((filters + 1))
+		fi
 	done
 	echo "veths=$veths netns=$netns counters=$counters filters=$filters record=$record"
 }
