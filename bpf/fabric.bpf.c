@@ -399,20 +399,21 @@ struct sk_buff {
  */
 static __always_inline void count_drop(struct sk_buff *skb, __u16 reason)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	/* tp_btf: the arguments are typed, so reads are direct (no probe_read call). */
+	struct net_device *dev = skb->dev;
 	struct fabric_drop_key key = {.reason = reason};
 	__u32 inum, *ifindex;
 	__u64 *n;
 
 	if (dev) {
-		inum = BPF_CORE_READ(dev, nd_net.net, ns.inum);
-		key.ifindex = BPF_CORE_READ(dev, ifindex);
+		inum = dev->nd_net.net->ns.inum;
+		key.ifindex = dev->ifindex;
 	} else {
-		struct sock *sk = BPF_CORE_READ(skb, sk);
+		struct sock *sk = skb->sk;
 
 		if (!sk)
 			return;
-		inum = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+		inum = sk->__sk_common.skc_net.net->ns.inum;
 	}
 	if (dev && inum == cfg.host_netns) {
 		if (!bpf_map_lookup_elem(&counters, &key.ifindex))
