@@ -106,20 +106,50 @@ static int tcx_dir_ensure(const char *fabric)
 	return 0;
 }
 
-/* Both links of @ifindex, or neither (the first is unpinned when the second fails). */
-static int attach_one(struct fabric_bpf *fb, int ifindex)
+/*
+ * The link of @ifindex for direction @d: kept when ours and on it, else
+ * made and pinned -- over a pin of ours that is detached (a veth made
+ * again under the same ifindex) but never over someone else's.
+ * *made: a new link was pinned. 0 or -errno (recorded).
+ */
+static int ensure_link(struct fabric_bpf *fb, int ifindex, int d, bool *made)
 {
 	const int fds[2] = {fb->prog_ingress_fd, fb->prog_egress_fd};
-	char path[2][PATH_MAX];
-	int err = 0, d;
+	char path[PATH_MAX];
+	struct tcx_link l;
+	int r = link_owned(fb->fabric, ifindex, d, &l), err;
 
-	for (d = 0; d < 2 && !err; d++) {
-		err = link_path(path[d], sizeof(path[d]), fb->fabric, ifindex, d);
-		if (!err)
-			err = tcx_link_pin(fds[d], ifindex, d, path[d]);
-	}
-	if (err && d == 2)
-		unlink(path[0]);
+	*made = false;
+	if (r == 1 && (int)l.ifindex == ifindex)
+		return 0;
+	if (r == -EEXIST)
+		return fail_msg(-EEXIST,
+				"the tcx pin of link %d (%s) holds what fabricctl did not "
+				"make: left alone",
+				ifindex, dir_names[d]);
+	if (r < 0)
+		return r;
+	err = link_path(path, sizeof(path), fb->fabric, ifindex, d);
+	if (err)
+		return err;
+	if (r == 1)
+		unlink(path); /* ours, detached */
+	err = tcx_link_pin(fds[d], ifindex, d, path);
+	*made = !err;
+	return err;
+}
+
+/* Both links of @ifindex, or neither made by this call. */
+static int attach_one(struct fabric_bpf *fb, int ifindex)
+{
+	bool made_in, made_eg;
+	char path[PATH_MAX];
+	int err = ensure_link(fb, ifindex, 0, &made_in);
+
+	if (!err)
+		err = ensure_link(fb, ifindex, 1, &made_eg);
+	if (err && made_in && !link_path(path, sizeof(path), fb->fabric, ifindex, 0))
+		unlink(path);
 	return err;
 }
 
@@ -170,29 +200,11 @@ int fabric_bpf_tcx_attached(struct fabric_bpf *fb, int ifindex)
 
 int fabric_bpf_tcx_reattach(struct fabric_bpf *fb, int ifindex)
 {
-	const int fds[2] = {fb->prog_ingress_fd, fb->prog_egress_fd};
 	int err = tcx_dir_ensure(fb->fabric);
+	bool made;
 
-	for (int d = 0; !err && d < 2; d++) {
-		char path[PATH_MAX];
-		struct tcx_link l;
-		int r = link_owned(fb->fabric, ifindex, d, &l);
-
-		if (r == 1 && (int)l.ifindex == ifindex)
-			continue;
-		if (r == -EEXIST)
-			return fail_msg(-EEXIST,
-					"a tcx pin of link %d holds what fabricctl did not "
-					"make: left alone",
-					ifindex);
-		if (r < 0)
-			return r;
-		err = link_path(path, sizeof(path), fb->fabric, ifindex, d);
-		if (!err && r == 1)
-			unlink(path); /* ours but detached */
-		if (!err)
-			err = tcx_link_pin(fds[d], ifindex, d, path);
-	}
+	for (int d = 0; !err && d < 2; d++)
+		err = ensure_link(fb, ifindex, d, &made);
 	return err;
 }
 
