@@ -19,11 +19,14 @@
 #define LIMITS_NODE_KIB 384
 /* Bridge ports the kernel takes (net/bridge/br_private.h BR_MAX_PORTS). */
 #define LIMITS_BR_MAX_PORTS 1024
-/* fabricctl's own open files: a batch of 64 nodes (a namespace fd and a socket each) and 32 more.
+/*
+ * fabricctl's own open files: two batches of 64 nodes in flight (add-node
+ * makes the next one's namespaces while it builds this one's links), a
+ * namespace fd and a socket each, and 32 more.
  */
-#define LIMITS_NOFILE_NEEDED (2 * 64 + 32)
+#define LIMITS_NOFILE_NEEDED (2 * 2 * 64 + 32)
 /* ... and for a batch of one node. */
-#define LIMITS_NOFILE_MIN (2 + 32)
+#define LIMITS_NOFILE_MIN (2 * 2 + 32)
 
 enum limit_severity {
 	LIMIT_OK,   /* fine for the size asked */

@@ -190,11 +190,12 @@ void limits_judge(const struct host_facts *f, uint64_t n_nodes, uint32_t cell_si
 						      : LIMIT_OK;
 	l = add_item(r, "rlimit_nofile", f->nofile_soft, LIMITS_NOFILE_NEEDED, sev, false);
 	WHAT(l, "%s",
-	     sev == LIMIT_OK	 ? "a batch of 64 nodes holds 160 files; add-node raises its soft "
-				   "limit to that itself"
-	     : sev == LIMIT_WARN ? "the hard limit is below a batch of 64 nodes' 160 files: "
+	     sev == LIMIT_OK	 ? "two batches of 64 nodes in flight hold 288 files; add-node "
+				   "raises its soft limit to that itself"
+	     : sev == LIMIT_WARN ? "the hard limit is below the 288 files of two batches of 64 "
+				   "nodes: "
 				   "add-node makes smaller batches (slower)"
-				 : "the hard limit is below the 34 files one node needs: add-node "
+				 : "the hard limit is below the 36 files one node needs: add-node "
 				   "cannot add nodes");
 	if (l && sev != LIMIT_OK)
 		FIX(l, "ulimit -n %u", NOFILE_SUGGESTED);
