@@ -67,6 +67,8 @@ void check_marked_namespaces(struct check_ctx *c);
 /* Tagged links nothing accounts for, foreign links in our group or on our bridges, orphaned
  * counters. */
 void check_strays(struct check_ctx *c);
+/* A runtime's attachment (fabric/attach.h), instead of the namespace-owning checks. */
+void check_attachment(struct check_ctx *c, struct fabric_node *node);
 /* Every node, with the fixes that --repair makes. */
 void check_nodes(struct check_ctx *c);
 

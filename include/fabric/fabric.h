@@ -88,6 +88,10 @@ struct nl_sock;
  */
 int fabric_node_remake(struct fabric_state *st, struct nl_sock *s, struct cell_set *cells,
 		       struct fabric_bpf *fb, struct fabric_node *node, int netns_fd);
+/* The same with the node's end named @ifname (NULL: NODE_IFNAME) and its index the kernel's. */
+int fabric_node_make_into(struct fabric_state *st, struct nl_sock *s, struct cell_set *cells,
+			  struct fabric_bpf *fb, struct fabric_node *node, int netns_fd,
+			  const char *ifname);
 
 /**
  * fabric_del_nodes() - delete the nodes of @st at @nodes (pointers into

@@ -44,9 +44,10 @@ struct pending_node {
 	uint32_t addr;
 	char host_if[IFNAMSIZ];
 	int netns_fd;
-	int existing_fd;      /* >= 0: an existing namespace to put the veth into */
-	uint64_t netns_ino;   /* its identity, for the record */
-	struct nl_sock ns_nl; /* socket inside the node's namespace */
+	int existing_fd;       /* >= 0: an existing namespace to put the veth into */
+	const char *peer_name; /* the node's end, when not NODE_IFNAME (a runtime's sandbox) */
+	uint64_t netns_ino;    /* its identity, for the record */
+	struct nl_sock ns_nl;  /* socket inside the node's namespace */
 	bool netns_made;
 	bool veth_made;
 	bool counted;	       /* has its counter entry and tc programs */
@@ -214,6 +215,11 @@ static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending
 					 .master = p[i].br_ifindex};
 		struct link_spec peer = {
 			.name = NODE_IFNAME, .ifindex = NODE_IFINDEX, .mac = nmac, .mtu = st->mtu};
+
+		if (p[i].peer_name) { /* someone else's namespace: the kernel picks the index */
+			peer.name = p[i].peer_name;
+			peer.ifindex = 0;
+		}
 
 		if (want && link_index_used(want))
 			want = 0; /* someone's link has it: the kernel chooses */
@@ -625,6 +631,13 @@ void add_result_free(struct add_result *res)
 int fabric_node_remake(struct fabric_state *st, struct nl_sock *s, struct cell_set *cells,
 		       struct fabric_bpf *fb, struct fabric_node *node, int netns_fd)
 {
+	return fabric_node_make_into(st, s, cells, fb, node, netns_fd, NULL);
+}
+
+int fabric_node_make_into(struct fabric_state *st, struct nl_sock *s, struct cell_set *cells,
+			  struct fabric_bpf *fb, struct fabric_node *node, int netns_fd,
+			  const char *ifname)
+{
 	struct pending_node p = {0};
 	size_t done = 0;
 	int err;
@@ -633,6 +646,7 @@ int fabric_node_remake(struct fabric_state *st, struct nl_sock *s, struct cell_s
 	p.slot = node->slot;
 	p.addr = ipam_addr_of(&st->ipam, node->slot);
 	p.existing_fd = netns_fd;
+	p.peer_name = ifname;
 	host_veth_name(p.host_if, st->name, node->slot);
 	p.br_ifindex = cells_bridge(cells, ipam_cell_of(&st->ipam, node->slot));
 	if (p.br_ifindex < 0)

@@ -259,6 +259,8 @@ int state_init(struct fabric_state *st, const char *fabric, const struct ipv4_pr
 void state_free(struct fabric_state *st)
 {
 	ipam_free(&st->ipam);
+	for (size_t i = 0; i < st->n_nodes; i++)
+		free(st->nodes[i].cni);
 	free(st->nodes);
 	free(st->name_index);
 	memset(st, 0, sizeof(*st));
@@ -357,6 +359,7 @@ void state_del_node(struct fabric_state *st, struct fabric_node *node)
 	size_t i = (size_t)(node - st->nodes);
 
 	ipam_release_slot(&st->ipam, node->slot);
+	free(node->cni);
 	memmove(&st->nodes[i], &st->nodes[i + 1], (st->n_nodes - i - 1) * sizeof(*node));
 	st->n_nodes--;
 	free(st->name_index);
@@ -379,6 +382,8 @@ int state_del_nodes(struct fabric_state *st, struct fabric_node *const *nodes, s
 		if (k < st->n_nodes && !gone[k]) {
 			gone[k] = true;
 			ipam_release_slot(&st->ipam, st->nodes[k].slot);
+			free(st->nodes[k].cni);
+			st->nodes[k].cni = NULL;
 		}
 	}
 	for (size_t i = 0; i < st->n_nodes; i++)
