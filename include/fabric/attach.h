@@ -41,9 +41,13 @@ int attach_validate(const struct node_cni *who);
 struct fabric_node *attach_find(struct fabric_state *st, const char *container_id,
 				const char *ifname);
 
+#define ATTACH_ID_SHORT_MAX 40 /* an id up to this long names its node whole */
+
 /*
- * A node name for @who: "<first 12 of the id>-<ifname>" (what `podman ps`
- * shows), with a hash of the whole key added when that is taken; every
+ * A node name for @who: "<id>-<ifname>" for an id of up to 40 characters
+ * (ctr's "<namespace>-<id>"), else "<first 12 of the id>-<ifname>" (what
+ * `podman ps` shows), with a hash of the whole key added when that is
+ * taken; every
  * character outside the node name charset becomes '_'.
  */
 void attach_node_name(struct fabric_state *st, const struct node_cni *who,

@@ -90,7 +90,10 @@ void attach_node_name(struct fabric_state *st, const struct node_cni *who,
 {
 	char key[ATTACH_ID_MAX + IFNAMSIZ + 2];
 
-	snprintf(name, NODE_NAME_MAX + 1, "%.12s-%s", who->container_id, who->ifname);
+	/* A long id (podman's 64 hex digits) by its first 12, as `podman ps` shows it. */
+	int keep = strlen(who->container_id) > ATTACH_ID_SHORT_MAX ? 12 : ATTACH_ID_SHORT_MAX;
+
+	snprintf(name, NODE_NAME_MAX + 1, "%.*s-%s", keep, who->container_id, who->ifname);
 	sanitize(name);
 	if (name[0] == '.' || name[0] == '-')
 		name[0] = '_';

@@ -84,7 +84,7 @@ void check_attachment(struct check_ctx *c, struct fabric_node *node)
 	if (fd < 0) {
 		check_add(c, "gone_sandbox", node->name, node->cni->netns,
 			  "the runtime's namespace of container %.40s is gone (no DEL came): "
-			  "its lease is freed, its namespace was never fabricctl's",
+			  "--repair frees its lease (the namespace was never fabricctl's)",
 			  node->cni->container_id);
 		if (c->repair)
 			c->to_remove[c->n_remove++] = node;
