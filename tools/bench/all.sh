@@ -9,7 +9,9 @@
 #   3. counting overhead: iperf3 with and without the program (stats_overhead.sh)
 #   4. routed vs layer-2-joined cells: flood width and drops (cell-join.sh)
 #   5. the record at 1000, 10,000, 100,000 nodes, ns per node (bench-record)
-#   6. growth to 10,000 nodes: tools/scale-test 10000 (BENCH_SCALE=0 skips it)
+#   6. the CNI plugin: 1000 ADDs and DELs, fabricctl-cni vs bridge+host-local
+#      (cni_plugin.sh)
+#   7. growth to 10,000 nodes: tools/scale-test 10000 (BENCH_SCALE=0 skips it)
 # Usage: tools/bench/all.sh FABRICCTL
 set -euo pipefail
 fab=${1:?usage: all.sh FABRICCTL}
@@ -28,6 +30,8 @@ section "routed vs layer-2-joined cells (3000 nodes, cells of 512)"
 "$here/cell-join.sh" "$fab" 3000 512 20
 section "the state record, ns per node (1000, 10,000, 100,000 nodes)"
 "$(dirname "$fab")/bench-record"
+section "CNI plugin: 1000 ADDs and DELs, one exec each (fabricctl-cni vs bridge+host-local)"
+"$here/cni_plugin.sh" "$fab" 1000
 if [ "${BENCH_SCALE:-1}" != 0 ]; then
 	section "10,000 nodes (tools/scale-test)"
 	"$here/../scale-test" 10000 --fabricctl "$fab"
