@@ -126,6 +126,13 @@ netns_exists "${F}cli" || fail "GC removed a node that is not the runtime's"
 netns_exists "${F}v2" || fail "GC deleted a runtime's namespace"
 log "GC: unlisted attachments removed, valid ones and CLI nodes kept"
 
+# del-node of an attachment: the link and the lease go, the runtime's namespace stays.
+fab_ok del-node "$F" ctr1-eth1
+wait_gone "$host1" || fail "del-node left $host1"
+netns_exists "${F}v1" || fail "del-node deleted a runtime's namespace"
+assert_eq "$(ip -n "${F}v1" -j link show | jq -r '[.[].ifname] | join(",")')" lo "del-node took eth1 only"
+cni_ok DEL "$conf11" CNI_CONTAINERID=ctr1 CNI_IFNAME=eth1 # the runtime's DEL after it: fine
+
 # Errors, typed.
 cni_code 6 ADD '{"cniVersion": "1.0.0", ' CNI_CONTAINERID=e CNI_NETNS=/run/netns/${F}n1 CNI_IFNAME=eth9
 cni_code 7 ADD "$(cni_conf 1.0.0 "$F" "$NET" '{"bogus": 1}')" CNI_CONTAINERID=e CNI_NETNS=/run/netns/${F}n1 CNI_IFNAME=eth9

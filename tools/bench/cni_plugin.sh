@@ -18,7 +18,7 @@ n=${2:-1000}
 plugin=${CNI_FABRIC_PLUGIN:-${fab}-cni}
 stock=${CNI_PLUGIN_DIR:-/usr/lib/cni}
 here=$(cd "$(dirname "$0")" && pwd)
-prefix=cbp base=10.223 fabric=cbpf
+prefix=cbp base=10.227 fabric=cbpf
 statedir=${TMPDIR:-/tmp}/fabricctl-bench-cni-$prefix
 [ -x "$plugin" ] || { echo "${0##*/}: no plugin at $plugin (make)" >&2; exit 1; }
 [ -x "$stock/bridge" ] || { echo "${0##*/}: no $stock/bridge (containernetworking-plugins)" >&2; exit 1; }
@@ -30,7 +30,7 @@ stock_conf=$(jq -cn --arg br "$prefix-br" --arg b "$base" --arg d "$statedir/ipa
 	         routes: [{dst: "0.0.0.0/0"}], dataDir: $d}}')
 fab_conf=$(jq -cn --arg f "$fabric" \
 	'{cniVersion: "1.0.0", name: "cbpf-bench", type: "fabricctl-cni", fabric: $f,
-	  subnet: "10.226.0.0/20", tune: true}')
+	  subnet: "10.228.0.0/20", tune: true}')
 
 cleanup() {
 	"$fab" destroy "$fabric" >/dev/null 2>&1 || true
