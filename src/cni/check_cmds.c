@@ -16,6 +16,8 @@
 #include "fabric/cell.h"
 #include "fabric/check_ctx.h"
 #include "fabric/ownership.h"
+#include "fabric/tuning.h"
+#include "host/limits.h"
 #include "kernel/addr.h"
 #include "kernel/link.h"
 #include "kernel/netns.h"
@@ -143,6 +145,26 @@ out:
 	return err;
 }
 
+/*
+ * Would this host take one more node in cells of @cell_size? Judged, never
+ * tuned (STATUS changes nothing): a fabric that tunes raises what it can
+ * at ADD, so only what tuning cannot fix counts against it.
+ */
+static int host_room(uint32_t cell_size, bool tunes)
+{
+	struct limit_report r;
+	struct host_facts f;
+	int err = fabric_host_facts(&f);
+
+	if (err)
+		return cni_fail_core(CNI_ERR_UNAVAILABLE, err, "cannot read the host's limits");
+	limits_judge(&f, f.fabric_nodes + 1, cell_size, &r);
+	if (!limits_failed(&r) || (tunes && limits_all_tunable(&r)))
+		return 0;
+	return cni_fail_core(CNI_ERR_UNAVAILABLE, limits_refuse(&r, f.fabric_nodes + 1),
+			     "host limits");
+}
+
 int cni_cmd_status(const struct cni_conf *c)
 {
 	char cidr[IPV4_PREFIX_STRLEN];
@@ -156,9 +178,7 @@ int cni_cmd_status(const struct cni_conf *c)
 	if (err == -ENOENT) {
 		fail_clear();
 		/* The first ADD makes it: can this host take a fabric and one node? */
-		if (fabric_admit(c->fabric, 1, c->cell_size))
-			return cni_fail_core(CNI_ERR_UNAVAILABLE, -ERANGE, "host limits");
-		return 0;
+		return host_room(c->cell_size, c->tune);
 	}
 	if (err)
 		return cni_fail_core(CNI_ERR_UNAVAILABLE, err, "cannot read the fabric");
@@ -166,8 +186,8 @@ int cni_cmd_status(const struct cni_conf *c)
 		err = cni_fail(CNI_ERR_UNAVAILABLE, "subnet %s of fabric \"%s\" is full (%u nodes)",
 			       ipv4_prefix_format(&st.subnet, cidr), st.name,
 			       ipam_capacity(&st.ipam));
-	else if (fabric_admit(st.name, 1, st.cell_size))
-		err = cni_fail_core(CNI_ERR_UNAVAILABLE, -ERANGE, "host limits");
+	else
+		err = host_room(st.cell_size, tune_enabled(st.name));
 	state_free(&st);
 	return err;
 }
