@@ -102,6 +102,7 @@ int cni_cmd_add(const struct cni_env *env, const struct cni_conf *c, FILE *out)
 	struct fabric_state st;
 	struct state_lock lock;
 	struct node_cni who;
+	uint64_t ino = 0;
 	int fd, err;
 
 	who_of(env, c, &who);
@@ -111,15 +112,11 @@ int cni_cmd_add(const struct cni_env *env, const struct cni_conf *c, FILE *out)
 	if (fd < 0)
 		return cni_fail(CNI_ERR_ENV, "cannot open CNI_NETNS \"%s\": %s", env->netns,
 				strerror(errno));
-	{
-		uint64_t ino;
-
-		if (netns_fd_inode(fd, &ino)) {
-			fail_clear();
-			close(fd);
-			return cni_fail(CNI_ERR_ENV, "CNI_NETNS \"%s\" is not a network namespace",
-					env->netns);
-		}
+	if (netns_fd_inode(fd, &ino)) {
+		fail_clear();
+		close(fd);
+		return cni_fail(CNI_ERR_ENV, "CNI_NETNS \"%s\" is not a network namespace",
+				env->netns);
 	}
 	err = cni_open_fabric(c, true, &lock, &st);
 	if (err) {
@@ -127,13 +124,20 @@ int cni_cmd_add(const struct cni_env *env, const struct cni_conf *c, FILE *out)
 		return -1;
 	}
 	node = attach_find(&st, who.container_id, who.ifname);
-	if (node && node_ready(node)) {
+	if (node && (!node_ready(node) || node->netns_ino != ino)) {
+		/* Left from an earlier sandbox of that id (no DEL came, or a crash): it goes first.
+		 */
+		err = fabric_del_nodes(&st, &node, 1, NULL, NULL, NULL);
+		node = NULL;
+		if (err) {
+			err = cni_fail_core(CNI_ERR_IO, err, "cannot remove a stale attachment");
+			goto out;
+		}
+	}
+	if (node) {
 		/* Asked again: the same answer (a runtime retrying after a lost reply). */
 		cni_write_result(out, c->version, &st, node);
 		err = 0;
-	} else if (node) {
-		err = cni_fail(CNI_ERR_TRY_AGAIN, "attachment %s/%s is being changed",
-			       who.container_id, who.ifname);
 	} else {
 		err = fabric_attach(&st, &who, fd, &node);
 		if (err)
@@ -143,6 +147,7 @@ int cni_cmd_add(const struct cni_env *env, const struct cni_conf *c, FILE *out)
 		else
 			cni_write_result(out, c->version, &st, node);
 	}
+out:
 	close(fd);
 	state_free(&st);
 	state_unlock(&lock);

@@ -71,6 +71,19 @@ cni_ok ADD "$conf" CNI_CONTAINERID=ctr4 CNI_NETNS="/run/netns/${F}v4" CNI_IFNAME
 assert_eq "$(jq -r '.ips[0].address' <<<"$CNI_OUT")" "$(jq -r '.ips[0].address' <<<"${RES[4]}")" "repeated ADD"
 assert_eq "$(ip -n "${F}v4" -j addr show dev eth4 | jq '[.[0].addr_info[] | select(.family=="inet")] | length')" 1 "one address after a repeated ADD"
 
+# The same id in a new sandbox without a DEL between (a restart): the old attachment goes.
+ip netns add "${F}s1"
+on_exit "ip netns del ${F}s1 2>/dev/null || true"
+foreign_netns "${F}s2"
+cni_ok ADD "$conf" CNI_CONTAINERID=again CNI_NETNS="/run/netns/${F}s1" CNI_IFNAME=eth0
+old_host=$(jq -r '.interfaces[0].name' <<<"$CNI_OUT")
+ip netns del "${F}s1"
+wait_gone "$old_host" || fail "the veth outlived its namespace"
+cni_ok ADD "$conf" CNI_CONTAINERID=again CNI_NETNS="/run/netns/${F}s2" CNI_IFNAME=eth0
+assert_eq "$(ip -n "${F}s2" -j addr show dev eth0 | jq -r '.[0].addr_info[] | select(.family=="inet") | "\(.local)/\(.prefixlen)"')" "$(jq -r '.ips[0].address' <<<"$CNI_OUT")" "re-ADD in a new sandbox"
+assert_eq "$(grep -c 'cni.id again$' "/run/fabricctl/$F/state")" 1 "one attachment for the id"
+cni_ok DEL "$conf" CNI_CONTAINERID=again CNI_IFNAME=eth0
+
 # CHECK names the missing piece.
 prev=$(with_prev "$conf" "${RES[4]}")
 addr4=$(jq -r '.ips[0].address' <<<"${RES[4]}")
