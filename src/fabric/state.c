@@ -210,6 +210,38 @@ int state_path(const char *fabric, const char *file, char *buf, size_t size)
 	return 0;
 }
 
+/*
+ * The node count a record ends with ("end N", written last and renamed into
+ * place whole): read from its tail, so judging the host's limits costs one
+ * small read per fabric, not a parse of every record (a container runtime
+ * runs the CNI plugin once per container). -EINVAL when the tail is not that.
+ */
+static int record_end_count(const char *fabric, uint64_t *n)
+{
+	char path[256], buf[48], *line, *end;
+	ssize_t got;
+	off_t size;
+	int fd;
+
+	state_file_path(path, sizeof(path), fabric, "state");
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	size = lseek(fd, 0, SEEK_END);
+	got = size < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, size > 40 ? size - 40 : 0);
+	close(fd);
+	if (got <= 1 || buf[got - 1] != '\n')
+		return -EINVAL;
+	buf[got - 1] = '\0';
+	line = strrchr(buf, '\n');
+	line = line ? line + 1 : buf;
+	if (strncmp(line, "end ", 4) || line[4] < '0' || line[4] > '9')
+		return -EINVAL;
+	errno = 0;
+	*n = strtoull(line + 4, &end, 10);
+	return errno || *end ? -EINVAL : 0;
+}
+
 int state_count_all(uint64_t *fabrics, uint64_t *nodes)
 {
 	char(*names)[FABRIC_NAME_MAX + 1];
@@ -223,7 +255,12 @@ int state_count_all(uint64_t *fabrics, uint64_t *nodes)
 	*fabrics = count;
 	for (size_t i = 0; i < count; i++) {
 		struct fabric_state st;
+		uint64_t n = 0;
 
+		if (record_end_count(names[i], &n) == 0) {
+			*nodes += n;
+			continue;
+		}
 		if (state_load(names[i], &st) < 0) {
 			fail_clear(); /* a broken record of another fabric counts for nothing */
 			continue;

@@ -6,7 +6,8 @@
 # same N namespaces in the same run, driven as a runtime drives a plugin:
 # one process per ADD and per DEL, environment + config on stdin.
 # Prints totals, the ratio, and ADD/DEL latency p50/p99 (each call timed
-# around its exec, as the runtime would see it).
+# around its exec, as the runtime would see it), and the CPU time (user +
+# system) the plugin processes used, which a loaded host disturbs less.
 #
 # The stock bridge plugin with isGateway turns on the host's ip_forward:
 # the value is saved first and put back by `cni.sh teardown`.
@@ -41,10 +42,17 @@ mkdir -p "$statedir/ipam"
 cat /proc/sys/net/ipv4/ip_forward >"$statedir/ip_forward"
 for ((i = 1; i <= n; i++)); do ip netns add "$prefix$i"; done
 
-# run CMD EXE CONF OUTFILE: every namespace once, one exec each; latencies (us) to OUTFILE.
+# CPU seconds (user + system) of every child this shell has waited for, with theirs.
+children_cpu() {
+	times | tail -1 | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); n += a[1] * 60 + a[2] } printf "%.3f", n }'
+}
+
+# run CMD EXE CONF OUTFILE: every namespace once, one exec each; latencies (us) to
+# OUTFILE, the CPU seconds the calls used to OUTFILE.cpu.
 run() {
-	local cmd=$1 exe=$2 conf=$3 out=$4 i t0 t1
+	local cmd=$1 exe=$2 conf=$3 out=$4 i t0 t1 c0
 	: >"$out"
+	c0=$(children_cpu)
 	for ((i = 1; i <= n; i++)); do
 		t0=$EPOCHREALTIME
 		CNI_COMMAND=$cmd CNI_CONTAINERID="bench-$prefix$i" CNI_NETNS="/run/netns/$prefix$i" \
@@ -53,6 +61,7 @@ run() {
 		t1=$EPOCHREALTIME
 		echo $(((${t1/./} - ${t0/./}))) >>"$out"
 	done
+	awk -v a="$c0" -v b="$(children_cpu)" 'BEGIN { printf "%.2f\n", b - a }' >"$out.cpu"
 }
 
 # summary FILE: "total_s p50_ms p99_ms"
@@ -72,10 +81,13 @@ read -r sa_t sa_50 sa_99 <<<"$(summary "$t/stock_add")"
 read -r sd_t sd_50 sd_99 <<<"$(summary "$t/stock_del")"
 read -r fa_t fa_50 fa_99 <<<"$(summary "$t/fab_add")"
 read -r fd_t fd_50 fd_99 <<<"$(summary "$t/fab_del")"
-printf '%-32s %10s %10s %10s\n' "$n namespaces, one exec per call" "total s" "p50 ms" "p99 ms"
-printf '%-32s %10s %10s %10s\n' "ADD bridge+host-local" "$sa_t" "$sa_50" "$sa_99"
-printf '%-32s %10s %10s %10s\n' "ADD fabricctl-cni" "$fa_t" "$fa_50" "$fa_99"
-printf '%-32s %10s %10s %10s\n' "DEL bridge+host-local" "$sd_t" "$sd_50" "$sd_99"
-printf '%-32s %10s %10s %10s\n' "DEL fabricctl-cni" "$fd_t" "$fd_50" "$fd_99"
+printf '%-32s %10s %10s %10s %10s\n' "$n namespaces, one exec per call" "total s" "p50 ms" "p99 ms" "CPU s"
+printf '%-32s %10s %10s %10s %10s\n' "ADD bridge+host-local" "$sa_t" "$sa_50" "$sa_99" "$(cat "$t/stock_add.cpu")"
+printf '%-32s %10s %10s %10s %10s\n' "ADD fabricctl-cni" "$fa_t" "$fa_50" "$fa_99" "$(cat "$t/fab_add.cpu")"
+printf '%-32s %10s %10s %10s %10s\n' "DEL bridge+host-local" "$sd_t" "$sd_50" "$sd_99" "$(cat "$t/stock_del.cpu")"
+printf '%-32s %10s %10s %10s %10s\n' "DEL fabricctl-cni" "$fd_t" "$fd_50" "$fd_99" "$(cat "$t/fab_del.cpu")"
 awk -v a="$sa_t" -v b="$fa_t" -v c="$sd_t" -v d="$fd_t" \
-	'BEGIN { printf "ratio ADD %.1fx, DEL %.1fx (bridge+host-local time / fabricctl-cni time)\n", a / b, c / d }'
+	-v e="$(cat "$t/stock_add.cpu")" -v f="$(cat "$t/fab_add.cpu")" \
+	-v g="$(cat "$t/stock_del.cpu")" -v h="$(cat "$t/fab_del.cpu")" \
+	'BEGIN { printf "ratio (bridge+host-local / fabricctl-cni): time ADD %.1fx, DEL %.1fx; CPU ADD %.1fx, DEL %.1fx\n", a / b, c / d, e / f, g / h }'
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
