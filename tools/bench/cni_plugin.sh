@@ -42,17 +42,19 @@ mkdir -p "$statedir/ipam"
 cat /proc/sys/net/ipv4/ip_forward >"$statedir/ip_forward"
 for ((i = 1; i <= n; i++)); do ip netns add "$prefix$i"; done
 
-# CPU seconds (user + system) of every child this shell has waited for, with theirs.
+# CPU seconds (user + system) of every child this shell has waited for, with
+# theirs, into FILE: `times` runs in this shell (in $(...) it would see none).
 children_cpu() {
-	times | tail -1 | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); n += a[1] * 60 + a[2] } printf "%.3f", n }'
+	times >"$1.times"
+	tail -1 "$1.times" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); n += a[1] * 60 + a[2] } printf "%.3f\n", n }' >"$1"
 }
 
 # run CMD EXE CONF OUTFILE: every namespace once, one exec each; latencies (us) to
 # OUTFILE, the CPU seconds the calls used to OUTFILE.cpu.
 run() {
-	local cmd=$1 exe=$2 conf=$3 out=$4 i t0 t1 c0
+	local cmd=$1 exe=$2 conf=$3 out=$4 i t0 t1
 	: >"$out"
-	c0=$(children_cpu)
+	children_cpu "$out.cpu0"
 	for ((i = 1; i <= n; i++)); do
 		t0=$EPOCHREALTIME
 		CNI_COMMAND=$cmd CNI_CONTAINERID="bench-$prefix$i" CNI_NETNS="/run/netns/$prefix$i" \
@@ -61,7 +63,8 @@ run() {
 		t1=$EPOCHREALTIME
 		echo $(((${t1/./} - ${t0/./}))) >>"$out"
 	done
-	awk -v a="$c0" -v b="$(children_cpu)" 'BEGIN { printf "%.2f\n", b - a }' >"$out.cpu"
+	children_cpu "$out.cpu1"
+	awk -v a="$(cat "$out.cpu0")" -v b="$(cat "$out.cpu1")" 'BEGIN { printf "%.2f\n", b - a }' >"$out.cpu"
 }
 
 # summary FILE: "total_s p50_ms p99_ms"
