@@ -22,9 +22,9 @@ VERSION   := 0.2.0
 ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
-LIBS_PC   := libbpf libmnl libelf libmicrohttpd yaml-0.1 ncursesw
+LIBS_PC   := libbpf libmnl libelf libmicrohttpd yaml-0.1 ncursesw json-c
 PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
-PC_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lbpf -lmnl -lelf -lmicrohttpd -lyaml -lncursesw -ltinfo)
+PC_LIBS   := $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null || echo -lbpf -lmnl -lelf -lmicrohttpd -lyaml -lncursesw -ltinfo -ljson-c)
 
 WARNINGS  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 FABRIC_CFLAGS := -std=gnu11 $(WARNINGS) $(if $(filter 1,$(WERROR)),-Werror) -D_GNU_SOURCE \
@@ -48,12 +48,14 @@ BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 CORE_DIRS := base kernel host fabric stats lab
 CORE_SRCS := $(foreach d,$(CORE_DIRS),$(wildcard src/$(d)/*.c))
 CLI_SRCS  := $(wildcard src/cli/*.c)
+CNI_SRCS  := $(wildcard src/cni/*.c)
+CNI_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CNI_SRCS))
 CORE_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS))
 CLI_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CLI_SRCS))
 CORE_LIB  := $(BUILD)/libfabricctl.a
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
-DEPS      := $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_BINS:=.d)
+DEPS      := $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(CNI_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 FORMAT_FILES = $(shell find src include bpf tests/unit tools/fuzz tools/bench -name '*.[ch]')
 
@@ -71,11 +73,11 @@ endif
 .PHONY: all check unit integration demo bench install uninstall clean format format-check \
 	check-layers deps fuzz fuzz-check help
 
-all: $(BUILD)/fabricctl
+all: $(BUILD)/fabricctl $(BUILD)/fabricctl-cni
 
 help:
 	@echo 'Targets:'
-	@echo '  all (default)  build $(BUILD)/fabricctl'
+	@echo '  all (default)  build $(BUILD)/fabricctl and $(BUILD)/fabricctl-cni'
 	@echo '  check          every test: unit, integration (root), layering, leftovers'
 	@echo '  unit           the unit tests only (no root)'
 	@echo '  integration    the integration tests only (root)'
@@ -116,6 +118,11 @@ $(CORE_LIB): $(CORE_OBJS)
 $(BUILD)/fabricctl: $(CLI_OBJS) $(CORE_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) $(CLI_OBJS) $(CORE_LIB) -o $@ $(LDLIBS)
+
+# The CNI plugin: a second front-end on the same core.
+$(BUILD)/fabricctl-cni: $(CNI_OBJS) $(CORE_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) $(CNI_OBJS) $(CORE_LIB) -o $@ $(LDLIBS)
 
 $(BUILD)/unit/%: tests/unit/%.c $(CORE_LIB)
 	$(call msg,CC,$@)
@@ -164,11 +171,18 @@ fuzz-check:
 MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# Where runtimes look for CNI plugins: Debian's (podman) and the upstream one (containerd).
+CNIDIR ?= /usr/lib/cni
+CNIOPTDIR ?= /opt/cni/bin
 
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX)/sbin/fabricctl)
 	$(Q)install -D -m 0755 $(BUILD)/fabricctl $(DESTDIR)$(PREFIX)/sbin/fabricctl
 	$(Q)install -D -m 0644 docs/fabricctl.8 $(DESTDIR)$(MANDIR)/man8/fabricctl.8
+	$(call msg,INSTALL,$(DESTDIR)$(CNIDIR)/fabricctl-cni $(DESTDIR)$(CNIOPTDIR)/fabricctl-cni)
+	$(Q)install -D -m 0755 $(BUILD)/fabricctl-cni $(DESTDIR)$(CNIDIR)/fabricctl-cni
+	$(Q)install -D -m 0755 $(BUILD)/fabricctl-cni $(DESTDIR)$(CNIOPTDIR)/fabricctl-cni
+	$(Q)install -D -m 0644 docs/fabricctl-cni.8 $(DESTDIR)$(MANDIR)/man8/fabricctl-cni.8
 	$(Q)install -D -m 0644 contrib/bash-completion/fabricctl $(DESTDIR)$(BASHCOMPDIR)/fabricctl
 	$(Q)sed 's|/usr/local/sbin/fabricctl|$(PREFIX)/sbin/fabricctl|' \
 		contrib/systemd/fabricctl-exporter.service >$(BUILD)/fabricctl-exporter.service
@@ -180,6 +194,8 @@ install: all
 		$(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl@.service
 
 uninstall:
+	$(Q)rm -f $(DESTDIR)$(CNIDIR)/fabricctl-cni $(DESTDIR)$(CNIOPTDIR)/fabricctl-cni \
+		$(DESTDIR)$(MANDIR)/man8/fabricctl-cni.8
 	$(Q)rm -f $(DESTDIR)$(PREFIX)/sbin/fabricctl $(DESTDIR)$(MANDIR)/man8/fabricctl.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/fabricctl $(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl@.service

@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
 	# build
 	make gcc clang llvm pkg-config libbpf-dev libmnl-dev libelf-dev zlib1g-dev
-	libmicrohttpd-dev libyaml-dev libncurses-dev
+	libmicrohttpd-dev libyaml-dev libncurses-dev libjson-c-dev
 	bpftool linux-libc-dev
 	# tests and benchmarks
 	iproute2 iputils-ping jq iperf3 procps util-linux prometheus curl

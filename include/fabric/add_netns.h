@@ -25,9 +25,10 @@ struct pending_node {
 	uint32_t addr;
 	char host_if[IFNAMSIZ];
 	int netns_fd;
-	int existing_fd;      /* >= 0: an existing namespace to put the veth into */
-	uint64_t netns_ino;   /* its identity, for the record */
-	struct nl_sock ns_nl; /* socket inside the node's namespace */
+	int existing_fd;       /* >= 0: an existing namespace to put the veth into */
+	const char *peer_name; /* the node's end, when not NODE_IFNAME (a runtime's sandbox) */
+	uint64_t netns_ino;    /* its identity, for the record */
+	struct nl_sock ns_nl;  /* socket inside the node's namespace */
 	bool netns_made;
 	bool veth_made;
 	bool counted;	       /* has its counter entry and tc programs */

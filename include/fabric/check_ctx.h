@@ -71,6 +71,8 @@ void check_strays(struct check_ctx *c);
 int check_read_counted(struct check_ctx *c);
 /* Pinned tcx links that no node of the record accounts for. */
 void check_tcx_links(struct check_ctx *c);
+/* A runtime's attachment (fabric/attach.h), instead of the namespace-owning checks. */
+void check_attachment(struct check_ctx *c, struct fabric_node *node);
 /* Every node, with the fixes that --repair makes. */
 void check_nodes(struct check_ctx *c);
 

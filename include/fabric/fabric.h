@@ -90,13 +90,23 @@ struct fabric_bpf;
 struct nl_sock;
 
 /*
- * fabric_node_remake() - make @node again with every piece, keeping its
+ * fabric_node_make_into() - make @node (again) with every piece, keeping its
  * name and address: a veth into its namespace @netns_fd (proven ours, left
  * open), or into a new namespace when @netns_fd < 0. On success the node
  * has its new ifindex and inode and is "ready" (the record is not saved).
+ * @ifname: the node's end is named so (NULL: NODE_IFNAME) and its index is
+ * the kernel's choice: a runtime's namespace (fabric/attach.h).
  */
-int fabric_node_remake(struct fabric_state *st, struct nl_sock *s, struct cell_set *cells,
-		       struct fabric_bpf *fb, struct fabric_node *node, int netns_fd);
+int fabric_node_make_into(struct fabric_state *st, struct nl_sock *s, struct cell_set *cells,
+			  struct fabric_bpf *fb, struct fabric_node *node, int netns_fd,
+			  const char *ifname);
+/* fabric_node_make_into() with the node's end named NODE_IFNAME. */
+static inline int fabric_node_remake(struct fabric_state *st, struct nl_sock *s,
+				     struct cell_set *cells, struct fabric_bpf *fb,
+				     struct fabric_node *node, int netns_fd)
+{
+	return fabric_node_make_into(st, s, cells, fb, node, netns_fd, NULL);
+}
 
 /**
  * fabric_del_nodes() - delete the nodes of @st at @nodes (pointers into

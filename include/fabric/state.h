@@ -24,12 +24,15 @@
  */
 enum node_phase { NODE_ADDING, NODE_READY, NODE_DELETING };
 
+struct node_cni;
+
 struct fabric_node {
 	char name[NODE_NAME_MAX + 1];
 	uint32_t slot;	    /* address = subnet + slot */
 	int ifindex;	    /* host veth ifindex (0 until created) */
 	uint64_t netns_ino; /* the namespace's inode when it was made (0: unknown) */
 	enum node_phase phase;
+	struct node_cni *cni; /* a container runtime's attachment (fabric/attach.h), else NULL */
 };
 
 static inline bool node_ready(const struct fabric_node *n)

@@ -34,6 +34,8 @@ static const char check_help[] =
 	"  untagged_link       made by fabricctl, cut short before its tag\n"
 	"  unreadable_namespace\n"
 	"                      a namespace that cannot be looked into: not touched\n"
+	"  gone_sandbox        a container runtime's namespace (fabricctl-cni) is gone\n"
+	"                      without DEL: --repair frees the lease, never a namespace\n"
 	"  stray_link          a link tagged as the fabric's that nothing accounts for\n"
 	"  stray_namespace     a namespace carrying the fabric's mark that is no node\n"
 	"                      of the record (renamed by hand, or forgotten by it)\n"

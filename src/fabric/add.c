@@ -133,6 +133,8 @@ static int make_veths(struct nl_sock *s, struct fabric_state *st, struct pending
 					 .master = p[i].br_ifindex};
 		struct link_spec peer = {
 			.name = NODE_IFNAME, .ifindex = NODE_IFINDEX, .mac = nmac, .mtu = st->mtu};
+		if (p[i].peer_name) /* a runtime's namespace: its name, the kernel's index */
+			peer.name = p[i].peer_name, peer.ifindex = 0;
 
 		if (want && link_index_used(want))
 			want = 0; /* someone's link has it: the kernel chooses */
@@ -581,17 +583,17 @@ void add_result_free(struct add_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-int fabric_node_remake(struct fabric_state *st, struct nl_sock *s, struct cell_set *cells,
-		       struct fabric_bpf *fb, struct fabric_node *node, int netns_fd)
+int fabric_node_make_into(struct fabric_state *st, struct nl_sock *s, struct cell_set *cells,
+			  struct fabric_bpf *fb, struct fabric_node *node, int netns_fd,
+			  const char *ifname)
 {
-	struct pending_node p = {0};
+	struct pending_node p = {.existing_fd = netns_fd, .peer_name = ifname};
 	size_t done = 0;
 	int err;
 
 	p.name = node->name;
 	p.slot = node->slot;
 	p.addr = ipam_addr_of(&st->ipam, node->slot);
-	p.existing_fd = netns_fd;
 	host_veth_name(p.host_if, st->name, node->slot);
 	p.br_ifindex = cells_bridge(cells, ipam_cell_of(&st->ipam, node->slot));
 	if (p.br_ifindex < 0)

@@ -412,6 +412,10 @@ static void check_node(struct check_ctx *c, struct fabric_node *node)
 		check_unfinished(c, node);
 		return;
 	}
+	if (node->cni) {
+		check_attachment(c, node);
+		return;
+	}
 	host_veth_name(veth, st->name, node->slot);
 	node_alias(tag, sizeof(tag), st->name, node->name);
 	named = check_link_by_name(c, veth);

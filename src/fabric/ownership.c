@@ -86,6 +86,8 @@ enum netns_owner node_netns_owner(const struct fabric_state *st, const struct fa
 	char tag[ALIAS_TAG_MAX];
 	uint64_t ino;
 
+	if (node->cni)
+		return NETNS_ABSENT; /* a runtime's namespace (fabric/attach.h): never ours */
 	if (veth_alive && node->netns_ino && netns_inode(node->name, &ino) == 0 &&
 	    ino == node->netns_ino)
 		return NETNS_OURS;

@@ -210,6 +210,38 @@ int state_path(const char *fabric, const char *file, char *buf, size_t size)
 	return 0;
 }
 
+/*
+ * The node count a record ends with ("end N", written last and renamed into
+ * place whole): read from its tail, so judging the host's limits costs one
+ * small read per fabric, not a parse of every record (a container runtime
+ * runs the CNI plugin once per container). -EINVAL when the tail is not that.
+ */
+static int record_end_count(const char *fabric, uint64_t *n)
+{
+	char path[256], buf[48], *line, *end;
+	ssize_t got;
+	off_t size;
+	int fd;
+
+	state_file_path(path, sizeof(path), fabric, "state");
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	size = lseek(fd, 0, SEEK_END);
+	got = size < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, size > 40 ? size - 40 : 0);
+	close(fd);
+	if (got <= 1 || buf[got - 1] != '\n')
+		return -EINVAL;
+	buf[got - 1] = '\0';
+	line = strrchr(buf, '\n');
+	line = line ? line + 1 : buf;
+	if (strncmp(line, "end ", 4) || line[4] < '0' || line[4] > '9')
+		return -EINVAL;
+	errno = 0;
+	*n = strtoull(line + 4, &end, 10);
+	return errno || *end ? -EINVAL : 0;
+}
+
 int state_count_all(uint64_t *fabrics, uint64_t *nodes)
 {
 	char(*names)[FABRIC_NAME_MAX + 1];
@@ -223,7 +255,12 @@ int state_count_all(uint64_t *fabrics, uint64_t *nodes)
 	*fabrics = count;
 	for (size_t i = 0; i < count; i++) {
 		struct fabric_state st;
+		uint64_t n = 0;
 
+		if (record_end_count(names[i], &n) == 0) {
+			*nodes += n;
+			continue;
+		}
 		if (state_load(names[i], &st) < 0) {
 			fail_clear(); /* a broken record of another fabric counts for nothing */
 			continue;
@@ -259,6 +296,8 @@ int state_init(struct fabric_state *st, const char *fabric, const struct ipv4_pr
 void state_free(struct fabric_state *st)
 {
 	ipam_free(&st->ipam);
+	for (size_t i = 0; i < st->n_nodes; i++)
+		free(st->nodes[i].cni);
 	free(st->nodes);
 	free(st->name_index);
 	memset(st, 0, sizeof(*st));
@@ -357,6 +396,7 @@ void state_del_node(struct fabric_state *st, struct fabric_node *node)
 	size_t i = (size_t)(node - st->nodes);
 
 	ipam_release_slot(&st->ipam, node->slot);
+	free(node->cni);
 	memmove(&st->nodes[i], &st->nodes[i + 1], (st->n_nodes - i - 1) * sizeof(*node));
 	st->n_nodes--;
 	free(st->name_index);
@@ -379,6 +419,8 @@ int state_del_nodes(struct fabric_state *st, struct fabric_node *const *nodes, s
 		if (k < st->n_nodes && !gone[k]) {
 			gone[k] = true;
 			ipam_release_slot(&st->ipam, st->nodes[k].slot);
+			free(st->nodes[k].cni);
+			st->nodes[k].cni = NULL;
 		}
 	}
 	for (size_t i = 0; i < st->n_nodes; i++)

@@ -37,11 +37,35 @@ static bool attach_format(const struct fabric_state *st, char *buf, size_t size)
 	return true;
 }
 
+#include "fabric/attach.h"
+
+/* A runtime's attachment (fabric/attach.h): container id, ifname, namespace path, network. */
+#define CNI_KEY(name, fn)                                                                          \
+	static int fn##_parse(struct fabric_state *st, struct fabric_node *node, const char *v)    \
+	{                                                                                          \
+		(void)st;                                                                          \
+		return attach_key_parse(node, name, v);                                            \
+	}                                                                                          \
+	static bool fn##_format(const struct fabric_state *st, const struct fabric_node *node,     \
+				char *buf, size_t size)                                            \
+	{                                                                                          \
+		(void)st;                                                                          \
+		return attach_key_format(node, name, buf, size);                                   \
+	}
+CNI_KEY("cni.id", cni_id)
+CNI_KEY("cni.if", cni_if)
+CNI_KEY("cni.netns", cni_netns)
+CNI_KEY("cni.net", cni_net)
+
 const struct state_fabric_key state_fabric_keys[] = {
 	{"attach", attach_parse, attach_format},
 	{NULL, NULL, NULL},
 };
 
 const struct state_node_key state_node_keys[] = {
+	{"cni.id", cni_id_parse, cni_id_format},
+	{"cni.if", cni_if_parse, cni_if_format},
+	{"cni.netns", cni_netns_parse, cni_netns_format},
+	{"cni.net", cni_net_parse, cni_net_format},
 	{NULL, NULL, NULL},
 };

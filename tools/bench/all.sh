@@ -16,6 +16,8 @@
 #   7. apply: a 1000-node file vs create + add-node --count, impair on 1000
 #      nodes in ms/node, a no-change apply of 10,000 nodes (apply.sh;
 #      BENCH_SCALE=0 skips the 10,000)
+#   8. the CNI plugin: 1000 ADDs and DELs, fabricctl-cni vs bridge+host-local
+#      (cni_plugin.sh)
 # Usage: tools/bench/all.sh FABRICCTL
 set -euo pipefail
 fab=${1:?usage: all.sh FABRICCTL}
@@ -41,6 +43,8 @@ section "routed vs layer-2-joined cells (3000 nodes, cells of 512)"
 "$here/cell-join.sh" "$fab" 3000 512 20
 section "the state record, ns per node (1000, 10,000, 100,000 nodes)"
 "$(dirname "$fab")/bench-record"
+section "CNI plugin: 1000 ADDs and DELs, one exec each (fabricctl-cni vs bridge+host-local)"
+"$here/cni_plugin.sh" "$fab" 1000
 if [ "${BENCH_SCALE:-1}" != 0 ]; then
 	section "10,000 nodes (tools/scale-test)"
 	"$here/../scale-test" 10000 --fabricctl "$fab"
