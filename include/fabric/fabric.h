@@ -44,6 +44,11 @@ typedef void (*fabric_progress_cb)(size_t done, size_t total, void *data);
  */
 int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
 		  uint32_t cell_size, bool tune, struct fabric_state *st);
+struct fabric6_opts;
+/* fabric_create() with IPv6 as @v6 asks (NULL: IPv4 only); see fabric/fabric6.h. */
+int fabric_create6(const char *name, const struct ipv4_prefix *subnet,
+		   const struct fabric6_opts *v6, unsigned int mtu, uint32_t cell_size, bool tune,
+		   struct fabric_state *st);
 
 /* What destroy did, and what it left because it is not (only) the fabric's. */
 struct destroy_result {

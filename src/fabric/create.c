@@ -14,6 +14,7 @@
 #include "base/errors.h"
 #include "fabric/cell.h"
 #include "fabric/fabric.h"
+#include "fabric/subnet6.h"
 #include "fabric/ownership.h"
 #include "fabric/subnet.h"
 #include "fabric/tuning.h"
@@ -170,6 +171,14 @@ static void undo_create(struct nl_sock *s, struct fabric_state *st, const struct
 int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
 		  uint32_t cell_size, bool tune, struct fabric_state *st)
 {
+	return fabric_create6(name, subnet, NULL, mtu, cell_size, tune, st);
+}
+
+int fabric_create6(const char *name, const struct ipv4_prefix *subnet,
+		   const struct fabric6_opts *v6, unsigned int mtu, uint32_t cell_size, bool tune,
+		   struct fabric_state *st)
+{
+	struct ipv6_prefix prefix6;
 	struct state_lock global, lock = {-1};
 	struct used_things used = {0};
 	struct cell_set cells = {0};
@@ -219,6 +228,14 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 		if (err)
 			goto out_nl;
 	}
+	if (v6 && v6->enable) {
+		err = fabric6_create_check(v6, &chosen, mtu, cell_size);
+		if (!err)
+			err = subnet6_choose(&s, name, v6, fabric6_n_cells(&chosen, cell_size),
+					     &prefix6);
+		if (err)
+			goto out_nl;
+	}
 	err = state_lock(name, true, &lock);
 	if (err)
 		goto out_nl;
@@ -226,6 +243,11 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 			 cell_size);
 	if (err)
 		goto out_lock;
+	if (v6 && v6->enable) {
+		st->ipv6 = true;
+		st->ipv6_only = v6->only;
+		st->subnet6 = prefix6;
+	}
 	/*
 	 * The record first, saying "creating": a crash from here on leaves a
 	 * fabric that list shows as unfinished and check --repair or destroy
