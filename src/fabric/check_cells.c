@@ -239,7 +239,7 @@ static void check_leg(struct check_ctx *c, uint32_t cell, const struct link_info
 			fail_clear();
 		}
 	}
-	if (!has_addr(router_addrs, in.ifindex, gw, plen)) {
+	if (!c->st->ipv6_only && !has_addr(router_addrs, in.ifindex, gw, plen)) {
 		char a[INET_ADDRSTRLEN];
 
 		p = check_add(c, "missing_gateway", NULL, inside,
@@ -319,7 +319,7 @@ void check_cells(struct check_ctx *c)
 		if (!(li->flags & IFF_UP))
 			fix_up(c, check_add(c, "link_down", NULL, br, "the bridge is down"),
 			       li->ifindex);
-		if (cell == 0) {
+		if (cell == 0 && !st->ipv6_only) {
 			unsigned int plen;
 			uint32_t host = cell_host_addr(st, &plen);
 
@@ -339,7 +339,7 @@ void check_cells(struct check_ctx *c)
 		else if (multi)
 			check_account_leg(c, cell);
 	}
-	if (multi && router_ok) {
+	if (multi && router_ok && !st->ipv6_only) {
 		uint32_t gw0 = ipam_addr_of(&st->ipam, ipam_cell_gateway_slot(&st->ipam, 0));
 
 		switch (check_has_route(&c->s, st->subnet.addr, st->subnet.len, gw0)) {
