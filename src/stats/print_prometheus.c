@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "fabric/fabric6.h"
 #include "stats/print.h"
 
 /* Label values: backslash, double quote and newline are escaped. */
@@ -84,8 +85,15 @@ static void print_info_family(FILE *out, const struct stats_prom_fabric *f, size
 			prom_label(out, f[k].st->name);
 			fputs("\",node=\"", out);
 			prom_label(out, r->node->name);
-			fprintf(out, "\",address=\"%s\",cell=\"%" PRIu32 "\",ifindex=\"%d\"} 1\n",
-				ipv4_addr_format(r->addr, addr), r->cell, r->node->ifindex);
+			fprintf(out, "\",address=\"%s\",", ipv4_addr_format(r->addr, addr));
+			if (f[k].st->ipv6) {
+				struct in6_addr a6 = fabric6_addr_of(f[k].st, r->node->slot);
+				char t6[INET6_ADDRSTRLEN];
+
+				fprintf(out, "address6=\"%s\",", ipv6_addr_format(&a6, t6));
+			}
+			fprintf(out, "cell=\"%" PRIu32 "\",ifindex=\"%d\"} 1\n", r->cell,
+				r->node->ifindex);
 		}
 	}
 }
