@@ -59,6 +59,12 @@ struct in6_addr fabric6_host_addr(const struct fabric_state *st);
  */
 int fabric6_slot_of(const struct fabric_state *st, const struct in6_addr *a, uint32_t *slot);
 
+/*
+ * Nodes of every fabric with IPv6 on this host into *@nodes6; with @fabric,
+ * whether that one has IPv6 into *@is_v6 (may be NULL). 0 or -errno.
+ */
+int fabric6_count_nodes(const char *fabric, uint64_t *nodes6, bool *is_v6);
+
 /* The record's "set subnet6 P/L" and "set family ipv6-only" lines (state_keys.c rows). */
 int fabric6_parse_subnet6(struct fabric_state *st, const char *value);
 bool fabric6_format_subnet6(const struct fabric_state *st, char *buf, size_t size);

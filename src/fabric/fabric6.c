@@ -2,6 +2,7 @@
 /* A fabric's IPv6 addresses: the cell /64s and the slot mapping (see fabric/fabric6.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/errors.h"
@@ -174,4 +175,32 @@ bool fabric6_format_family(const struct fabric_state *st, char *buf, size_t size
 		return false;
 	snprintf(buf, size, "ipv6-only");
 	return true;
+}
+
+int fabric6_count_nodes(const char *fabric, uint64_t *nodes6, bool *is_v6)
+{
+	char(*names)[FABRIC_NAME_MAX + 1];
+	size_t count;
+	int err = state_list(&names, &count);
+
+	*nodes6 = 0;
+	if (is_v6)
+		*is_v6 = false;
+	if (err)
+		return err;
+	for (size_t i = 0; i < count; i++) {
+		struct fabric_state st;
+
+		if (state_load(names[i], &st) < 0) {
+			fail_clear(); /* a broken record of another fabric counts for nothing */
+			continue;
+		}
+		if (st.ipv6)
+			*nodes6 += st.n_nodes;
+		if (fabric && is_v6 && !strcmp(names[i], fabric))
+			*is_v6 = st.ipv6;
+		state_free(&st);
+	}
+	free(names);
+	return 0;
 }

@@ -163,6 +163,14 @@ ping6_first "${H}a" "$BH::3" || fail "IPv6-only: first ping -6 failed"
 ping6_first host "$BH::2" || fail "IPv6-only: host cannot ping -6 a node"
 fab_ok check "$H"
 
+# ------------------------------------------------ doctor judges the IPv6 table
+fab -j doctor --nodes 2000 --ipv6 # exit 1: gc_thresh3 fails at that size
+item() { jq -r --arg n "$1" ".limits[] | select(.name == \$n) | $2" <<<"$FAB_OUT"; }
+assert_eq "$(item net.ipv6.neigh.default.gc_thresh3 .current)" "$(sysctl -n net.ipv6.neigh.default.gc_thresh3)" "doctor reads gc_thresh3"
+assert_eq "$(item net.ipv6.neigh.default.gc_thresh3 .needed)" 4256 "2 IPv6 neighbours per node + 256"
+assert_eq "$(item net.ipv6.neigh.default.gc_thresh2 .needed)" 4128 "gc_thresh2 for 2000 IPv6 nodes"
+assert_eq "$(item net.ipv6.route.max_size .current)" "$(sysctl -n net.ipv6.route.max_size)" "doctor reads route.max_size"
+
 # ------------------------------------------------ bad input, nothing made
 refused() { # refused WHAT ARGS...: exit 1 or 2, one error line matching WHAT, no fabric X
 	local what=$1
