@@ -9,6 +9,7 @@
 #   3. counting overhead: iperf3 with and without the program (stats_overhead.sh)
 #   4. routed vs layer-2-joined cells: flood width and drops (cell-join.sh)
 #   5. the record at 1000, 10,000, 100,000 nodes, ns per node (bench-record)
+#   5b. dual-stack vs IPv4-only: add time and the bring-up flood (ipv6.sh)
 #   6. growth to 10,000 nodes: tools/scale-test 10000 (BENCH_SCALE=0 skips it)
 # Usage: tools/bench/all.sh FABRICCTL
 set -euo pipefail
@@ -26,6 +27,8 @@ section "counting overhead (iperf3, ping)"
 "$here/stats_overhead.sh" "$fab"
 section "routed vs layer-2-joined cells (3000 nodes, cells of 512)"
 "$here/cell-join.sh" "$fab" 3000 512 20
+section "dual-stack vs IPv4-only (1000 nodes, 100 more added)"
+"$here/ipv6.sh" "$fab" 1000 100
 section "the state record, ns per node (1000, 10,000, 100,000 nodes)"
 "$(dirname "$fab")/bench-record"
 if [ "${BENCH_SCALE:-1}" != 0 ]; then
