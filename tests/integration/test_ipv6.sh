@@ -149,6 +149,18 @@ assert_eq "$(ip netns exec ".fabricctl-$G" sysctl -n net.ipv6.conf.all.forwardin
 assert_eq "$(sysctl -n net.ipv6.conf.all.forwarding)" "$FWD_HOST" "the host's IPv6 forwarding never changes"
 assert_eq "$(ip netns exec "${G}n1" sysctl -n net.ipv6.conf.all.forwarding)" 0 "no forwarding in a node"
 fab_ok check "$G"
+# Drift of the cells' IPv6 pieces: reported, repaired, working again.
+ip -6 addr del "${P6G}2/64" dev "$G-c0"
+ip -6 route del "$P6G/48" 2>/dev/null || true
+ip netns exec ".fabricctl-$G" ip -6 addr del "${C1}41/64" dev c1
+fab_rc 1 check "$G"
+assert_match "$FAB_OUT" "missing_host_address .*${P6G}2/64" "check: the host's IPv6 address"
+assert_match "$FAB_OUT" "missing_gateway .*${C1}41" "check: cell 1's IPv6 gateway"
+assert_match "$FAB_OUT" "missing_host_route .*$P6G/48" "check: the host's IPv6 route"
+fab_ok check "$G" --repair
+fab_ok check "$G"
+ping6_ok host "${C1}4b"
+ping6_ok "${G}n70" "${C1}41"
 
 # ------------------------------------------------ IPv6-only
 fab_ok create "$H" --subnet 10.210.141.0/24 --ipv6-only --tune
