@@ -93,7 +93,7 @@ help:
 	@echo 'Variables: CFLAGS, EXTRA_CFLAGS, LDFLAGS, BUILD, PREFIX, DESTDIR, V=1,'
 	@echo '  SANITIZE=address,undefined, WERROR=0, CC, CLANG, BPFTOOL, PKG_CONFIG'
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard include/bpf_shared/*.h)
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard include/bpf_shared/*.h) $(wildcard bpf/*.h)
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

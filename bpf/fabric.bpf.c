@@ -2,7 +2,8 @@
 /*
  * Per-node traffic counters, run by tc on the host end of every node's veth.
  * Ingress there is what the node transmitted, egress what it received.
- * The program only counts: it returns TC_ACT_OK and never touches the packet.
+ * The program counts and never touches a packet; it passes every one but a
+ * node's report of its solicited-node multicast group (nd_quiet.h).
  * Entries are created by user space (add-node); a packet on a veth without
  * an entry is not counted, so traffic can never grow the map.
  */
@@ -20,6 +21,7 @@
 
 #include "bpf_shared/fabric_counters.h"
 #include "bpf_shared/fabric_observe.h"
+#include "nd_quiet.h"
 
 #ifndef ETH_P_8021Q
 #define ETH_P_8021Q 0x8100
@@ -343,7 +345,7 @@ int fabric_ingress(struct __sk_buff *skb)
 		count(skb, &c->tx);
 		count_matrix(skb, c->slot);
 	}
-	return TC_ACT_OK;
+	return nd_quiet_drop(skb) ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
 /* tc egress on the host veth: the node is about to receive this packet. */

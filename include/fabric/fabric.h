@@ -53,6 +53,11 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
  */
 #define FABRIC_ATTACH_AUTO (-1)
 #define FABRIC_ATTACH_DEFAULT FABRIC_ATTACH_TC
+struct fabric6_opts;
+/* fabric_create() with IPv6 as @v6 asks (NULL: IPv4 only); see fabric/fabric6.h. */
+int fabric_create6(const char *name, const struct ipv4_prefix *subnet,
+		   const struct fabric6_opts *v6, unsigned int mtu, uint32_t cell_size, bool tune,
+		   int attach, struct fabric_state *st);
 
 /* What destroy did, and what it left because it is not (only) the fabric's. */
 struct destroy_result {

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/ipv6.h"
 #include "fabric/ipam.h"
 #include "fabric/names.h"
 
@@ -70,6 +71,9 @@ struct fabric_state {
 	bool complete;	     /* false while create has not finished ("status creating") */
 	uint64_t router_ino; /* the router namespace's inode (0: none, or one cell) */
 	enum fabric_attach attach;
+	bool ipv6;	/* dual-stack or IPv6-only: subnet6 holds the prefix (fabric6.h) */
+	bool ipv6_only; /* no IPv4 address anywhere; subnet still numbers the slots */
+	struct ipv6_prefix subnet6;
 	struct ipam ipam;
 	struct fabric_node *nodes; /* in slot order after state_load() */
 	size_t n_nodes, cap_nodes;

@@ -20,9 +20,11 @@ struct host_facts {
 	uint64_t arp_entries;	  /* /proc/net/stat/arp_cache, all namespaces */
 	uint64_t nd_entries;	  /* /proc/net/stat/ndisc_cache */
 	int64_t max_net_namespaces;
-	uint64_t named_netns;  /* entries in /run/netns */
-	uint64_t fabric_nodes; /* nodes recorded by existing fabrics (filled by the caller) */
-	uint64_t fabrics;      /* existing fabrics (filled by the caller) */
+	uint64_t named_netns;	    /* entries in /run/netns */
+	uint64_t fabric_nodes;	    /* nodes recorded by existing fabrics (filled by the caller) */
+	uint64_t fabrics;	    /* existing fabrics (filled by the caller) */
+	uint64_t fabric_nodes6;	    /* of those nodes, the ones with IPv6 (filled by the caller) */
+	int64_t ip6_route_max_size; /* net.ipv6.route.max_size of this namespace */
 	uint64_t nofile_soft, nofile_hard;
 	uint64_t mem_available_kib;  /* MemAvailable */
 	int bpffs;		     /* 1 mounted at /sys/fs/bpf, 0 not, -1 no directory */

@@ -57,6 +57,13 @@ void limits_judge(const struct host_facts *f, uint64_t n_nodes, uint32_t cell_si
 		  struct limit_report *r);
 
 /* Does the report hold any LIMIT_FAIL? Of those, are all tunable? */
+/*
+ * limits_judge_ipv6() - judge again, in @r (from limits_judge()), what
+ * @n6 nodes with IPv6 need: the IPv6 neighbour table like the ARP one
+ * (2 entries per node + a margin; gc_thresh3 FAIL, gc_thresh2 WARN, both
+ * tunable) and net.ipv6.route.max_size (the router's routes to its nodes).
+ */
+void limits_judge_ipv6(const struct host_facts *f, uint64_t n6, struct limit_report *r);
 bool limits_failed(const struct limit_report *r);
 bool limits_all_tunable(const struct limit_report *r);
 

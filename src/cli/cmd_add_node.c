@@ -10,6 +10,7 @@
 #include "cli/cmd_common.h"
 #include "cli/commands.h"
 #include "fabric/fabric.h"
+#include "fabric/fabric6.h"
 #include "kernel/netns.h"
 
 #define MAX_COUNT 1000000
@@ -33,6 +34,9 @@ static const char add_help[] =
 	"                 with '-' or '.'; must not name an existing namespace\n"
 	"  --ip ADDR      the node's address (one NODE only): inside the subnet, not the\n"
 	"                 network, gateway or broadcast address, not in use\n"
+	"  --ip6 ADDR6    the node's IPv6 address (one NODE only, an IPv6 fabric): its\n"
+	"                 cell's /64 with a free node slot as interface identifier; it\n"
+	"                 chooses the slot, so the IPv4 address is the same slot's\n"
 	"  --count N      add N nodes named PREFIX1, PREFIX2, ... skipping names taken\n"
 	"  --prefix PREFIX\n"
 	"                 name prefix for --count (default FABRIC-n)\n"
@@ -48,6 +52,7 @@ static const char add_help[] =
 
 struct add_opts {
 	const char *ip;
+	const char *ip6;
 	const char *prefix;
 	unsigned long count;
 	bool wait;
@@ -58,6 +63,9 @@ static int add_option(int c, const char *arg, void *ctx)
 	struct add_opts *o = ctx;
 
 	switch (c) {
+	case '6':
+		o->ip6 = arg;
+		return 0;
 	case 'i':
 		o->ip = arg;
 		return 0;
@@ -115,7 +123,8 @@ bad:
 	return err;
 }
 
-static void print_added(const char *fabric, const struct add_result *res, double seconds)
+static void print_added(const struct fabric_state *st, const char *fabric,
+			const struct add_result *res, double seconds)
 {
 	struct printer p;
 
@@ -135,8 +144,15 @@ static void print_added(const char *fabric, const struct add_result *res, double
 		host_veth_name(veth, fabric, a->node.slot);
 		print_open_object(&p, NULL);
 		print_string(&p, "name", listed ? "added node %s " : NULL, a->node.name);
-		print_string(&p, "address", listed ? "%s\n" : NULL,
+		print_string(&p, "address", listed ? (st->ipv6 ? "%s" : "%s\n") : NULL,
 			     ipv4_addr_format(a->addr, addr));
+		if (st->ipv6) {
+			struct in6_addr a6 = fabric6_addr_of(st, a->node.slot);
+			char t6[INET6_ADDRSTRLEN];
+
+			print_string(&p, "address6", listed ? " %s\n" : NULL,
+				     ipv6_addr_format(&a6, t6));
+		}
 		print_string(&p, "mac", NULL, node_mac_text(a->addr, mac));
 		print_string(&p, "host_veth", NULL, veth);
 		print_int(&p, "ifindex", NULL, a->node.ifindex);
@@ -149,6 +165,27 @@ static void print_added(const char *fabric, const struct add_result *res, double
 	print_double(&p, "seconds", res->n_nodes > LIST_NODES_UP_TO ? "%.2f s\n" : NULL, seconds);
 	print_close_object(&p);
 	print_end(&p);
+}
+
+/*
+ * --ip6: the slot its interface identifier names, as the IPv4 address of
+ * that slot in *@addr (which must agree with --ip when both are given).
+ */
+static int add_ip6_slot(struct fabric_state *st, const struct in6_addr *a6, uint32_t *addr)
+{
+	char t4[INET_ADDRSTRLEN], w4[INET_ADDRSTRLEN], t6[INET6_ADDRSTRLEN];
+	uint32_t slot, a4;
+	int err = fabric6_slot_of(st, a6, &slot);
+
+	if (err)
+		return err;
+	a4 = ipam_addr_of(&st->ipam, slot);
+	if (*addr && *addr != a4)
+		return fail_usage("--ip %s and --ip6 %s are not the same slot (%s goes with %s)",
+				  ipv4_addr_format(*addr, t4), ipv6_addr_format(a6, t6), t6,
+				  ipv4_addr_format(a4, w4));
+	*addr = a4;
+	return 0;
 }
 
 /* The NODE arguments: valid names, each once. */
@@ -169,9 +206,13 @@ static int check_names(char **names, size_t n)
 int cmd_add_node(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"ip", required_argument, NULL, 'i'},	  {"count", required_argument, NULL, 'c'},
-		{"prefix", required_argument, NULL, 'P'}, {"no-wait", no_argument, NULL, 'W'},
-		{"help", no_argument, NULL, 'h'},	  {0},
+		{"ip", required_argument, NULL, 'i'},
+		{"count", required_argument, NULL, 'c'},
+		{"ip6", required_argument, NULL, '6'},
+		{"prefix", required_argument, NULL, 'P'},
+		{"no-wait", no_argument, NULL, 'W'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	struct add_opts o = {.wait = true};
 	char default_prefix[FABRIC_NAME_MAX + 4];
@@ -182,6 +223,7 @@ int cmd_add_node(int argc, char **argv)
 	struct timespec start;
 	const char *fabric;
 	uint32_t addr = 0;
+	struct in6_addr addr6;
 	char **names;
 	size_t n_names;
 	int first, err;
@@ -206,14 +248,24 @@ int cmd_add_node(int argc, char **argv)
 		return fail_usage("--prefix goes with --count");
 	if (o.ip && n_names != 1)
 		return fail_usage("--ip goes with exactly one NODE");
+	if (o.ip && strchr(o.ip, ':'))
+		return fail_usage("--ip %s is an IPv6 address: give it with --ip6", o.ip);
+	if (o.ip6 && !strchr(o.ip6, ':') && strchr(o.ip6, '.'))
+		return fail_usage("--ip6 %s is an IPv4 address: give it with --ip", o.ip6);
 	if (o.ip && (err = ipv4_addr_parse(o.ip, &addr)))
 		return err;
+	if (o.ip6 && n_names != 1)
+		return fail_usage("--ip6 goes with exactly one NODE");
+	if (o.ip6 && (err = ipv6_addr_parse(o.ip6, &addr6)))
+		return fail_wrap(err, "--ip6 %s", o.ip6);
 	err = check_names(names, n_names);
 	if (err)
 		return err;
 	err = cmd_open_fabric(fabric, &lock, &st);
 	if (err)
 		return err;
+	if (o.ip6 && (err = add_ip6_slot(&st, &addr6, &addr)))
+		goto out;
 	if (o.count) {
 		if (!o.prefix) {
 			snprintf(default_prefix, sizeof(default_prefix), "%s-n", fabric);
@@ -240,7 +292,7 @@ int cmd_add_node(int argc, char **argv)
 	cmd_progress_end();
 	/* What was made is reported even when a later node failed. */
 	if (!err || res.n_nodes)
-		print_added(fabric, &res, seconds_since(&start));
+		print_added(&st, fabric, &res, seconds_since(&start));
 	if (!err && o.wait && res.n_nodes && !res.links_up && !cli_out.quiet)
 		fprintf(stderr,
 			"fabricctl: add-node %s: warning: some links were not up after 5 s\n",

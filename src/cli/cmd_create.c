@@ -8,10 +8,11 @@
 #include "cli/commands.h"
 #include "cli/fabric_print.h"
 #include "fabric/fabric.h"
+#include "fabric/fabric6.h"
 
 static const char create_help[] =
-	"Usage: fabricctl create FABRIC [--subnet CIDR] [--mtu N] [--cell-size N] [--tune]\n"
-	"                        [--attach tc|tcx]\n"
+	"Usage: fabricctl create FABRIC [--subnet CIDR] [--ipv6] [--subnet6 CIDR6] [--ipv6-only]\n"
+	"                        [--mtu N] [--cell-size N] [--tune] [--attach tc|tcx]\n"
 	"\n"
 	"Make fabric FABRIC: its first cell's bridge FABRIC-c0 (up, STP off, no forward\n"
 	"delay), the eBPF counting program loaded once and pinned under\n"
@@ -33,6 +34,16 @@ static const char create_help[] =
 	"  --subnet CIDR  the nodes' IPv4 subnet, /13 to /30, no host bits set; it must\n"
 	"                 not overlap another fabric or an address or route of the host.\n"
 	"                 Default: a free 10.x.0.0/16 chosen from the fabric's name.\n"
+	"  --ipv6         dual-stack: every node also gets an IPv6 address, usable at\n"
+	"                 once (no duplicate address detection), from a unique-local\n"
+	"                 /48 derived from the fabric's name (fd00::/8, RFC 4193)\n"
+	"  --subnet6 CIDR6  dual-stack with this IPv6 prefix (implies --ipv6): /64 or\n"
+	"                 shorter, one /64 per cell, overlapping no other fabric and no\n"
+	"                 IPv6 address or route of the host. Node of slot S in cell C:\n"
+	"                 the prefix with C in the last bits of its /64, S as interface\n"
+	"                 identifier (lab-7 = PREFIX::7 beside 10.x.0.7)\n"
+	"  --ipv6-only    no IPv4 address on any node, bridge or router (implies --ipv6);\n"
+	"                 the IPv4 subnet still numbers the slots\n"
 	"  --mtu N        MTU of the bridge and every veth (68-65535, default 1500)\n"
 	"  --cell-size N  addresses per cell: a power of two from 64 to 1024\n"
 	"                 (default 512: 509 nodes per bridge)\n"
@@ -59,6 +70,7 @@ struct create_opts {
 	uint32_t cell_size;
 	bool tune;
 	int attach;
+	struct fabric6_opts v6;
 };
 
 static int create_option(int c, const char *arg, void *ctx)
@@ -86,6 +98,19 @@ static int create_option(int c, const char *arg, void *ctx)
 		o->attach = (int)a;
 		return 0;
 	}
+	case '6':
+		o->v6.enable = true;
+		return 0;
+	case 'S':
+		o->v6.enable = true;
+		err = ipv6_prefix_parse(arg, &o->v6.prefix);
+		if (err)
+			return fail_wrap(err, "--subnet6 %s", arg);
+		o->v6.have_prefix = true;
+		return 0;
+	case 'O':
+		o->v6.enable = o->v6.only = true;
+		return 0;
 	}
 	return -EUSAGE;
 }
@@ -98,6 +123,9 @@ int cmd_create(int argc, char **argv)
 		{"cell-size", required_argument, NULL, 'c'},
 		{"tune", no_argument, NULL, 't'},
 		{"attach", required_argument, NULL, 'a'},
+		{"ipv6", no_argument, NULL, '6'},
+		{"subnet6", required_argument, NULL, 'S'},
+		{"ipv6-only", no_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -118,8 +146,8 @@ int cmd_create(int argc, char **argv)
 	if (err)
 		return err;
 	cmd_context("create", argv[first]);
-	err = fabric_create(argv[first], o.have_subnet ? &o.subnet : NULL, (unsigned int)o.mtu,
-			    o.cell_size, o.tune, o.attach, &st);
+	err = fabric_create6(argv[first], o.have_subnet ? &o.subnet : NULL, &o.v6,
+			     (unsigned int)o.mtu, o.cell_size, o.tune, o.attach, &st);
 	if (err)
 		return err;
 	if (cli_out.json) {

@@ -20,13 +20,16 @@
 #define DOCTOR_MAX_NODES (1u << 24)
 
 static const char doctor_help[] =
-	"Usage: fabricctl doctor [--nodes N] [--cell-size S]\n"
+	"Usage: fabricctl doctor [--nodes N] [--cell-size S] [--ipv6]\n"
 	"\n"
 	"Read the limits of this host that decide how far fabrics can grow, judge them\n"
 	"for N nodes in total (all fabrics together) in cells of S slots, and say what\n"
 	"will fail and the exact command that fixes each problem. Nothing is changed.\n"
 	"\n"
 	"  --nodes N       nodes in total, existing ones included (default 1000)\n"
+	"  --ipv6          the N nodes are dual-stack: judge the IPv6 neighbour table\n"
+	"                  (gc_thresh2/3) and net.ipv6.route.max_size for them too\n"
+	"                  (without it: for the nodes of existing IPv6 fabrics)\n"
 	"  --cell-size S   slots per cell, a power of two from 64 to 1024 as create\n"
 	"                  takes it (default 512): a cell's bridge holds S-3 nodes and\n"
 	"                  one router leg\n"
@@ -177,6 +180,7 @@ static void print_report(const struct limit_report *r, uint64_t nodes, uint32_t 
 struct doctor_opts {
 	unsigned long nodes;
 	uint32_t cell;
+	bool ipv6;
 };
 
 static int doctor_option(int c, const char *arg, void *ctx)
@@ -188,6 +192,9 @@ static int doctor_option(int c, const char *arg, void *ctx)
 		return cmd_parse_ulong(arg, "node count", 1, DOCTOR_MAX_NODES, &o->nodes);
 	case 'c':
 		return cell_size_parse(arg, "--cell-size", &o->cell);
+	case '6':
+		o->ipv6 = true;
+		return 0;
 	}
 	return -EUSAGE;
 }
@@ -197,10 +204,11 @@ int cmd_doctor(int argc, char **argv)
 	static const struct option opts[] = {
 		{"nodes", required_argument, NULL, 'n'},
 		{"cell-size", required_argument, NULL, 'c'},
+		{"ipv6", no_argument, NULL, '6'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct doctor_opts o = {DOCTOR_DEFAULT_NODES, CELL_DEFAULT_SIZE};
+	struct doctor_opts o = {DOCTOR_DEFAULT_NODES, CELL_DEFAULT_SIZE, false};
 	struct stats_drop_sum *drops = NULL;
 	struct limit_report r;
 	struct host_facts f;
@@ -217,6 +225,7 @@ int cmd_doctor(int argc, char **argv)
 	if (err)
 		return err;
 	limits_judge(&f, o.nodes, o.cell, &r);
+	limits_judge_ipv6(&f, o.ipv6 ? o.nodes : f.fabric_nodes6, &r);
 	for (size_t i = 0; i < r.n; i++) {
 		if (r.items[i].severity != LIMIT_FAIL)
 			continue;

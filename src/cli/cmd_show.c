@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fabric/fabric6.h"
 #include "base/errors.h"
 #include "cli/cmd_common.h"
 #include "cli/commands.h"
@@ -19,9 +20,11 @@ static const char show_help[] =
 	"it now (up, down, or missing). Nodes still being added or deleted are left\n"
 	"out.\n"
 	"With -j: {name, subnet, gateway, bridge, mtu, cell_size, cells, attach, nodes: [{name,\n"
-	"address, prefix_len, cell, gateway, mac, host_veth, ifindex, state}]}.\n";
+	"address, prefix_len, cell, gateway, mac, host_veth, ifindex, state}]}; a fabric\n"
+	"with IPv6 adds subnet6, gateway6 and family, and address6 and gateway6 per node.\n";
 
 #define SHOW_ROW "%-20s %-18s %-17s %4s %-14s %7s %s\n"
+#define SHOW_ROW6 "%-20s %-18s %-17s %4s %-14s %7s %-8s %s\n"
 
 static void print_node(struct printer *p, const struct fabric_state *st,
 		       const struct fabric_node *node, enum node_link_state state)
@@ -44,7 +47,15 @@ static void print_node(struct printer *p, const struct fabric_state *st,
 	print_string(p, "gateway", NULL, ipv4_addr_format(cell_gateway_of(st, node->slot), gw));
 	print_string(p, "host_veth", "%-14s ", veth);
 	print_int(p, "ifindex", "%7s ", node->ifindex);
-	print_string(p, "state", "%s\n", node_link_state_name(state));
+	print_string(p, "state", st->ipv6 ? "%-8s " : "%s\n", node_link_state_name(state));
+	if (st->ipv6) {
+		struct in6_addr a6 = fabric6_addr_of(st, node->slot);
+		struct in6_addr g6 = fabric6_gateway_of(st, node->slot);
+		char t6[INET6_ADDRSTRLEN];
+
+		print_string(p, "address6", "%s\n", ipv6_addr_format(&a6, t6));
+		print_string(p, "gateway6", NULL, ipv6_addr_format(&g6, t6));
+	}
 	print_close_object(p);
 }
 
@@ -101,8 +112,8 @@ int cmd_show(int argc, char **argv)
 			   st.attach == FABRIC_ATTACH_TCX ? "tcx links" : "tc (clsact)");
 	}
 	if (complete)
-		print_text(&p, SHOW_ROW, "NODE", "ADDRESS", "MAC", "CELL", "HOST-VETH", "IFINDEX",
-			   "STATE");
+		print_text(&p, st.ipv6 ? SHOW_ROW6 : SHOW_ROW, "NODE", "ADDRESS", "MAC", "CELL",
+			   "HOST-VETH", "IFINDEX", "STATE", "ADDRESS6");
 	print_open_array(&p, "nodes");
 	for (size_t i = 0; i < st.n_nodes; i++) {
 		const struct fabric_node *node = &st.nodes[i];

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli/fabric_print.h"
+#include "fabric/fabric6.h"
 
 uint32_t fabric_cells_in_use(const struct fabric_state *st)
 {
@@ -38,6 +39,14 @@ void print_fabric_fields(struct printer *p, const struct fabric_state *st, bool 
 	print_uint(p, "cell_size", NULL, st->cell_size);
 	print_uint(p, "cells", NULL, fabric_cells_in_use(st));
 	print_string(p, "attach", NULL, fabric_attach_names[st->attach]);
+	if (st->ipv6) {
+		char cidr6[IPV6_PREFIX_STRLEN], gw6[INET6_ADDRSTRLEN];
+		struct in6_addr g = fabric6_cell_gateway(st, 0);
+
+		print_string(p, "subnet6", NULL, ipv6_prefix_format(&st->subnet6, cidr6));
+		print_string(p, "gateway6", NULL, ipv6_addr_format(&g, gw6));
+		print_string(p, "family", NULL, st->ipv6_only ? "ipv6" : "dual");
+	}
 }
 
 void print_created(const struct fabric_state *st)
@@ -56,4 +65,12 @@ void print_created(const struct fabric_state *st)
 	else
 		printf("created fabric %s: subnet %s, gateway %s on bridge %s, room for %u nodes\n",
 		       st->name, cidr, gw, br, ipam_capacity(&st->ipam));
+	if (st->ipv6) {
+		char cidr6[IPV6_PREFIX_STRLEN], gw6[INET6_ADDRSTRLEN];
+		struct in6_addr g = fabric6_cell_gateway(st, 0);
+
+		printf("  IPv6%s: prefix %s, one /64 per cell, gateway %s for cell 0\n",
+		       st->ipv6_only ? " only (no IPv4 address is configured)" : "",
+		       ipv6_prefix_format(&st->subnet6, cidr6), ipv6_addr_format(&g, gw6));
+	}
 }

@@ -20,6 +20,7 @@
 #include "fabric/admission.h"
 #include "fabric/blocks.h"
 #include "fabric/cell.h"
+#include "fabric/cell6.h"
 #include "fabric/fabric.h"
 #include "fabric/lease.h"
 #include "fabric/link_delete.h"
@@ -85,13 +86,12 @@ static void rollback_batch(struct nl_sock *s, const struct fabric_state *st, str
 /*
  * Inside the node (lo is up since its making): eth0 tagged as ours with
  * IPv6 address generation off (no link-local address: nothing for the
- * bridge to flood), then up, its address, the default route via its
- * cell's gateway. One sendmsg.
+ * bridge to flood), then up, its addresses, the default routes via its
+ * cell's gateways. One sendmsg.
  */
 static int configure_inside(struct pending_node *p, const struct fabric_state *st)
 {
-	unsigned int plen = ipam_cell_prefix_len(&st->ipam);
-	char a[INET_ADDRSTRLEN], tag[ALIAS_TAG_MAX];
+	char tag[ALIAS_TAG_MAX];
 	int eth0 = p->host.peer_ifindex;
 
 	node_alias(tag, sizeof(tag), st->name, p->name);
@@ -99,10 +99,7 @@ static int configure_inside(struct pending_node *p, const struct fabric_state *s
 	nl_label(&p->ns_nl, "tag " NODE_IFNAME);
 	link_set_up(&p->ns_nl, eth0);
 	nl_label(&p->ns_nl, "bring up " NODE_IFNAME);
-	addr_add(&p->ns_nl, eth0, p->addr, plen);
-	nl_label(&p->ns_nl, "add address %s/%u to " NODE_IFNAME, ipv4_addr_format(p->addr, a),
-		 plen);
-	route_add(&p->ns_nl, 0, 0, cell_gateway_of(st, p->slot));
+	cell_node_addresses(&p->ns_nl, st, p->slot, eth0);
 	return nl_run(&p->ns_nl, NULL, NULL);
 }
 

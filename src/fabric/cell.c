@@ -8,6 +8,7 @@
 
 #include "base/errors.h"
 #include "fabric/cell.h"
+#include "fabric/cell6.h"
 #include "fabric/link_delete.h"
 #include "fabric/names.h"
 #include "fabric/ownership.h"
@@ -75,15 +76,17 @@ void cells_close(struct cell_set *c)
 }
 
 /* Inside the new router namespace: forwarding here, and only here. */
-static int router_sysctls_inside(void *unused)
+static int router_sysctls_inside(void *data)
 {
+	const struct fabric_state *st = data;
 	int err;
 
-	(void)unused;
 	err = sysctl_write_path("/proc/sys/net/ipv4/ip_forward", "1");
 	if (err)
 		return err;
 	err = sysctl_write_path("/proc/sys/net/ipv6/conf/default/addr_gen_mode", "1");
+	if (!err && st->ipv6)
+		return cell6_router_forwarding();
 	return err == -ENOENT ? 0 : err;
 }
 
@@ -98,7 +101,7 @@ int cells_create_router(struct fabric_state *st)
 	err = netns_prepare_dir();
 	if (err)
 		return err;
-	err = netns_create(name, tag, &fd, &nl, router_sysctls_inside, NULL);
+	err = netns_create(name, tag, &fd, &nl, router_sysctls_inside, st);
 	if (err == -EEXIST)
 		return fail_msg(-EEXIST, "namespace \"%s\" already exists", name);
 	if (err)
@@ -199,7 +202,10 @@ int cells_make_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
 	nl_label(router, "tag \"%s\" in the router", inside);
 	link_set_up(router, info.peer_ifindex);
 	nl_label(router, "bring up \"%s\" in the router", inside);
-	addr_add(router, info.peer_ifindex, gw, ipam_cell_prefix_len(&st->ipam));
+	if (!st->ipv6_only)
+		addr_add(router, info.peer_ifindex, gw, ipam_cell_prefix_len(&st->ipam));
+	if (st->ipv6)
+		cell6_leg_addr(router, st, cell, info.peer_ifindex);
 	err = nl_run(router, NULL, NULL);
 	return err ? fail_wrap(err, "cell %u's gateway", cell) : 0;
 }
@@ -213,7 +219,7 @@ static int create_cell(struct cell_set *c, uint32_t cell, int *ifindex)
 	uint32_t gw = ipam_addr_of(ipam, ipam_cell_gateway_slot(ipam, cell));
 	unsigned int host_plen;
 	uint32_t host_addr = cell_host_addr(st, &host_plen);
-	bool has_addr = cell == 0;
+	bool has_addr = cell == 0 && !st->ipv6_only;
 	char br[IFNAMSIZ], tag[ALIAS_TAG_MAX], cidr[IPV4_PREFIX_STRLEN];
 	uint8_t mac[6];
 	struct link_spec spec = {
@@ -232,16 +238,18 @@ static int create_cell(struct cell_set *c, uint32_t cell, int *ifindex)
 	if (err)
 		return fail(err, "cannot read back bridge \"%s\"", br);
 	*ifindex = info.ifindex;
-	err = link_disable_ipv6(br);
+	err = st->ipv6 ? 0 : link_disable_ipv6(br);
 	if (err)
 		return fail(err, "cannot disable IPv6 on bridge \"%s\"", br);
-	link_set_tag(c->host, info.ifindex, tag, false);
+	link_set_tag(c->host, info.ifindex, tag, st->ipv6); /* IPv6: no link-local address */
 	nl_label(c->host, "tag bridge \"%s\"", br);
 	if (has_addr) {
 		addr_add(c->host, info.ifindex, host_addr, host_plen);
 		nl_label(c->host, "add the host's address of subnet %s to bridge \"%s\"",
 			 ipv4_prefix_format(&st->subnet, cidr), br);
 	}
+	if (st->ipv6 && cell == 0)
+		cell6_bridge_addr(c->host, st, info.ifindex);
 	err = nl_run(c->host, NULL, NULL);
 	if (err)
 		return err;
@@ -252,9 +260,13 @@ static int create_cell(struct cell_set *c, uint32_t cell, int *ifindex)
 		return err;
 	if (cell == 0) {
 		/* The host reaches every cell through the router's leg in cell 0. */
-		route_add(c->host, st->subnet.addr, st->subnet.len, gw);
-		nl_label(c->host, "add the host's route to %s via the fabric's router",
-			 ipv4_prefix_format(&st->subnet, cidr));
+		if (!st->ipv6_only) {
+			route_add(c->host, st->subnet.addr, st->subnet.len, gw);
+			nl_label(c->host, "add the host's route to %s via the fabric's router",
+				 ipv4_prefix_format(&st->subnet, cidr));
+		}
+		if (st->ipv6)
+			cell6_host_route(c->host, st);
 		err = nl_run(c->host, NULL, NULL);
 	}
 	return err;

@@ -12,6 +12,7 @@
 
 #include "base/array.h"
 #include "base/errors.h"
+#include "fabric/check_cells6.h"
 #include "fabric/check_ctx.h"
 #include "fabric/link_delete.h"
 #include "fabric/names.h"
@@ -239,7 +240,7 @@ static void check_leg(struct check_ctx *c, uint32_t cell, const struct link_info
 			fail_clear();
 		}
 	}
-	if (!has_addr(router_addrs, in.ifindex, gw, plen)) {
+	if (!c->st->ipv6_only && !has_addr(router_addrs, in.ifindex, gw, plen)) {
 		char a[INET_ADDRSTRLEN];
 
 		p = check_add(c, "missing_gateway", NULL, inside,
@@ -251,6 +252,8 @@ static void check_leg(struct check_ctx *c, uint32_t cell, const struct link_info
 			fail_clear();
 		}
 	}
+	if (c->st->ipv6)
+		check_leg6(c, router, cell, in.ifindex, inside);
 }
 
 /* Every cell in use: its bridge, cell 0's host address, the legs, the host's route. */
@@ -319,7 +322,9 @@ void check_cells(struct check_ctx *c)
 		if (!(li->flags & IFF_UP))
 			fix_up(c, check_add(c, "link_down", NULL, br, "the bridge is down"),
 			       li->ifindex);
-		if (cell == 0) {
+		if (cell == 0 && st->ipv6)
+			check_bridge6(c, li->ifindex, br);
+		if (cell == 0 && !st->ipv6_only) {
 			unsigned int plen;
 			uint32_t host = cell_host_addr(st, &plen);
 
@@ -339,7 +344,9 @@ void check_cells(struct check_ctx *c)
 		else if (multi)
 			check_account_leg(c, cell);
 	}
-	if (multi && router_ok) {
+	if (multi && router_ok && st->ipv6)
+		check_host_route6(c);
+	if (multi && router_ok && !st->ipv6_only) {
 		uint32_t gw0 = ipam_addr_of(&st->ipam, ipam_cell_gateway_slot(&st->ipam, 0));
 
 		switch (check_has_route(&c->s, st->subnet.addr, st->subnet.len, gw0)) {

@@ -18,6 +18,7 @@
 #include "fabric/fabric.h"
 #include "fabric/link_delete.h"
 #include "fabric/ownership.h"
+#include "fabric/check_node6.h"
 #include "kernel/addr.h"
 #include "kernel/bpf_counters.h"
 #include "kernel/netns.h"
@@ -317,7 +318,7 @@ static bool check_inside(struct check_ctx *c, struct fabric_node *node, const st
 			nl_run(&ns, NULL, NULL);
 		}
 	}
-	if (!in.have_addr) {
+	if (!in.have_addr && !st->ipv6_only) {
 		p = check_add(c, "missing_address", node->name, NODE_IFNAME,
 			      "its address %s/%u is gone", ipv4_addr_format(addr, a), plen);
 		if (c->repair && p) {
@@ -325,7 +326,11 @@ static bool check_inside(struct check_ctx *c, struct fabric_node *node, const st
 			nl_run(&ns, NULL, NULL);
 		}
 	}
-	if (in.route == ROUTE_OTHER) {
+	if (st->ipv6)
+		check_node6(c, &ns, node, in.eth0.ifindex);
+	if (st->ipv6_only) {
+		/* no IPv4 route to judge */
+	} else if (in.route == ROUTE_OTHER) {
 		check_add_foreign(c, "foreign_route", node->name, "default",
 				  "the node's default route is not the one via %s that fabricctl "
 				  "made: left alone",

@@ -15,6 +15,7 @@
 #include "fabric/blocks.h"
 #include "fabric/cell.h"
 #include "fabric/fabric.h"
+#include "fabric/subnet6.h"
 #include "fabric/ownership.h"
 #include "fabric/subnet.h"
 #include "fabric/tuning.h"
@@ -206,6 +207,14 @@ static int choose_attach(const char *name, int attach, enum fabric_attach *out)
 int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned int mtu,
 		  uint32_t cell_size, bool tune, int attach, struct fabric_state *st)
 {
+	return fabric_create6(name, subnet, NULL, mtu, cell_size, tune, attach, st);
+}
+
+int fabric_create6(const char *name, const struct ipv4_prefix *subnet,
+		   const struct fabric6_opts *v6, unsigned int mtu, uint32_t cell_size, bool tune,
+		   int attach, struct fabric_state *st)
+{
+	struct ipv6_prefix prefix6;
 	struct state_lock global, lock = {-1};
 	struct used_things used = {0};
 	struct cell_set cells = {0};
@@ -255,6 +264,14 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 		if (err)
 			goto out_nl;
 	}
+	if (v6 && v6->enable) {
+		err = fabric6_create_check(v6, &chosen, mtu, cell_size);
+		if (!err)
+			err = subnet6_choose(&s, name, v6, fabric6_n_cells(&chosen, cell_size),
+					     &prefix6);
+		if (err)
+			goto out_nl;
+	}
 	err = state_lock(name, true, &lock);
 	if (err)
 		goto out_nl;
@@ -262,6 +279,11 @@ int fabric_create(const char *name, const struct ipv4_prefix *subnet, unsigned i
 			 cell_size);
 	if (err)
 		goto out_lock;
+	if (v6 && v6->enable) {
+		st->ipv6 = true;
+		st->ipv6_only = v6->only;
+		st->subnet6 = prefix6;
+	}
 	/*
 	 * The record first, saying "creating": a crash from here on leaves a
 	 * fabric that list shows as unfinished and check --repair or destroy

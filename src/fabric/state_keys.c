@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fabric/fabric6.h"
 #include "fabric/state_keys.h"
 
 const char *const fabric_attach_names[FABRIC_ATTACH_MAX] = {
@@ -59,6 +60,8 @@ CNI_KEY("cni.net", cni_net)
 
 const struct state_fabric_key state_fabric_keys[] = {
 	{"attach", attach_parse, attach_format},
+	{"subnet6", fabric6_parse_subnet6, fabric6_format_subnet6},
+	{"family", fabric6_parse_family, fabric6_format_family},
 	{NULL, NULL, NULL},
 };
 

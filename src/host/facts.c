@@ -92,6 +92,7 @@ int host_facts_read(struct host_facts *f)
 	}
 	f->arp_entries = neigh_entries("arp_cache");
 	f->nd_entries = neigh_entries("ndisc_cache");
+	f->ip6_route_max_size = sysctl_value("net.ipv6.route.max_size");
 	f->max_net_namespaces = sysctl_value("user.max_net_namespaces");
 	f->named_netns = count_dir("/run/netns");
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {

@@ -15,7 +15,8 @@
  *    every new entry, so a fabric that outgrows it re-ARPs constantly: WARN.
  *    gc_thresh1 only says below how many entries the periodic GC rests;
  *    idle entries it removes are re-resolved by one ARP: never needed;
- *  - fabric links carry no IPv6, so the IPv6 table does not grow with N;
+ *  - an IPv4-only fabric's links carry no IPv6, so the IPv6 table does not
+ *    grow with N; fabrics with IPv6 are judged by limits_judge_ipv6();
  *  - every node is a network namespace, plus one router per fabric;
  *  - LIMITS_NODE_KIB of kernel memory per node not made yet.
  */
@@ -348,4 +349,44 @@ const struct host_limit *limits_find(const struct limit_report *r, const char *n
 const char *limit_severity_name(enum limit_severity s)
 {
 	return s == LIMIT_FAIL ? "fail" : s == LIMIT_WARN ? "warn" : "ok";
+}
+
+#define ROUTE6_MARGIN 1024 /* the host's own routes and the routers' cached ones */
+
+void limits_judge_ipv6(const struct host_facts *f, uint64_t n6, struct limit_report *r)
+{
+	struct host_limit *l = NULL;
+	uint64_t need;
+
+	if (!n6)
+		return;
+	/* The IPv4 fabrics' verdict on the IPv6 table goes: this one replaces it. */
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->items[i].name, "net.ipv6.neigh.default.gc_thresh3")) {
+			memmove(&r->items[i], &r->items[i + 1],
+				(r->n - i - 1) * sizeof(r->items[0]));
+			r->n--;
+			break;
+		}
+	need = 2 * n6 + ARP_MARGIN;
+	l = sysctl_item(r, "net.ipv6.neigh.default.gc_thresh3", f->nd_gc_thresh[2], need,
+			LIMIT_FAIL);
+	if (l && f->nd_gc_thresh[2] >= 0)
+		WHAT(l,
+		     "hard limit of IPv6 neighbours in all namespaces: 2 per IPv6 node (%" PRIu64
+		     ") + %d (%" PRIu64 " in use now)%s",
+		     n6, ARP_MARGIN, f->nd_entries,
+		     l->severity == LIMIT_FAIL ? "; beyond it \"neighbor table overflow\"" : "");
+	need = 2 * n6 + ARP_SOFT_MARGIN;
+	l = sysctl_item(r, "net.ipv6.neigh.default.gc_thresh2", f->nd_gc_thresh[1], need,
+			LIMIT_WARN);
+	if (l && f->nd_gc_thresh[1] >= 0)
+		WHAT(l, "soft limit: above it, IPv6 neighbours idle for 5 s are evicted and "
+			"solicited again");
+	need = n6 + ROUTE6_MARGIN;
+	l = sysctl_item(r, "net.ipv6.route.max_size", f->ip6_route_max_size, need, LIMIT_WARN);
+	if (l && f->ip6_route_max_size >= 0)
+		WHAT(l,
+		     "IPv6 routes cached per namespace (the fabric's router holds one per node it "
+		     "reaches); kernels since 6.3 no longer enforce it");
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fabric/fabric6.h"
 #include "base/timeutil.h"
 #include "base/units.h"
 #include "stats/print.h"
@@ -55,13 +56,20 @@ static void print_columns(struct printer *p, const struct fabric_counters *c, bo
 		   format_bytes(c->tx.bytes, tb, sizeof(tb)), drops);
 }
 
-static void print_row(struct printer *p, const char *name_fmt, const struct stats_row *r)
+static void print_row(struct printer *p, const struct fabric_state *st, const char *name_fmt,
+		      const struct stats_row *r)
 {
 	char addr[INET_ADDRSTRLEN];
 
 	print_open_object(p, NULL);
 	print_string(p, "name", name_fmt, r->node->name);
 	print_string(p, "address", ADDR_COL, ipv4_addr_format(r->addr, addr));
+	if (st->ipv6) { /* JSON only: the text table keeps its columns */
+		struct in6_addr a6 = fabric6_addr_of(st, r->node->slot);
+		char t6[INET6_ADDRSTRLEN];
+
+		print_string(p, "address6", NULL, ipv6_addr_format(&a6, t6));
+	}
 	print_uint(p, "cell", "%4s  ", r->cell);
 	print_int(p, "ifindex", NULL, r->node->ifindex);
 	print_bool(p, "counting", NULL, r->counting);
@@ -89,7 +97,7 @@ void stats_print_counters(struct printer *p, const struct fabric_state *st,
 		   "CELL", "RX PACKETS", "TX PACKETS", "RX BYTES", "TX BYTES", "DROPS");
 	print_open_array(p, "nodes");
 	for (size_t i = 0; i < shown; i++)
-		print_row(p, name_fmt, &rows[i]);
+		print_row(p, st, name_fmt, &rows[i]);
 	print_close_array(p);
 
 	snprintf(nodes, sizeof(nodes), "%zu node%s", n, n == 1 ? "" : "s");

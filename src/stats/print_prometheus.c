@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fabric/fabric6.h"
 #include "stats/print.h"
 
 void stats_prom_label(FILE *out, const char *s)
@@ -88,8 +89,15 @@ static void print_info_family(FILE *out, const struct stats_prom_fabric *f, size
 			stats_prom_label(out, f[k].st->name);
 			fputs("\",node=\"", out);
 			stats_prom_label(out, r->node->name);
-			fprintf(out, "\",address=\"%s\",cell=\"%" PRIu32 "\",ifindex=\"%d\"} 1\n",
-				ipv4_addr_format(r->addr, addr), r->cell, r->node->ifindex);
+			fprintf(out, "\",address=\"%s\",", ipv4_addr_format(r->addr, addr));
+			if (f[k].st->ipv6) {
+				struct in6_addr a6 = fabric6_addr_of(f[k].st, r->node->slot);
+				char t6[INET6_ADDRSTRLEN];
+
+				fprintf(out, "address6=\"%s\",", ipv6_addr_format(&a6, t6));
+			}
+			fprintf(out, "cell=\"%" PRIu32 "\",ifindex=\"%d\"} 1\n", r->cell,
+				r->node->ifindex);
 		}
 	}
 }

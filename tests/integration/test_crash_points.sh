@@ -18,6 +18,8 @@
 # namespaces, counter entries and records all count the same nodes; every
 # node answers its gateway and the other cell; or, after destroy, nothing
 # named after the fabric is left. Prints the number of crash points walked.
+# FAB_CRASH_IPV6=1 runs every trial on a dual-stack fabric, each node also
+# answering its IPv6 gateway.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 need_root
@@ -25,6 +27,9 @@ command -v bpftool >/dev/null || skip "bpftool is not installed"
 
 F=$(fab_name)
 cleanup_fabric "$F"
+# FAB_CRASH_IPV6=1: the same trials on a dual-stack fabric (create --ipv6).
+CREATE6=()
+[[ ${FAB_CRASH_IPV6:-0} == 1 ]] && CREATE6=(--ipv6)
 SUBNET=10.219.0.0/25 # cells of 64: cell 0 is .0-.63, cell 1 .64-.127
 GW0=10.219.0.1 GW1=10.219.0.65
 C_ADDR=10.219.0.70 # a node in cell 1
@@ -64,6 +69,13 @@ in_order() {
 			ping_ok "$node" "$GW0"
 		fi
 	done < <(jq -r '.nodes[] | "\(.name) \(.cell)"' <<<"$FAB_OUT")
+	# A dual-stack trial: every node answers its IPv6 gateway as well.
+	while read -r node gw6; do
+		[[ -n $node && $gw6 == fd* ]] || continue
+		ip netns exec "$node" ping -6 -n -q -c1 -W2 "$gw6" >/dev/null 2>&1 ||
+			ip netns exec "$node" ping -6 -n -q -c1 -W2 "$gw6" >/dev/null 2>&1 ||
+			fail "$what: $node cannot ping -6 its gateway $gw6"
+	done < <(jq -r '.nodes[] | select(.gateway6) | "\(.name) \(.gateway6)"' <<<"$FAB_OUT")
 }
 
 # crashed WHAT CMD...: run fabricctl CMD with a crash at step $K; 0 when it
@@ -82,7 +94,7 @@ in_show() { "$FABRICCTL" -j show "$F" | jq -e --arg n "$1" '[.nodes[].name] | in
 fresh() { # a fabric with the nodes NODE...
 	"$FABRICCTL" destroy "$F" >/dev/null 2>&1 || true
 	wait_no_leftovers "$F" 10 || fail "the previous trial's fabric is not gone: $(leftovers "$F")"
-	fab_ok create "$F" --subnet "$SUBNET" --cell-size 64
+	fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}"
 	if [[ $# -gt 0 ]]; then fab_ok add-node "$F" "$@"; fi
 	return 0
 }
@@ -91,13 +103,13 @@ fresh() { # a fabric with the nodes NODE...
 for ((K = 1; ; K++)); do
 	"$FABRICCTL" destroy "$F" >/dev/null 2>&1 || true
 	wait_no_leftovers "$F" 10 || fail "create trial $K: the last fabric is not gone"
-	crashed create create "$F" --subnet "$SUBNET" --cell-size 64 || break
+	crashed create create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}" || break
 	walked=$((walked + 1))
 	if [[ ! -e /run/fabricctl/$F/state ]]; then
 		# Killed before the record was written: nothing made, nothing blocks.
 		[[ -z $(leftovers "$F" | grep -v "^state /run/fabricctl/$F\$") ]] ||
 			fail "create crash@$K (no record) left: $(leftovers "$F")"
-		fab_ok create "$F" --subnet "$SUBNET" --cell-size 64
+		fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}"
 	elif ((K % 2)); then
 		fab_ok -j list
 		assert_eq "$(jq -r --arg f "$F" '.[] | select(.name == $f) | .status' <<<"$FAB_OUT")" creating \
@@ -110,7 +122,7 @@ for ((K = 1; ; K++)); do
 	else
 		fab_ok destroy "$F"
 		wait_no_leftovers "$F" 10 || fail "create crash@$K, destroy left: $(leftovers "$F")"
-		fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 # nothing blocks it
+		fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}" # nothing blocks it
 	fi
 done
 log "create: $((K - 1)) crash points"

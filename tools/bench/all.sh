@@ -12,6 +12,7 @@
 #      (observe.sh; BENCH_SCALE=0 runs it at 1000)
 #   4. routed vs layer-2-joined cells: flood width and drops (cell-join.sh)
 #   5. the record at 1000, 10,000, 100,000 nodes, ns per node (bench-record)
+#   5b. dual-stack vs IPv4-only: add time and the bring-up flood (ipv6.sh)
 #   6. growth to 10,000 nodes: tools/scale-test 10000 (BENCH_SCALE=0 skips it)
 #   7. apply: a 1000-node file vs create + add-node --count, impair on 1000
 #      nodes in ms/node, a no-change apply of 10,000 nodes (apply.sh;
@@ -41,6 +42,8 @@ else
 fi
 section "routed vs layer-2-joined cells (3000 nodes, cells of 512)"
 "$here/cell-join.sh" "$fab" 3000 512 20
+section "dual-stack vs IPv4-only (1000 nodes, 100 more added)"
+"$here/ipv6.sh" "$fab" 1000 100
 section "the state record, ns per node (1000, 10,000, 100,000 nodes)"
 "$(dirname "$fab")/bench-record"
 section "CNI plugin: 1000 ADDs and DELs, one exec each (fabricctl-cni vs bridge+host-local)"
