@@ -9,7 +9,9 @@
 #include "cli/commands.h"
 #include "cli/fabric_print.h"
 #include "fabric/cell.h"
+#include "fabric/impair.h"
 #include "fabric/status.h"
+#include "lab/plan.h"
 
 static const char show_help[] =
 	"Usage: fabricctl show FABRIC\n"
@@ -19,13 +21,17 @@ static const char show_help[] =
 	"it now (up, down, or missing). Nodes still being added or deleted are left\n"
 	"out.\n"
 	"With -j: {name, subnet, gateway, bridge, mtu, cell_size, cells, nodes: [{name,\n"
-	"address, prefix_len, cell, gateway, mac, host_veth, ifindex, state}]}.\n";
+	"address, prefix_len, cell, gateway, mac, host_veth, ifindex, state, impair}]};\n"
+	"impair is the impairment in force on the host veth (\"rate 20mbit\") or null.\n";
 
 #define SHOW_ROW "%-20s %-18s %-17s %4s %-14s %7s %s\n"
 
 static void print_node(struct printer *p, const struct fabric_state *st,
-		       const struct fabric_node *node, enum node_link_state state)
+		       const struct fabric_node *node, enum node_link_state state,
+		       const struct impair_view *imp)
 {
+	char itext[256];
+
 	uint32_t addr = ipam_addr_of(&st->ipam, node->slot);
 	unsigned int plen = ipam_cell_prefix_len(&st->ipam);
 	char a[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], mac[18], veth[IFNAMSIZ];
@@ -45,12 +51,19 @@ static void print_node(struct printer *p, const struct fabric_state *st,
 	print_string(p, "host_veth", "%-14s ", veth);
 	print_int(p, "ifindex", "%7s ", node->ifindex);
 	print_string(p, "state", "%s\n", node_link_state_name(state));
+	/* JSON only: the impairment in force on the host veth (what the node receives). */
+	if (imp && imp->host_set)
+		print_string(p, "impair", NULL,
+			     lab_impair_text(&imp->host, itext, sizeof(itext), false));
+	else
+		print_null(p, "impair", NULL);
 	print_close_object(p);
 }
 
 int cmd_show(int argc, char **argv)
 {
 	enum node_link_state *states = NULL;
+	struct impair_view *imps = NULL;
 	struct fabric_state st, again;
 	bool have_again;
 	struct printer p;
@@ -74,6 +87,13 @@ int cmd_show(int argc, char **argv)
 	err = fabric_node_states(&st, states);
 	if (err)
 		goto out;
+	/* The impairments in force, for -j; a failed read shows none. */
+	imps = cli_out.json ? calloc(st.n_nodes + 1, sizeof(*imps)) : NULL;
+	if (imps && fabric_impair_read_hosts(&st, imps)) {
+		fail_clear();
+		free(imps);
+		imps = NULL;
+	}
 	/*
 	 * Readers take no lock, so read the record again after the dump: a node
 	 * shown must be complete in both reads. One deleted meanwhile (marked
@@ -115,7 +135,7 @@ int cmd_show(int argc, char **argv)
 			if (!now || !node_ready(now) || now->ifindex != node->ifindex)
 				continue;
 		}
-		print_node(&p, &st, node, states[i]);
+		print_node(&p, &st, node, states[i], imps ? &imps[i] : NULL);
 	}
 	print_close_array(&p);
 	print_close_object(&p);
@@ -123,6 +143,7 @@ int cmd_show(int argc, char **argv)
 	if (have_again)
 		state_free(&again);
 out:
+	free(imps);
 	free(states);
 	state_free(&st);
 	return err;
