@@ -57,4 +57,11 @@ struct impair_view {
 int fabric_impair_read(struct fabric_state *st, struct fabric_node **nodes, size_t n,
 		       const bool *inside, struct impair_view *out);
 
+/*
+ * For readers (show): the host side of every node of @st (out[n_nodes]),
+ * from one qdisc dump, on the recorded ifindex, without proving the links
+ * (a node with a missing veth just shows none). 0 or -errno (recorded).
+ */
+int fabric_impair_read_hosts(const struct fabric_state *st, struct impair_view *out);
+
 #endif

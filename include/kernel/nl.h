@@ -50,6 +50,9 @@ struct nl_sock {
 	size_t queued, reqs_cap;
 	int queue_err;	   /* -ENOMEM when a request could not be queued */
 	int results_valid; /* reqs[] hold the last flush's acks */
+	/* The last nl_dump() was interrupted by a change (NLM_F_DUMP_INTR): its
+	 * view may miss objects; a reader that must be exact dumps again. */
+	bool dump_intr;
 };
 
 /* Called for each data reply (e.g. RTM_NEWLINK) to a queued GET. */

@@ -10,7 +10,9 @@
 #include "cli/commands.h"
 #include "cli/fabric_print.h"
 #include "fabric/cell.h"
+#include "fabric/impair.h"
 #include "fabric/status.h"
+#include "lab/plan.h"
 
 static const char show_help[] =
 	"Usage: fabricctl show FABRIC\n"
@@ -20,15 +22,19 @@ static const char show_help[] =
 	"it now (up, down, or missing). Nodes still being added or deleted are left\n"
 	"out.\n"
 	"With -j: {name, subnet, gateway, bridge, mtu, cell_size, cells, attach, nodes: [{name,\n"
-	"address, prefix_len, cell, gateway, mac, host_veth, ifindex, state}]}; a fabric\n"
-	"with IPv6 adds subnet6, gateway6 and family, and address6 and gateway6 per node.\n";
+	"address, prefix_len, cell, gateway, mac, host_veth, ifindex, state, impair}]}; a\n"
+	"fabric with IPv6 adds subnet6, gateway6 and family, and address6 and gateway6 per\n"
+	"node. impair is the impairment in force on the host veth (\"rate 20mbit\") or null.\n";
 
 #define SHOW_ROW "%-20s %-18s %-17s %4s %-14s %7s %s\n"
 #define SHOW_ROW6 "%-20s %-18s %-17s %4s %-14s %7s %-8s %s\n"
 
 static void print_node(struct printer *p, const struct fabric_state *st,
-		       const struct fabric_node *node, enum node_link_state state)
+		       const struct fabric_node *node, enum node_link_state state,
+		       const struct impair_view *imp)
 {
+	char itext[256];
+
 	uint32_t addr = ipam_addr_of(&st->ipam, node->slot);
 	unsigned int plen = ipam_cell_prefix_len(&st->ipam);
 	char a[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], mac[18], veth[IFNAMSIZ];
@@ -56,12 +62,19 @@ static void print_node(struct printer *p, const struct fabric_state *st,
 		print_string(p, "address6", "%s\n", ipv6_addr_format(&a6, t6));
 		print_string(p, "gateway6", NULL, ipv6_addr_format(&g6, t6));
 	}
+	/* JSON only: the impairment in force on the host veth (what the node receives). */
+	if (imp && imp->host_set)
+		print_string(p, "impair", NULL,
+			     lab_impair_text(&imp->host, itext, sizeof(itext), false));
+	else
+		print_null(p, "impair", NULL);
 	print_close_object(p);
 }
 
 int cmd_show(int argc, char **argv)
 {
 	enum node_link_state *states = NULL;
+	struct impair_view *imps = NULL;
 	struct fabric_state st, again;
 	bool have_again;
 	struct printer p;
@@ -85,6 +98,13 @@ int cmd_show(int argc, char **argv)
 	err = fabric_node_states(&st, states);
 	if (err)
 		goto out;
+	/* The impairments in force, for -j; a failed read shows none. */
+	imps = cli_out.json ? calloc(st.n_nodes + 1, sizeof(*imps)) : NULL;
+	if (imps && fabric_impair_read_hosts(&st, imps)) {
+		fail_clear();
+		free(imps);
+		imps = NULL;
+	}
 	/*
 	 * Readers take no lock, so read the record again after the dump: a node
 	 * shown must be complete in both reads. One deleted meanwhile (marked
@@ -127,7 +147,7 @@ int cmd_show(int argc, char **argv)
 			if (!now || !node_ready(now) || now->ifindex != node->ifindex)
 				continue;
 		}
-		print_node(&p, &st, node, states[i]);
+		print_node(&p, &st, node, states[i], imps ? &imps[i] : NULL);
 	}
 	print_close_array(&p);
 	print_close_object(&p);
@@ -135,6 +155,7 @@ int cmd_show(int argc, char **argv)
 	if (have_again)
 		state_free(&again);
 out:
+	free(imps);
 	free(states);
 	state_free(&st);
 	return err;

@@ -120,9 +120,15 @@ static int host_sides(struct nl_sock *s, struct fabric_state *st, struct fabric_
 	struct link_list links;
 	int err;
 
-	err = link_dump_all(s, &links);
-	if (err)
-		return err;
+	/* A link dump interrupted by other changes may miss links: again, a few times. */
+	for (int tries = 0;; tries++) {
+		err = link_dump_all(s, &links);
+		if (err)
+			return err;
+		if (!s->dump_intr || tries == 8)
+			break;
+		link_list_free(&links);
+	}
 	err = netem_root_dump(s, &roots);
 	if (err)
 		goto out_links;
@@ -312,4 +318,32 @@ int fabric_impair_read(struct fabric_state *st, struct fabric_node **nodes, size
 	}
 	free(hs);
 	return err;
+}
+
+int fabric_impair_read_hosts(const struct fabric_state *st, struct impair_view *out)
+{
+	struct netem_root_list roots;
+	struct nl_sock s;
+	int err;
+
+	err = nl_open(&s);
+	if (err)
+		return err;
+	err = netem_root_dump(&s, &roots);
+	nl_close(&s);
+	if (err)
+		return err;
+	for (size_t i = 0; i < st->n_nodes; i++) {
+		const struct netem_root *r =
+			st->nodes[i].ifindex ? netem_root_find(&roots, st->nodes[i].ifindex) : NULL;
+
+		memset(&out[i], 0, sizeof(out[i]));
+		if (r && r->ours) {
+			out[i].host_set = true;
+			out[i].host_tbf = r->tbf;
+			out[i].host = r->p;
+		}
+	}
+	netem_root_list_free(&roots);
+	return 0;
 }

@@ -16,7 +16,8 @@
 
 /* The 32-bit fields of tc_netem_qopt count psched ticks of 64 ns. */
 #define NETEM_TICK_SHIFT 6
-#define NETEM_LIMIT 10000 /* packets queued; enough for a delayed fast link */
+#define NETEM_DUMP_TRIES 8 /* dumps again when one was interrupted */
+#define NETEM_LIMIT 10000  /* packets queued; enough for a delayed fast link */
 
 static struct tcmsg *root_msg(struct nl_sock *s, uint16_t type, uint16_t flags, int ifindex,
 			      struct nlmsghdr **nlh)
@@ -182,15 +183,21 @@ int netem_root_dump(struct nl_sock *s, struct netem_root_list *out)
 	struct tcmsg *tcm;
 	int err;
 
-	memset(out, 0, sizeof(*out));
-	nlh = nl_msg(s, RTM_GETQDISC, NLM_F_DUMP, sizeof(*tcm));
-	tcm = mnl_nlmsg_get_payload(nlh);
-	tcm->tcm_family = AF_UNSPEC;
-	nl_msg_done(s, nlh, "list the qdiscs");
-	err = nl_dump(s, root_cb, out);
-	if (err) {
+	/* A dump interrupted by other changes may miss qdiscs: again, a few times. */
+	for (int tries = 0;; tries++) {
+		memset(out, 0, sizeof(*out));
+		nlh = nl_msg(s, RTM_GETQDISC, NLM_F_DUMP, sizeof(*tcm));
+		tcm = mnl_nlmsg_get_payload(nlh);
+		tcm->tcm_family = AF_UNSPEC;
+		nl_msg_done(s, nlh, "list the qdiscs");
+		err = nl_dump(s, root_cb, out);
+		if (err) {
+			netem_root_list_free(out);
+			return fail(err, "cannot list the qdiscs");
+		}
+		if (!s->dump_intr || tries == NETEM_DUMP_TRIES)
+			break;
 		netem_root_list_free(out);
-		return fail(err, "cannot list the qdiscs");
 	}
 	if (out->n)
 		qsort(out->q, out->n, sizeof(*out->q), root_cmp);

@@ -333,6 +333,7 @@ int nl_dump(struct nl_sock *s, nl_reply_cb cb, void *data)
 	err = nl_send(s, s->buf, s->len);
 	queue_reset(s);
 	s->results_valid = 0;
+	s->dump_intr = false;
 	if (err)
 		return err;
 	for (;;) {
@@ -343,6 +344,8 @@ int nl_dump(struct nl_sock *s, nl_reply_cb cb, void *data)
 		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_seq != seq)
 				continue;
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				s->dump_intr = true;
 			if (nlh->nlmsg_type == NLMSG_DONE)
 				return first_err;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {

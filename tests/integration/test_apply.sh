@@ -80,6 +80,10 @@ for n in "${F}a1" "${F}a3"; do
 	assert_eq "$rate" 2500000 "rate of $n (bytes/s)"
 done
 assert_eq "$(rate_of "${F}b1" | cut -d' ' -f2)" 6250000 "rate of ${F}b1"
+fab_ok show "$F" -j
+assert_eq "$(jq -c '[.nodes[] | [.name, .impair]] | sort' <<<"$FAB_OUT")" \
+	"[[\"${F}a1\",\"rate 20mbit\"],[\"${F}a2\",\"rate 20mbit\"],[\"${F}a3\",\"rate 20mbit\"],[\"${F}b1\",\"rate 50mbit\"],[\"${F}b2\",\"rate 50mbit\"]]" \
+	"show -j: the impairment in force"
 assert_eq "$(stat -c '%a %U' "$SAVED")" "600 root" "saved lab mode"
 assert_eq "$(stat -c '%a %U %F' /var/lib/fabricctl)" "700 root directory" "saved lab directory"
 fab_ok check "$F"

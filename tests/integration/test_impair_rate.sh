@@ -75,7 +75,7 @@ for ((i = 0; i < 100; i++)); do
 done
 assert_eq "$(jq -r '"\(.nodes[0].tx.packets) \(.nodes[0].rx.packets)"' <<<"$s1")" "$k" \
 	"stats of $A (tx rx) vs $VETH rx/tx_packets under $kh"
-[[ ${k%% *} -gt 1000 ]] || fail "too few packets counted through the limit: $k"
+[[ ${k%% *} -gt 100 ]] || fail "too few packets counted through the limit (GSO packets count once): $k"
 
 # A change of the rate is made in place; --clear puts noqueue back.
 fab_ok impair "$F" "$A" --rate 5mbit

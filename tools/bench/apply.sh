@@ -20,7 +20,7 @@ NODES=1000
 RUNS=3
 BIG=10000
 usage() {
-	sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'
 	exit "${1:-2}"
 }
 while [[ $# -gt 0 ]]; do
