@@ -134,7 +134,7 @@ for id in "${F}a" "${F}b"; do
 	"${C[@]}" task rm -f "$id" >/dev/null 2>&1 || true
 	"${C[@]}" container rm "$id" >/dev/null
 done
-wait_gone "$veth_a" "$veth_b" || fail "the veths outlived the tasks"
+wait_gone -t 30 "$veth_a" "$veth_b" || fail "the veths outlived the tasks"
 fab_rc 1 check "$F"
 assert_contains "$FAB_OUT" gone_sandbox "check sees the tasks' namespaces gone"
 fab_ok check --repair "$F"

@@ -78,7 +78,7 @@ foreign_netns "${F}s2"
 cni_ok ADD "$conf" CNI_CONTAINERID=again CNI_NETNS="/run/netns/${F}s1" CNI_IFNAME=eth0
 old_host=$(jq -r '.interfaces[0].name' <<<"$CNI_OUT")
 ip netns del "${F}s1"
-wait_gone "$old_host" || fail "the veth outlived its namespace"
+wait_gone -t 30 "$old_host" || fail "the veth outlived its namespace"
 cni_ok ADD "$conf" CNI_CONTAINERID=again CNI_NETNS="/run/netns/${F}s2" CNI_IFNAME=eth0
 assert_eq "$(ip -n "${F}s2" -j addr show dev eth0 | jq -r '.[0].addr_info[] | select(.family=="inet") | "\(.local)/\(.prefixlen)"')" "$(jq -r '.ips[0].address' <<<"$CNI_OUT")" "re-ADD in a new sandbox"
 assert_eq "$(grep -c 'cni.id again$' "/run/fabricctl/$F/state")" 1 "one attachment for the id"
@@ -201,7 +201,7 @@ log "50 parallel ADDs: 50 distinct addresses"
 
 # check --repair: a namespace gone without DEL is a lease to free, nothing else.
 ip netns del "${F3}p50"
-wait_gone "$(jq -r '.interfaces[0].name' "$TEST_TMP/par50")" || fail "the veth outlived its namespace"
+wait_gone -t 30 "$(jq -r '.interfaces[0].name' "$TEST_TMP/par50")" || fail "the veth outlived its namespace"
 fab_rc 1 check "$F3"
 assert_contains "$FAB_OUT" gone_sandbox "check sees the runtime's namespace gone"
 fab_ok check --repair "$F3"
