@@ -64,4 +64,8 @@ int fabric_impair_read(struct fabric_state *st, struct fabric_node **nodes, size
  */
 int fabric_impair_read_hosts(const struct fabric_state *st, struct impair_view *out);
 
+/* The eth0 side of @node into @v (its own socket in the node, proven ours). */
+int fabric_impair_read_inside(struct fabric_state *st, struct fabric_node *node,
+			      struct impair_view *v);
+
 #endif

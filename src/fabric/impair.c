@@ -347,3 +347,20 @@ int fabric_impair_read_hosts(const struct fabric_state *st, struct impair_view *
 	netem_root_list_free(&roots);
 	return 0;
 }
+
+int fabric_impair_read_inside(struct fabric_state *st, struct fabric_node *node,
+			      struct impair_view *v)
+{
+	struct nl_sock ins;
+	struct side sd = {0};
+	int err;
+
+	err = inside_side(st, node, &ins, &sd);
+	if (err)
+		return err;
+	nl_close(&ins);
+	v->inside_set = sd.had;
+	v->inside_tbf = sd.had_tbf;
+	v->inside = sd.prior;
+	return 0;
+}

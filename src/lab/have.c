@@ -31,15 +31,11 @@ static int have_init(struct fabric_state *st, struct lab_have *out)
 
 int lab_have_read(struct fabric_state *st, const struct lab_spec *want, struct lab_have *out)
 {
-	struct fabric_node **nodes = calloc(st->n_nodes + 1, sizeof(*nodes));
 	struct impair_view *views = calloc(st->n_nodes + 1, sizeof(*views));
-	size_t *at = calloc(st->n_nodes + 1, sizeof(*at));
-	bool *inside = calloc(st->n_nodes + 1, sizeof(*inside));
 	bool *wanted = calloc(st->n_nodes + 1, sizeof(*wanted));
-	size_t n = 0;
 	int err;
 
-	if (!nodes || !views || !at || !inside || !wanted) {
+	if (!views || !wanted) {
 		err = fail(-ENOMEM, "cannot read fabric \"%s\"", st->name);
 		goto out;
 	}
@@ -52,18 +48,23 @@ int lab_have_read(struct fabric_state *st, const struct lab_spec *want, struct l
 		if (fn && want->nodes[i].impair)
 			wanted[fn - st->nodes] = true;
 	}
-	/* Half-made nodes have no links to read: the planner refuses them. */
-	for (size_t i = 0; i < st->n_nodes; i++)
-		if (node_ready(&st->nodes[i])) {
-			inside[n] = !want || wanted[i];
-			at[n] = i;
-			nodes[n++] = &st->nodes[i];
-		}
-	err = fabric_impair_read(st, nodes, n, inside, views);
-	for (size_t k = 0; k < n && !err; k++) {
-		struct lab_have_node *h = &out->nodes[at[k]];
-		const struct impair_view *v = &views[k];
+	/*
+	 * The host sides from one qdisc dump, on the recorded ifindex (no link
+	 * dump: a read proves nothing it then changes; impair proves the links
+	 * before it touches them); eth0 only where the host side is impaired or
+	 * the file impairs the node. Half-made nodes are left to the planner.
+	 */
+	err = fabric_impair_read_hosts(st, views);
+	for (size_t i = 0; i < st->n_nodes && !err; i++) {
+		struct lab_have_node *h = &out->nodes[i];
+		const struct impair_view *v = &views[i];
 
+		if (!node_ready(&st->nodes[i]))
+			continue;
+		if (!want || wanted[i] || v->host_set)
+			err = fabric_impair_read_inside(st, &st->nodes[i], &views[i]);
+		if (err)
+			break;
 		h->impaired = v->host_set || v->inside_set;
 		h->sides_differ = v->host_set != v->inside_set || v->host_tbf != v->inside_tbf ||
 				  !lab_impair_equal(&v->host, &v->inside);
@@ -73,10 +74,7 @@ int lab_have_read(struct fabric_state *st, const struct lab_spec *want, struct l
 		lab_have_free(out);
 out:
 	free(wanted);
-	free(inside);
-	free(at);
 	free(views);
-	free(nodes);
 	return err;
 }
 
