@@ -13,6 +13,8 @@ packages=(
 	# tests and benchmarks
 	iproute2 iputils-ping jq iperf3 procps util-linux prometheus curl
 	containernetworking-plugins libclang-rt-14-dev
+	# profiling add-node (perf record/lock, README "Growth"); GNU time for scale-test's peak RSS
+	linux-perf time
 	# the man page and bash completion tests (man, groff; _init_completion)
 	man-db groff bash-completion
 	# multi-host: FRR (zebra, bgpd, vtysh) on simulated hosts (tools/evpn-netns-probe.sh)
