@@ -15,6 +15,8 @@ packages=(
 	containernetworking-plugins libclang-rt-14-dev
 	# the lab file schema test (docs/fabric.schema.json over contrib/labs)
 	python3-jsonschema python3-yaml
+	# profiling add-node (perf record/lock, README "Growth"); GNU time for scale-test's peak RSS
+	linux-perf time
 	# the man page and bash completion tests (man, groff; _init_completion)
 	man-db groff bash-completion
 	# multi-host: FRR (zebra, bgpd, vtysh) on simulated hosts (tools/evpn-netns-probe.sh)
