@@ -69,5 +69,7 @@ void check_marked_namespaces(struct check_ctx *c);
 void check_strays(struct check_ctx *c);
 /* Every node, with the fixes that --repair makes. */
 void check_nodes(struct check_ctx *c);
+/* A fabric over hosts: VXLAN, FRR fragment (remade by --repair), sites that went silent. */
+void check_site(struct check_ctx *c);
 
 #endif

@@ -17,6 +17,8 @@
 
 #define STATE_ROOT "/run/fabricctl"
 
+struct site_conf;
+
 /*
  * A node's life: leased before anything is made ("adding"), complete with
  * every piece ("ready"), or being taken apart ("deleting"). A crash leaves
@@ -55,6 +57,7 @@ struct fabric_state {
 	bool complete;	     /* false while create has not finished ("status creating") */
 	uint64_t router_ino; /* the router namespace's inode (0: none, or one cell) */
 	struct ipam ipam;
+	struct site_conf *site;	   /* NULL, or this host's share of a fabric over hosts (site.h) */
 	struct fabric_node *nodes; /* in slot order after state_load() */
 	size_t n_nodes, cap_nodes;
 	/* name -> index+1 in nodes[] (open addressing), rebuilt on demand */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* fabricctl create FABRIC [--subnet CIDR] [--mtu N] [--cell-size N] [--tune] */
+/* fabricctl create FABRIC [--subnet CIDR] [--mtu N] [--cell-size N] [--tune] [--site N ...] */
 #include <errno.h>
 #include <stdio.h>
 
@@ -8,9 +8,11 @@
 #include "cli/commands.h"
 #include "cli/fabric_print.h"
 #include "fabric/fabric.h"
+#include "fabric/site.h"
 
 static const char create_help[] =
 	"Usage: fabricctl create FABRIC [--subnet CIDR] [--mtu N] [--cell-size N] [--tune]\n"
+	"           [--site N --underlay ADDR [--bgp-peer ADDR]... [--bgp-hold S] [--asn N]]\n"
 	"\n"
 	"Make fabric FABRIC: its first cell's bridge FABRIC-c0 (up, STP off, no forward\n"
 	"delay), the eBPF counting program loaded once and pinned under\n"
@@ -42,6 +44,17 @@ static const char create_help[] =
 	"                 add-node refuses a size the host cannot serve and prints the\n"
 	"                 exact sysctl to change (see `fabricctl doctor`).\n"
 	"\n"
+	"One fabric over several hosts (each host runs FRR, zebra with -n):\n"
+	"  --site N       this host's share of the fabric, 1-15: the subnet is cut in 16\n"
+	"                 blocks; block 0 stays local on every host (cell 0, the host's\n"
+	"                 address), block N holds this host's nodes. Needs --subnet,\n"
+	"                 the same on every host.\n"
+	"  --underlay ADDR  this host's address on the underlay (the VXLAN endpoint);\n"
+	"                 the node MTU defaults to that device's MTU - 50\n"
+	"  --bgp-peer ADDR  another host's underlay address (repeat for each; eBGP EVPN)\n"
+	"  --bgp-hold S   BGP hold time in seconds (default 9, keepalive S/3)\n"
+	"  --asn N        this host's BGP AS (default 4200000000 + N)\n"
+	"\n"
 	"With -j: the new fabric as `fabricctl list -j` shows it.\n"
 	"\n"
 	"Example: fabricctl create lab --subnet 10.42.0.0/16\n";
@@ -52,11 +65,14 @@ struct create_opts {
 	unsigned long mtu;
 	uint32_t cell_size;
 	bool tune;
+	struct site_conf site;
+	bool mtu_given;
 };
 
 static int create_option(int c, const char *arg, void *ctx)
 {
 	struct create_opts *o = ctx;
+	unsigned long v;
 	int err;
 
 	switch (c) {
@@ -65,12 +81,31 @@ static int create_option(int c, const char *arg, void *ctx)
 		o->have_subnet = !err;
 		return err;
 	case 'm':
+		o->mtu_given = true;
 		return cmd_parse_ulong(arg, "MTU", FABRIC_MTU_MIN, FABRIC_MTU_MAX, &o->mtu);
 	case 'c':
 		return cell_size_parse(arg, "--cell-size", &o->cell_size);
 	case 't':
 		o->tune = true;
 		return 0;
+	case 'S':
+		err = cmd_parse_ulong(arg, "--site", 1, SITE_MAX, &v);
+		o->site.site = (unsigned int)v;
+		return err;
+	case 'U':
+		return ipv4_addr_parse(arg, &o->site.underlay);
+	case 'P':
+		if (o->site.n_peers == SITE_PEERS_MAX)
+			return fail_usage("at most %d --bgp-peer", SITE_PEERS_MAX);
+		return ipv4_addr_parse(arg, &o->site.peers[o->site.n_peers++]);
+	case 'H':
+		err = cmd_parse_ulong(arg, "--bgp-hold", 3, 65535, &v);
+		o->site.hold = (unsigned int)v;
+		return err;
+	case 'A':
+		err = cmd_parse_ulong(arg, "--asn", 1, 4294967294ul, &v);
+		o->site.asn = (uint32_t)v;
+		return err;
 	}
 	return -EUSAGE;
 }
@@ -82,6 +117,11 @@ int cmd_create(int argc, char **argv)
 		{"mtu", required_argument, NULL, 'm'},
 		{"cell-size", required_argument, NULL, 'c'},
 		{"tune", no_argument, NULL, 't'},
+		{"site", required_argument, NULL, 'S'},
+		{"underlay", required_argument, NULL, 'U'},
+		{"bgp-peer", required_argument, NULL, 'P'},
+		{"bgp-hold", required_argument, NULL, 'H'},
+		{"asn", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -98,8 +138,22 @@ int cmd_create(int argc, char **argv)
 	if (err)
 		return err;
 	cmd_context("create", argv[first]);
-	err = fabric_create(argv[first], o.have_subnet ? &o.subnet : NULL, (unsigned int)o.mtu,
-			    o.cell_size, o.tune, &st);
+	if (o.site.site || o.site.underlay || o.site.n_peers || o.site.asn || o.site.hold) {
+		if (!o.site.site)
+			return fail_usage(
+				"--underlay, --bgp-peer, --bgp-hold and --asn go with --site");
+		o.site.vni = site_vni_of(argv[first]);
+		if (!o.site.asn)
+			o.site.asn = SITE_ASN_BASE + o.site.site;
+		if (!o.site.hold)
+			o.site.hold = SITE_DEFAULT_HOLD;
+		err = fabric_create_site(argv[first], o.have_subnet ? &o.subnet : NULL,
+					 o.mtu_given ? (unsigned int)o.mtu : 0, o.cell_size, o.tune,
+					 &o.site, &st);
+	} else {
+		err = fabric_create(argv[first], o.have_subnet ? &o.subnet : NULL,
+				    (unsigned int)o.mtu, o.cell_size, o.tune, &st);
+	}
 	if (err)
 		return err;
 	if (cli_out.json) {

@@ -101,6 +101,8 @@ bool ipam_slot_is_node(const struct ipam *ipam, uint32_t slot)
 
 	if (slot >= ipam->n_slots || off <= IPAM_GATEWAY_SLOT || off == ipam->cell_size - 1)
 		return false;
+	if (ipam->node_hi && (slot < ipam->node_lo || slot >= ipam->node_hi))
+		return false;
 	return !(ipam_multi_cell(ipam) && slot == IPAM_HOST_SLOT);
 }
 

@@ -259,6 +259,7 @@ int state_init(struct fabric_state *st, const char *fabric, const struct ipv4_pr
 void state_free(struct fabric_state *st)
 {
 	ipam_free(&st->ipam);
+	free(st->site);
 	free(st->nodes);
 	free(st->name_index);
 	memset(st, 0, sizeof(*st));
