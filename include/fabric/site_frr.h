@@ -7,8 +7,17 @@
 
 #include "fabric/state.h"
 
-/* Apply @st's fragment (idempotent) and save FRR's configuration: 0 or -errno. */
-int site_frr_apply(const struct fabric_state *st);
+/*
+ * Apply @st's fragment (idempotent) in stages, each a superset of the one
+ * before: SITE_FRR_VNI the VRF, its VNI and the global EVPN instance
+ * (advertise-all-vni, without which zebra ignores VNIs); SITE_FRR_EXPORT
+ * also the VRF's BGP instance, exporting but not importing; SITE_FRR_ALL
+ * also the import, then FRR's configuration is saved. Routes imported
+ * before bgpd knows the VRF's L3VNI are installed without their router
+ * MAC on FRR 8.4 (unreachable): the caller waits between the stages.
+ */
+enum { SITE_FRR_VNI, SITE_FRR_EXPORT, SITE_FRR_ALL };
+int site_frr_apply(const struct fabric_state *st, int stage);
 /*
  * Remove it: the VRF's BGP instance, route map, prefix list and VNI (and
  * the global BGP instance with the host's last fabric over hosts); with

@@ -19,7 +19,7 @@ static const char show_help[] =
 	"is FABRIC-c<CELL>), host veth, its ifindex and its state as the kernel reports\n"
 	"it now (up, down, or missing). Nodes still being added or deleted are left\n"
 	"out.\n"
-	"A fabric over hosts (create --site) also shows its site: block, VXLAN, BGP.\n"
+	"A fabric over hosts (see create) also shows its site: block, VXLAN, BGP.\n"
 	"  --all-sites  also list the other sites' cells that the control plane (FRR's\n"
 	"               BGP EVPN) installed in the router, with their VTEPs\n"
 	"With -j: {name, subnet, gateway, bridge, mtu, cell_size, cells, nodes: [{name,\n"

@@ -169,10 +169,11 @@ static bool vtysh_shows(const char *cmd, const char *want)
  * a moment after it appears; the VXLAN's bridge, read in that first dump,
  * is not taken as the L3VNI's SVI ("SVI-If: None", the VNI stays down) on
  * FRR 8.4. Once zebra has the VRF, enslaving the VXLAN again is a live
- * event it handles: wait for the VRF, then re-enslave until the VNI is up
- * (5 s at most).
+ * event it handles: wait for the VRF, then re-enslave until zebra shows
+ * @state for the VNI (5 s at most). Without @kick, only wait.
  */
-static int wait_l3vni_up(const struct fabric_state *st, struct nl_sock *rs)
+static int wait_l3vni(const struct fabric_state *st, struct nl_sock *rs, const char *state,
+		      bool kick)
 {
 	char vrf[64], want[96], cmd[64];
 	struct link_info vx, br;
@@ -184,8 +185,12 @@ static int wait_l3vni_up(const struct fabric_state *st, struct nl_sock *rs)
 		usleep(200000);
 	snprintf(cmd, sizeof(cmd), "show evpn vni %u", st->site->vni);
 	for (int i = 0; i < 10; i++) {
-		if (vtysh_shows(cmd, "State: Up"))
+		if (vtysh_shows(cmd, state))
 			return 0;
+		if (!kick) {
+			usleep(500000);
+			continue;
+		}
 		err = link_get_one(rs, SITE_VXLAN_IF, &vx);
 		if (!err)
 			err = link_get_one(rs, SITE_SVI_IF, &br);
@@ -200,9 +205,21 @@ static int wait_l3vni_up(const struct fabric_state *st, struct nl_sock *rs)
 		usleep(500000);
 	}
 	return fail_msg(-ETIMEDOUT,
-			"FRR's zebra does not bring up VNI %u of VRF %s (see `vtysh -c 'show evpn "
-			"vni %u'`: it needs zebra with -n and the SVI %s)",
-			st->site->vni, vrf, st->site->vni, SITE_SVI_IF);
+			"FRR's zebra does not show \"%s\" for VNI %u of VRF %s (see `vtysh -c "
+			"'show evpn vni %u'`: it needs zebra with -n and the SVI %s)",
+			state, st->site->vni, vrf, st->site->vni, SITE_SVI_IF);
+}
+
+/* bgpd has the VRF's L3VNI and router MAC (5 s at most; then go on). */
+static void wait_bgp_l3vni(const struct fabric_state *st)
+{
+	char vrf[64], cmd[96], want[32];
+
+	router_netns_name(vrf, sizeof(vrf), st->name);
+	snprintf(cmd, sizeof(cmd), "show bgp vrf %s vni", vrf);
+	snprintf(want, sizeof(want), "%u", st->site->vni);
+	for (int i = 0; i < 25 && !vtysh_shows(cmd, want); i++)
+		usleep(200000);
 }
 
 int site_attach(const struct fabric_state *st)
@@ -223,10 +240,17 @@ int site_attach(const struct fabric_state *st)
 	if (!err) {
 		err = make_data_plane(st, &hs, fd, &rs);
 		close(fd);
+		/* the L3VNI up, bgpd told of it, then the import (see site_frr.h) */
 		if (!err)
-			err = site_frr_apply(st);
+			err = site_frr_apply(st, SITE_FRR_VNI);
 		if (!err)
-			err = wait_l3vni_up(st, &rs);
+			err = wait_l3vni(st, &rs, "State: Up", true);
+		if (!err)
+			err = site_frr_apply(st, SITE_FRR_EXPORT);
+		if (!err)
+			wait_bgp_l3vni(st);
+		if (!err)
+			err = site_frr_apply(st, SITE_FRR_ALL);
 		nl_close(&rs);
 	}
 	nl_close(&hs);

@@ -64,7 +64,7 @@ static void vrf_name(char *buf, size_t size, const char *fabric)
 	router_netns_name(buf, size, fabric);
 }
 
-int site_frr_apply(const struct fabric_state *st)
+int site_frr_apply(const struct fabric_state *st, int stage)
 {
 	const struct site_conf *sc = st->site;
 	char vrf[64], u[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN], blk[IPV4_PREFIX_STRLEN];
@@ -83,22 +83,25 @@ int site_frr_apply(const struct fabric_state *st)
 	add(f, "vrf %s", vrf);
 	add(f, "vni %u", sc->vni);
 	add(f, "exit-vrf");
+	/* Only what this host originates goes out: every site peers with every
+	 * other, none is a transit (a second path through a third host makes
+	 * FRR 8.4's zebra drop the router MAC of a site when paths change). */
+	add(f, "bgp as-path access-list fabricctl-local seq 5 permit ^$");
+	add(f, "route-map fabricctl-evpn-out permit 10");
+	add(f, "match as-path fabricctl-local");
+	add(f, "exit");
 	add(f, "router bgp %u", sc->asn);
 	add(f, "bgp router-id %s", u);
 	add(f, "no bgp ebgp-requires-policy");
 	add(f, "no bgp default ipv4-unicast");
-	for (unsigned int i = 0; i < sc->n_peers; i++) {
-		ipv4_addr_format(sc->peers[i], p);
-		add(f, "neighbor %s remote-as external", p);
-		add(f, "neighbor %s timers %u %u", p, keep, sc->hold);
-		add(f, "neighbor %s timers connect 2", p);
-	}
 	add(f, "address-family l2vpn evpn");
-	for (unsigned int i = 0; i < sc->n_peers; i++)
-		add(f, "neighbor %s activate", ipv4_addr_format(sc->peers[i], p));
 	add(f, "advertise-all-vni");
 	add(f, "exit-address-family");
 	add(f, "exit");
+	if (stage == SITE_FRR_VNI) {
+		add(f, "end");
+		goto send;
+	}
 	add(f, "ip prefix-list fabricctl-%s seq 5 permit %s le 32", st->name, blk);
 	add(f, "route-map fabricctl-%s permit 10", st->name);
 	add(f, "match ip address prefix-list fabricctl-%s", st->name);
@@ -111,12 +114,32 @@ int site_frr_apply(const struct fabric_state *st)
 	add(f, "exit-address-family");
 	add(f, "address-family l2vpn evpn");
 	add(f, "advertise ipv4 unicast");
-	add(f, "route-target import 65000:%u", sc->vni);
+	if (stage == SITE_FRR_ALL)
+		add(f, "route-target import 65000:%u", sc->vni);
 	add(f, "route-target export 65000:%u", sc->vni);
 	add(f, "exit-address-family");
 	add(f, "exit");
+	if (stage == SITE_FRR_ALL) {
+		/* the peers last: routes arrive once the VRF is ready for them */
+		add(f, "router bgp %u", sc->asn);
+		for (unsigned int i = 0; i < sc->n_peers; i++) {
+			ipv4_addr_format(sc->peers[i], p);
+			add(f, "neighbor %s remote-as external", p);
+			add(f, "neighbor %s timers %u %u", p, keep, sc->hold);
+			add(f, "neighbor %s timers connect 2", p);
+		}
+		add(f, "address-family l2vpn evpn");
+		for (unsigned int i = 0; i < sc->n_peers; i++) {
+			add(f, "neighbor %s activate", ipv4_addr_format(sc->peers[i], p));
+			add(f, "neighbor %s route-map fabricctl-evpn-out out", p);
+		}
+		add(f, "exit-address-family");
+		add(f, "exit");
+	}
 	add(f, "end");
-	add(f, "write memory");
+	if (stage == SITE_FRR_ALL)
+		add(f, "write memory");
+send:
 	err = run(f);
 	free(f);
 	return err ? fail_wrap(err, "cannot apply the FRR configuration of fabric \"%s\"", st->name)
@@ -165,8 +188,11 @@ int site_frr_remove(const struct fabric_state *st, bool vrf_gone)
 		add(f, "no router bgp %u vrf %s", sc->asn, vrf);
 		add(f, "no route-map fabricctl-%s", st->name);
 		add(f, "no ip prefix-list fabricctl-%s", st->name);
-		if (!other_site_fabric(st->name))
+		if (!other_site_fabric(st->name)) {
 			add(f, "no router bgp %u", sc->asn);
+			add(f, "no route-map fabricctl-evpn-out");
+			add(f, "no bgp as-path access-list fabricctl-local");
+		}
 	} else {
 		add(f, "no vrf %s", vrf);
 	}
