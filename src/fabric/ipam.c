@@ -86,6 +86,9 @@ void ipam_free(struct ipam *ipam)
 
 uint32_t ipam_capacity(const struct ipam *ipam)
 {
+	/* a site's block: whole cells, never cell 0 (see fabric/site.h) */
+	if (ipam->node_hi)
+		return (ipam->node_hi - ipam->node_lo) / ipam->cell_size * (ipam->cell_size - 3);
 	/* network, gateway, broadcast of every cell; the host's slot if several */
 	return ipam_n_cells(ipam) * (ipam->cell_size - 3) - (ipam_multi_cell(ipam) ? 1 : 0);
 }
