@@ -23,7 +23,9 @@ static const char show_help[] =
 	"  --all-sites  also list the other sites' cells that the control plane (FRR's\n"
 	"               BGP EVPN) installed in the router, with their VTEPs\n"
 	"With -j: {name, subnet, gateway, bridge, mtu, cell_size, cells, nodes: [{name,\n"
-	"address, prefix_len, cell, gateway, mac, host_veth, ifindex, state}]}.\n";
+	"address, prefix_len, cell, gateway, mac, host_veth, ifindex, state}]}; a fabric\n"
+	"over hosts adds site: {site, block, underlay, vni, vxlan_port, asn, bgp_peers,\n"
+	"bgp_hold, encap_overhead} and with --all-sites other_sites: [{site, prefix, vtep}].\n";
 
 #define SHOW_ROW "%-20s %-18s %-17s %4s %-14s %7s %s\n"
 
