@@ -32,12 +32,18 @@ void limits_judge_multihost(const struct frr_facts *ff, bool needed, unsigned in
 	struct host_limit *l;
 
 	l = item(r, "vxlan", vxlan, 1, vxlan ? LIMIT_OK : missing);
+	if (l && vxlan)
+		snprintf(l->what, sizeof(l->what),
+			 "the VXLAN driver is loaded (a fabric over hosts, create with a site)");
 	if (l && !vxlan) {
 		snprintf(l->what, sizeof(l->what),
 			 "no VXLAN driver loaded: `create --site` (a fabric over hosts) needs it");
 		snprintf(l->fix, sizeof(l->fix), "modprobe vxlan (CONFIG_VXLAN)");
 	}
 	l = item(r, "frr", !why, 1, why ? missing : LIMIT_OK);
+	if (l && !why)
+		snprintf(l->what, sizeof(l->what),
+			 "FRR's zebra (with -n) and bgpd run: fabrics over hosts can be made");
 	if (l && why) {
 		snprintf(l->what, sizeof(l->what), "%s", why);
 		snprintf(l->fix, sizeof(l->fix),
@@ -48,6 +54,9 @@ void limits_judge_multihost(const struct frr_facts *ff, bool needed, unsigned in
 		return;
 	l = item(r, "bgp_sessions", established, peers,
 		 established < peers ? LIMIT_FAIL : LIMIT_OK);
+	if (l && established >= peers)
+		snprintf(l->what, sizeof(l->what), "%u of %u BGP EVPN sessions Established",
+			 established, peers);
 	if (l && established < peers) {
 		snprintf(l->what, sizeof(l->what),
 			 "%u of %u BGP EVPN sessions Established: the other sites are not all "
