@@ -123,7 +123,12 @@ simhost_down() {
 			[[ -n $(<"$cg/cgroup.procs") ]] || break
 			sleep 0.05
 		done
-		rmdir "$cg" || log "WARNING: cannot remove cgroup $cg"
+		# dying tasks keep the cgroup busy a moment after cgroup.procs is empty
+		for ((i = 0; i < 50; i++)); do
+			rmdir "$cg" 2>/dev/null && break
+			sleep 0.1
+		done
+		[[ ! -d $cg ]] || log "WARNING: cannot remove cgroup $cg"
 	fi
 	if [[ -e /run/netns/$name ]]; then ip netns del "$name"; fi
 }

@@ -75,5 +75,7 @@ void check_tcx_links(struct check_ctx *c);
 void check_attachment(struct check_ctx *c, struct fabric_node *node);
 /* Every node, with the fixes that --repair makes. */
 void check_nodes(struct check_ctx *c);
+/* A fabric over hosts: VXLAN, FRR fragment (remade by --repair), sites that went silent. */
+void check_site(struct check_ctx *c);
 
 #endif

@@ -30,10 +30,11 @@
 
 struct ipam {
 	struct ipv4_prefix subnet;
-	uint32_t n_slots;   /* 2^(32-len) */
-	uint32_t cell_size; /* slots per cell, a power of two <= n_slots */
-	uint32_t used;	    /* node slots in use */
-	uint32_t cursor;    /* where the next search starts */
+	uint32_t n_slots;	   /* 2^(32-len) */
+	uint32_t cell_size;	   /* slots per cell, a power of two <= n_slots */
+	uint32_t used;		   /* node slots in use */
+	uint32_t cursor;	   /* where the next search starts */
+	uint32_t node_lo, node_hi; /* node slots only in [lo, hi) when hi != 0 (a site's block) */
 	uint64_t *bitmap;
 };
 

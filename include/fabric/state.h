@@ -18,6 +18,8 @@
 
 #define STATE_ROOT "/run/fabricctl"
 
+struct site_conf;
+
 /*
  * A node's life: leased before anything is made ("adding"), complete with
  * every piece ("ready"), or being taken apart ("deleting"). A crash leaves
@@ -75,6 +77,7 @@ struct fabric_state {
 	bool ipv6_only; /* no IPv4 address anywhere; subnet still numbers the slots */
 	struct ipv6_prefix subnet6;
 	struct ipam ipam;
+	struct site_conf *site;	   /* NULL, or this host's share of a fabric over hosts (site.h) */
 	struct fabric_node *nodes; /* in slot order after state_load() */
 	size_t n_nodes, cap_nodes;
 	/* name -> index+1 in nodes[] (open addressing), rebuilt on demand */

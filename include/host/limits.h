@@ -76,6 +76,16 @@ int limits_refuse(const struct limit_report *r, uint64_t n_total);
 /* The report's item called @name, or NULL. */
 const struct host_limit *limits_find(const struct limit_report *r, const char *name);
 
+/*
+ * A fabric over hosts (create --site): kernel VXLAN (/sys/module/vxlan),
+ * FRR installed and running with zebra -n, and @established of @peers BGP
+ * EVPN sessions up. @needed: a fabric over hosts exists here (then
+ * what is missing fails; otherwise it only warns).
+ */
+struct frr_facts;
+void limits_judge_multihost(const struct frr_facts *ff, bool needed, unsigned int peers,
+			    unsigned int established, struct limit_report *r);
+
 /* The text name of a severity: "ok", "warn", "fail". */
 const char *limit_severity_name(enum limit_severity s);
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* fabricctl create FABRIC [--subnet CIDR] [--mtu N] [--cell-size N] [--tune] [--attach tc|tcx] */
+/* fabricctl create FABRIC [--subnet CIDR] [--ipv6 ...] [--mtu N] [--cell-size N] [--tune]
+ * [--attach]
+ * [--site N ...] */
 #include <errno.h>
 #include <stdio.h>
 
@@ -9,10 +11,12 @@
 #include "cli/fabric_print.h"
 #include "fabric/fabric.h"
 #include "fabric/fabric6.h"
+#include "fabric/site.h"
 
 static const char create_help[] =
 	"Usage: fabricctl create FABRIC [--subnet CIDR] [--ipv6] [--subnet6 CIDR6] [--ipv6-only]\n"
 	"                        [--mtu N] [--cell-size N] [--tune] [--attach tc|tcx]\n"
+	"           [--site N --underlay ADDR [--bgp-peer ADDR]... [--bgp-hold S] [--asn N]]\n"
 	"\n"
 	"Make fabric FABRIC: its first cell's bridge FABRIC-c0 (up, STP off, no forward\n"
 	"delay), the eBPF counting program loaded once and pinned under\n"
@@ -59,6 +63,17 @@ static const char create_help[] =
 	"                 /sys/fs/bpf/fabricctl/FABRIC/tcx. Default: tc (measured\n"
 	"                 faster to add nodes; see the README), or $FABRICCTL_ATTACH.\n"
 	"\n"
+	"One fabric over several hosts (each host runs FRR, zebra with -n):\n"
+	"  --site N       this host's share of the fabric, 1-15: the subnet is cut in 16\n"
+	"                 blocks; block 0 stays local on every host (cell 0, the host's\n"
+	"                 address), block N holds this host's nodes. Needs --subnet,\n"
+	"                 the same on every host.\n"
+	"  --underlay ADDR  this host's address on the underlay (the VXLAN endpoint);\n"
+	"                 the node MTU defaults to that device's MTU - 50\n"
+	"  --bgp-peer ADDR  another host's underlay address (repeat for each; eBGP EVPN)\n"
+	"  --bgp-hold S   BGP hold time in seconds (default 9, keepalive S/3)\n"
+	"  --asn N        this host's BGP AS (default 4200000000 + N)\n"
+	"\n"
 	"With -j: the new fabric as `fabricctl list -j` shows it.\n"
 	"\n"
 	"Example: fabricctl create lab --subnet 10.42.0.0/16\n";
@@ -71,11 +86,14 @@ struct create_opts {
 	bool tune;
 	int attach;
 	struct fabric6_opts v6;
+	struct site_conf site;
+	bool mtu_given;
 };
 
 static int create_option(int c, const char *arg, void *ctx)
 {
 	struct create_opts *o = ctx;
+	unsigned long v;
 	int err;
 
 	switch (c) {
@@ -84,6 +102,7 @@ static int create_option(int c, const char *arg, void *ctx)
 		o->have_subnet = !err;
 		return err;
 	case 'm':
+		o->mtu_given = true;
 		return cmd_parse_ulong(arg, "MTU", FABRIC_MTU_MIN, FABRIC_MTU_MAX, &o->mtu);
 	case 'c':
 		return cell_size_parse(arg, "--cell-size", &o->cell_size);
@@ -111,6 +130,24 @@ static int create_option(int c, const char *arg, void *ctx)
 	case 'O':
 		o->v6.enable = o->v6.only = true;
 		return 0;
+	case 'i':
+		err = cmd_parse_ulong(arg, "--site", 1, SITE_MAX, &v);
+		o->site.site = (unsigned int)v;
+		return err;
+	case 'U':
+		return ipv4_addr_parse(arg, &o->site.underlay);
+	case 'P':
+		if (o->site.n_peers == SITE_PEERS_MAX)
+			return fail_usage("at most %d --bgp-peer", SITE_PEERS_MAX);
+		return ipv4_addr_parse(arg, &o->site.peers[o->site.n_peers++]);
+	case 'H':
+		err = cmd_parse_ulong(arg, "--bgp-hold", 3, 65535, &v);
+		o->site.hold = (unsigned int)v;
+		return err;
+	case 'A':
+		err = cmd_parse_ulong(arg, "--asn", 1, 4294967294ul, &v);
+		o->site.asn = (uint32_t)v;
+		return err;
 	}
 	return -EUSAGE;
 }
@@ -126,6 +163,11 @@ int cmd_create(int argc, char **argv)
 		{"ipv6", no_argument, NULL, '6'},
 		{"subnet6", required_argument, NULL, 'S'},
 		{"ipv6-only", no_argument, NULL, 'O'},
+		{"site", required_argument, NULL, 'i'},
+		{"underlay", required_argument, NULL, 'U'},
+		{"bgp-peer", required_argument, NULL, 'P'},
+		{"bgp-hold", required_argument, NULL, 'H'},
+		{"asn", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -146,8 +188,25 @@ int cmd_create(int argc, char **argv)
 	if (err)
 		return err;
 	cmd_context("create", argv[first]);
-	err = fabric_create6(argv[first], o.have_subnet ? &o.subnet : NULL, &o.v6,
-			     (unsigned int)o.mtu, o.cell_size, o.tune, o.attach, &st);
+	if (o.site.site || o.site.underlay || o.site.n_peers || o.site.asn || o.site.hold) {
+		if (!o.site.site)
+			return fail_usage(
+				"--underlay, --bgp-peer, --bgp-hold and --asn go with --site");
+		if (o.v6.enable)
+			return fail_usage("--site makes an IPv4 fabric: --ipv6, --subnet6 and "
+					  "--ipv6-only do not go with it yet");
+		o.site.vni = site_vni_of(argv[first]);
+		if (!o.site.asn)
+			o.site.asn = SITE_ASN_BASE + o.site.site;
+		if (!o.site.hold)
+			o.site.hold = SITE_DEFAULT_HOLD;
+		err = fabric_create_site(argv[first], o.have_subnet ? &o.subnet : NULL,
+					 o.mtu_given ? (unsigned int)o.mtu : 0, o.cell_size, o.tune,
+					 o.attach, &o.site, &st);
+	} else {
+		err = fabric_create6(argv[first], o.have_subnet ? &o.subnet : NULL, &o.v6,
+				     (unsigned int)o.mtu, o.cell_size, o.tune, o.attach, &st);
+	}
 	if (err)
 		return err;
 	if (cli_out.json) {

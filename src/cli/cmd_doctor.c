@@ -15,6 +15,7 @@
 #include "fabric/ipam.h"
 #include "host/drop_advice.h"
 #include "stats/observe.h"
+#include "fabric/site.h"
 
 #define DOCTOR_DEFAULT_NODES 1000
 #define DOCTOR_MAX_NODES (1u << 24)
@@ -64,6 +65,11 @@ static const char doctor_help[] =
 	"  net.bridge.bridge-nf-call-iptables 1 when br_netfilter sends bridged traffic\n"
 	"                                     through iptables\n"
 	"  net.ipv4.ip_forward                shown only: fabricctl never changes it\n"
+	"  vxlan, frr                         a fabric over hosts (create with a site)\n"
+	"                                     needs the VXLAN driver and FRR running with\n"
+	"                                     zebra -n; warn when no such fabric exists\n"
+	"  bgp_sessions                       with such a fabric: its BGP EVPN sessions\n"
+	"                                     Established (current) of those configured\n"
 	"\n"
 	"STATUS is ok, warn (works, worth knowing) or fail (this size will fail or\n"
 	"misbehave); the fix is printed under each item that is not ok. Sysctls marked\n"
@@ -90,7 +96,7 @@ static const char doctor_help[] =
 static bool is_flag(const char *name)
 {
 	return !strcmp(name, "bpffs") || !strcmp(name, "bpf_prog_load") || !strcmp(name, "btf") ||
-	       !strcmp(name, "forward_policy");
+	       !strcmp(name, "forward_policy") || !strcmp(name, "vxlan") || !strcmp(name, "frr");
 }
 
 static void print_value(char *buf, size_t size, const struct host_limit *l, uint64_t v, bool needed)
@@ -226,6 +232,7 @@ int cmd_doctor(int argc, char **argv)
 		return err;
 	limits_judge(&f, o.nodes, o.cell, &r);
 	limits_judge_ipv6(&f, o.ipv6 ? o.nodes : f.fabric_nodes6, &r);
+	site_doctor(&r);
 	for (size_t i = 0; i < r.n; i++) {
 		if (r.items[i].severity != LIMIT_FAIL)
 			continue;

@@ -9,22 +9,29 @@
 #include "cli/cmd_common.h"
 #include "cli/commands.h"
 #include "cli/fabric_print.h"
+#include "cli/site_print.h"
 #include "fabric/cell.h"
 #include "fabric/impair.h"
 #include "fabric/status.h"
 #include "lab/plan.h"
 
 static const char show_help[] =
-	"Usage: fabricctl show FABRIC\n"
+	"Usage: fabricctl show FABRIC [--all-sites]\n"
 	"\n"
 	"Show FABRIC and its nodes: name, address/prefix, MAC, cell (the node's bridge\n"
 	"is FABRIC-c<CELL>), host veth, its ifindex and its state as the kernel reports\n"
 	"it now (up, down, or missing). Nodes still being added or deleted are left\n"
 	"out.\n"
+	"A fabric over hosts (see create) also shows its site: block, VXLAN, BGP.\n"
+	"  --all-sites  also list the other sites' cells that the control plane (FRR's\n"
+	"               BGP EVPN) installed in the router, with their VTEPs\n"
 	"With -j: {name, subnet, gateway, bridge, mtu, cell_size, cells, attach, nodes: [{name,\n"
 	"address, prefix_len, cell, gateway, mac, host_veth, ifindex, state, impair}]}; a\n"
 	"fabric with IPv6 adds subnet6, gateway6 and family, and address6 and gateway6 per\n"
-	"node. impair is the impairment in force on the host veth (\"rate 20mbit\") or null.\n";
+	"node. impair is the impairment in force on the host veth (\"rate 20mbit\") or null.\n"
+	"A fabric over hosts adds site: {site, block, underlay, vni, vxlan_port, asn,\n"
+	"bgp_peers, bgp_hold, encap_overhead} and with --all-sites other_sites: [{site,\n"
+	"prefix, vtep}].\n";
 
 #define SHOW_ROW "%-20s %-18s %-17s %4s %-14s %7s %s\n"
 #define SHOW_ROW6 "%-20s %-18s %-17s %4s %-14s %7s %-8s %s\n"
@@ -71,8 +78,23 @@ static void print_node(struct printer *p, const struct fabric_state *st,
 	print_close_object(p);
 }
 
+static int show_option(int c, const char *arg, void *ctx)
+{
+	(void)arg;
+	if (c != 'a')
+		return -EUSAGE;
+	*(bool *)ctx = true;
+	return 0;
+}
+
 int cmd_show(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{"all-sites", no_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	bool all_sites = false;
 	enum node_link_state *states = NULL;
 	struct impair_view *imps = NULL;
 	struct fabric_state st, again;
@@ -81,7 +103,7 @@ int cmd_show(int argc, char **argv)
 	size_t complete;
 	int first, err;
 
-	err = cmd_parse_help_only(argc, argv, show_help, &first);
+	err = cmd_parse(argc, argv, show_help, "", opts, show_option, &all_sites, &first);
 	if (err)
 		return err > 0 ? 0 : err;
 	if (first != argc - 1)
@@ -131,6 +153,9 @@ int cmd_show(int argc, char **argv)
 			   st.cell_size,
 			   st.attach == FABRIC_ATTACH_TCX ? "tcx links" : "tc (clsact)");
 	}
+	print_site_fields(&p, &st);
+	if (all_sites && print_other_sites(&p, &st) < 0)
+		print_null(&p, "other_sites", NULL);
 	if (complete)
 		print_text(&p, st.ipv6 ? SHOW_ROW6 : SHOW_ROW, "NODE", "ADDRESS", "MAC", "CELL",
 			   "HOST-VETH", "IFINDEX", "STATE", "ADDRESS6");

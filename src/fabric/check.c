@@ -297,6 +297,7 @@ static int check_pass(struct fabric_state *st, bool repair, struct check_report 
 	check_strays(&c);
 	check_tcx_links(&c);
 	check_marked_namespaces(&c);
+	check_site(&c);
 	if (repair && c.n_doomed && fabric_links_delete(&c.s, c.doomed, c.n_doomed))
 		fail_clear(); /* the second look tells what is left */
 	if (repair && c.n_doomed_ns)

@@ -18,6 +18,7 @@
 #include "base/timeutil.h"
 #include "fabric/cell.h"
 #include "fabric/fabric.h"
+#include "fabric/site.h"
 #include "fabric/link_delete.h"
 #include "fabric/namespaces.h"
 #include "fabric/names.h"
@@ -248,6 +249,8 @@ int fabric_destroy(const char *name, struct destroy_result *r, fabric_progress_c
 	err = nl_open(&s);
 	if (err)
 		goto out_state;
+	if (have_state && st.site) /* a fabric over hosts: its FRR fragment first */
+		site_before_destroy(&st, &r->left);
 	/*
 	 * Before the links go: nothing counts a dying node. Pins that are not
 	 * ours stay; pins of ours that cannot be removed are reported at the
@@ -312,6 +315,8 @@ int fabric_destroy(const char *name, struct destroy_result *r, fabric_progress_c
 		fail_unstash(&pins_why);
 		err = pins_err;
 	}
+	if (!err && have_state && st.site)
+		site_after_destroy(&st);
 	if (!err) {
 		/* The saved lab goes first: a reboot must not bring back what was destroyed. */
 		err = saved_remove(name);

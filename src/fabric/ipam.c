@@ -86,6 +86,9 @@ void ipam_free(struct ipam *ipam)
 
 uint32_t ipam_capacity(const struct ipam *ipam)
 {
+	/* a site's block: whole cells, never cell 0 (see fabric/site.h) */
+	if (ipam->node_hi)
+		return (ipam->node_hi - ipam->node_lo) / ipam->cell_size * (ipam->cell_size - 3);
 	/* network, gateway, broadcast of every cell; the host's slot if several */
 	return ipam_n_cells(ipam) * (ipam->cell_size - 3) - (ipam_multi_cell(ipam) ? 1 : 0);
 }
@@ -100,6 +103,8 @@ bool ipam_slot_is_node(const struct ipam *ipam, uint32_t slot)
 	uint32_t off = slot & (ipam->cell_size - 1);
 
 	if (slot >= ipam->n_slots || off <= IPAM_GATEWAY_SLOT || off == ipam->cell_size - 1)
+		return false;
+	if (ipam->node_hi && (slot < ipam->node_lo || slot >= ipam->node_hi))
 		return false;
 	return !(ipam_multi_cell(ipam) && slot == IPAM_HOST_SLOT);
 }

@@ -298,6 +298,7 @@ void state_free(struct fabric_state *st)
 	ipam_free(&st->ipam);
 	for (size_t i = 0; i < st->n_nodes; i++)
 		free(st->nodes[i].cni);
+	free(st->site);
 	free(st->nodes);
 	free(st->name_index);
 	memset(st, 0, sizeof(*st));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fabric/fabric6.h"
+#include "fabric/site.h"
 #include "fabric/state_keys.h"
 
 const char *const fabric_attach_names[FABRIC_ATTACH_MAX] = {
@@ -62,6 +63,13 @@ const struct state_fabric_key state_fabric_keys[] = {
 	{"attach", attach_parse, attach_format},
 	{"subnet6", fabric6_parse_subnet6, fabric6_format_subnet6},
 	{"family", fabric6_parse_family, fabric6_format_family},
+	/* a fabric over hosts (site.h); "site" first: it restricts the IPAM */
+	{"site", site_key_site_parse, site_key_site_format},
+	{"underlay", site_key_underlay_parse, site_key_underlay_format},
+	{"bgp_peers", site_key_peers_parse, site_key_peers_format},
+	{"vni", site_key_vni_parse, site_key_vni_format},
+	{"asn", site_key_asn_parse, site_key_asn_format},
+	{"bgp_hold", site_key_hold_parse, site_key_hold_format},
 	{NULL, NULL, NULL},
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fabric/fabric6.h"
+#include "fabric/site.h"
 #include "stats/print.h"
 
 void stats_prom_label(FILE *out, const char *s)
@@ -23,10 +24,19 @@ void stats_prom_label(FILE *out, const char *s)
 	}
 }
 
-static void prom_labels(FILE *out, const char *fabric, const struct stats_row *r, const char *dir)
+/* ,site="N" for a fabric over hosts (create --site): one exporter per host, one label. */
+static void prom_site(FILE *out, const struct fabric_state *st)
+{
+	if (st->site)
+		fprintf(out, "\",site=\"%u", st->site->site);
+}
+
+static void prom_labels(FILE *out, const struct fabric_state *st, const struct stats_row *r,
+			const char *dir)
 {
 	fputs("{fabric=\"", out);
-	stats_prom_label(out, fabric);
+	stats_prom_label(out, st->name);
+	prom_site(out, st);
 	fputs("\",node=\"", out);
 	stats_prom_label(out, r->node->name);
 	fprintf(out, "\",direction=\"%s\"", dir);
@@ -64,10 +74,10 @@ static void print_dir_family(FILE *out, const char *name, const char *help, dir_
 			const struct stats_row *r = &f[k].rows[i];
 
 			fputs(name, out);
-			prom_labels(out, f[k].st->name, r, "rx");
+			prom_labels(out, f[k].st, r, "rx");
 			fprintf(out, "} %" PRIu64 "\n", get(&r->c.rx));
 			fputs(name, out);
-			prom_labels(out, f[k].st->name, r, "tx");
+			prom_labels(out, f[k].st, r, "tx");
 			fprintf(out, "} %" PRIu64 "\n", get(&r->c.tx));
 		}
 	}
@@ -87,6 +97,7 @@ static void print_info_family(FILE *out, const struct stats_prom_fabric *f, size
 
 			fputs("fabricctl_node_info{fabric=\"", out);
 			stats_prom_label(out, f[k].st->name);
+			prom_site(out, f[k].st);
 			fputs("\",node=\"", out);
 			stats_prom_label(out, r->node->name);
 			fprintf(out, "\",address=\"%s\",", ipv4_addr_format(r->addr, addr));
@@ -118,7 +129,7 @@ static void print_protocol_family(FILE *out, const struct stats_prom_fabric *f, 
 
 				for (int p = 0; p < FABRIC_PROTO_MAX; p++) {
 					fputs("fabricctl_node_protocol_packets_total", out);
-					prom_labels(out, f[k].st->name, r, d ? "tx" : "rx");
+					prom_labels(out, f[k].st, r, d ? "tx" : "rx");
 					fprintf(out, ",protocol=\"%s\"} %" PRIu64 "\n",
 						stats_proto_names[p], (uint64_t)dc->proto[p]);
 				}

@@ -195,7 +195,8 @@ expect "fabricctl del-node t0000x " # no such fabric
 # Options and their values.
 expect "fabricctl add-node $F --c" --count
 expect "fabricctl add-node $F --" --ip --ip6 --count --prefix --no-wait --help --json --pretty --quiet
-expect "fabricctl create $F --" --subnet --ipv6 --subnet6 --ipv6-only --mtu --cell-size --tune --help --json --pretty --quiet
+expect "fabricctl create $F --" --subnet --ipv6 --subnet6 --ipv6-only --mtu --cell-size --tune --attach \
+	--site --underlay --bgp-peer --bgp-hold --asn --help --json --pretty --quiet
 expect "fabricctl del-node $F --a" --all
 expect "fabricctl check $F --r" --repair
 expect "fabricctl doctor --n" --nodes

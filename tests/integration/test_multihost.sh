@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# One fabric over two simulated hosts (issue 16): each host runs its own FRR
+# (zebra -n, bgpd) and `fabricctl create --site H --underlay 10.254.0.H
+# --bgp-peer ...`; 200 nodes each. Read from the kernel and from FRR: the
+# VXLAN (VNI, port 4789, learning off, ARP/ND suppression) in the router
+# namespace with its UDP socket in the host namespace, node MTU = underlay
+# MTU - 50, BGP EVPN sessions and type-5 routes (vtysh json), every node
+# answers its gateway, random cross-host pairs answer ping, the underlay
+# carries UDP 4789 and no fabric address in clear, ip_forward 0 on every
+# host, stats equal the veth counters, the exporter's site label. FRR
+# stopped on host 2: host 1 withdraws its routes and `check` names the
+# missing site; FRR started again: back. Destroy on host 1 leaves host 2's
+# share working and removes host 1's FRR fragment.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../simhost.sh"
+need_root
+[[ -x /usr/lib/frr/zebra && -x /usr/lib/frr/bgpd ]] || skip "FRR is not installed (apt-get install frr)"
+[[ -e /sys/module/vxlan ]] || modprobe vxlan 2>/dev/null || skip "no VXLAN driver"
+
+F=$(fab_name)
+MH_HOSTS=2
+MH_NODES=${MH_NODES:-200}
+MH_NET=10.212.0.0/16
+. "$(dirname "$0")/../multihost.sh"
+R=.fabricctl-$F
+
+mh_up
+mh_underlay_counters
+
+# The data plane, from the kernel.
+for h in 1 2; do
+	vx=$(on_host $h ip -n "$R" -j -d link show fab-vx)
+	assert_eq "$(jq -r '.[0].linkinfo.info_kind' <<<"$vx")" vxlan "host $h: VXLAN kind"
+	assert_eq "$(jq -r '.[0].linkinfo.info_data.port' <<<"$vx")" 4789 "host $h: VXLAN port"
+	assert_eq "$(jq -r '.[0].linkinfo.info_data.learning' <<<"$vx")" false "host $h: VXLAN learning"
+	assert_eq "$(jq -r '.[0].linkinfo.info_data.local' <<<"$vx")" 10.254.0.$h "host $h: VTEP"
+	assert_eq "$(jq -r '.[0].linkinfo.info_slave_data.neigh_suppress' <<<"$vx")" true \
+		"host $h: ARP/ND suppression"
+	assert_eq "$(jq -r '.[0].ifalias' <<<"$vx")" "fabricctl:$F:.router" "host $h: VXLAN tag"
+	# its UDP socket on the underlay (the host namespace), none in the router
+	on_host $h ss -Huln 'sport = :4789' | grep -q . || fail "host $h: no UDP 4789 socket on the host"
+	[[ -z $(on_host $h ip netns exec "$R" ss -Huln 'sport = :4789') ]] ||
+		fail "host $h: the VXLAN socket is in the router namespace"
+	assert_eq "$(on_host $h cat /proc/sys/net/ipv4/ip_forward)" 0 "host $h: ip_forward"
+	fab_on_ok $h -j show "$F"
+	assert_eq "$(jq -r '.mtu' <<<"$FAB_OUT")" 1450 "host $h: node MTU shown"
+	assert_eq "$(jq -r '.site.site' <<<"$FAB_OUT")" $h "host $h: site shown"
+	n=$(jq -r '.nodes[0].name' <<<"$FAB_OUT")
+	assert_eq "$(on_host $h ip netns exec "$n" cat /sys/class/net/eth0/mtu)" 1450 "host $h: $n's MTU"
+	# addresses only in the site's block
+	bad=$(jq -r --arg p "$MH_PREFIX.$((h * 16))" --arg q "$MH_PREFIX.$((h * 16 + 15))" \
+		'[.nodes[].address | select((split(".")[0:3] | join(".")) as $n |
+		 ($n < $p) or ($n > $q))] | length' <<<"$FAB_OUT")
+	assert_eq "$bad" 0 "host $h: node addresses outside site $h's block"
+done
+
+for h in 1 2; do mh_bgp_ok $h; done
+for h in 1 2; do mh_gateways $h; done
+mh_ping_pairs 100 || fail "cross-host pairs did not all answer"
+[[ $(mh_counter 1) -gt 0 ]] || fail "the underlay carried no UDP 4789"
+assert_eq "$(mh_counter 2)" 0 "fabric-sourced packets in clear on the underlay"
+assert_eq "$(mh_counter 3)" 0 "fabric-bound packets in clear on the underlay"
+for h in 1 2; do mh_stats_vs_kernel $h; done
+
+# show --all-sites: the other site's cells, as BGP installed them
+fab_on_ok 1 -j show "$F" --all-sites
+assert_eq "$(jq -r '[.other_sites[] | select(.site == 2 and .vtep == "10.254.0.2")] | length' \
+	<<<"$FAB_OUT")" 1 "host 1: site 2's cell in show --all-sites"
+# the exporter's families carry the site label
+fab_on_ok 2 stats "$F" --prometheus
+assert_contains "$FAB_OUT" "fabric=\"$F\",site=\"2\",node=" "host 2: site label"
+# doctor: FRR ready, every session Established
+fab_on_ok 1 -j doctor
+assert_eq "$(jq -r '.limits[] | select(.name == "bgp_sessions") | .status' <<<"$FAB_OUT")" ok \
+	"host 1: doctor's bgp_sessions"
+fab_on_ok 1 check "$F"
+
+# FRR stopped on host 2: host 1 withdraws its routes, check names the site.
+mh_frr_stop 2
+mh_route_wait 1 "$(site_cell 2)" absent || fail "host 1 kept site 2's route after FRR stopped"
+fab_on 1 -j check "$F"
+assert_ne "$FAB_RC" 0 "check on host 1 with site 2 gone"
+assert_eq "$(jq -r '[.problems[] | select(.kind == "site_missing") | .object] | join(",")' \
+	<<<"$FAB_OUT")" 10.254.0.2 "host 1: the missing site"
+mh_gateways 1
+# ... and back
+mh_frr_start 2
+mh_route_wait 1 "$(site_cell 2)" present || fail "site 2's route did not come back"
+mh_route_wait 2 "$(site_cell 1)" present || fail "site 1's route did not come back on host 2"
+mh_ping_pairs 20 || fail "cross-host pairs after FRR came back"
+fab_on_ok 1 check "$F"
+
+# Destroy on host 1: host 1's share only.
+fab_on_ok 1 destroy "$F"
+[[ -z $(on_host 1 vtysh -c 'show running-config' | grep -E "fabricctl|vni ") ]] ||
+	fail "host 1: FRR still holds the fabric's configuration"
+assert_eq "$(on_host 1 ls /run/netns | wc -l)" 0 "host 1's namespaces after destroy"
+mh_route_wait 2 "$(site_cell 1)" absent || fail "host 2 kept host 1's route after its destroy"
+mh_gateways 2
+fab_on_ok 2 destroy "$F"
+log "ok"
