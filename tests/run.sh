@@ -6,6 +6,8 @@
 # Runs every unit test binary BUILD_DIR/unit/test_* (no root needed) and,
 # as root, every tests/integration/test_*.sh with FABRICCTL=BUILD_DIR/fabricctl.
 # NAME... restricts the run to tests whose name contains one of them.
+# TESTS_EXCLUDE="NAME..." (environment) skips the integration tests of those
+# names, each reported as SKIP with the reason in TESTS_EXCLUDE_WHY.
 # One line per test (PASS name (1.2s) / FAIL name + its output / SKIP name),
 # then a check that the tests left nothing on the host ("no-leftovers"),
 # then the summary line "N passed, N failed, N skipped".
@@ -54,6 +56,14 @@ export FAB_NAMES_LOG="$RUN_TMP/fabrics"
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fs", b - a }'; }
+
+excluded() {
+	local x
+	for x in ${TESTS_EXCLUDE:-}; do
+		[[ "$1" == "integration/$x" ]] && return 0
+	done
+	return 1
+}
 
 selected() {
 	local f
@@ -168,6 +178,10 @@ if [[ $integration -eq 1 ]]; then
 			sed 's/^/    /' "$RUN_TMP/before"
 		fi
 		for t in "${tests[@]}"; do
+			if excluded "integration/$(basename "$t" .sh)"; then
+				report_skip "integration/$(basename "$t" .sh)" "${TESTS_EXCLUDE_WHY:-excluded}"
+				continue
+			fi
 			if [[ -x $t ]]; then
 				run_one "integration/$(basename "$t" .sh)" "$t"
 			else

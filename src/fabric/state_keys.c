@@ -27,7 +27,7 @@ int fabric_attach_parse(const char *text, enum fabric_attach *out)
 	return -EINVAL;
 }
 
-/* "set attach tc|tcx": a record without it is of a fabric attached by tc. */
+/* "set attach tcx": a record without it is of a fabric attached by tc (the default). */
 static int attach_parse(struct fabric_state *st, const char *value)
 {
 	return fabric_attach_parse(value, &st->attach);
@@ -35,6 +35,8 @@ static int attach_parse(struct fabric_state *st, const char *value)
 
 static bool attach_format(const struct fabric_state *st, char *buf, size_t size)
 {
+	if (st->attach == FABRIC_ATTACH_TC)
+		return false;
 	snprintf(buf, size, "%s", fabric_attach_names[st->attach]);
 	return true;
 }

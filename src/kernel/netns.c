@@ -185,7 +185,8 @@ struct delete_work {
 	size_t n;
 	atomic_size_t next;
 	atomic_int first_err;
-	netns_progress_cb progress; /* called by the calling thread only */
+	struct fail_stash first_why; /* written by the thread that set first_err, read after join */
+	netns_progress_cb progress;  /* called by the calling thread only */
 	void *data;
 };
 
@@ -195,8 +196,10 @@ static void delete_some(struct delete_work *w, bool report)
 	for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < w->n;) {
 		int err = unmount_netns_file(w->names[i]), none = 0;
 
-		if (err)
-			atomic_compare_exchange_strong(&w->first_err, &none, err);
+		/* Errors are recorded per thread: the first one travels with its text. */
+		if (err && atomic_compare_exchange_strong(&w->first_err, &none, err))
+			fail_stash(&w->first_why);
+		fail_clear();
 		if (report && w->progress)
 			w->progress(i + 1, w->n, w->data);
 	}
@@ -224,8 +227,13 @@ int netns_delete_many(const char *const *names, size_t n, netns_progress_cb prog
 	delete_some(&w, true); /* this thread works too, and finishes what is left */
 	for (size_t t = 0; t < started; t++)
 		pthread_join(threads[t], NULL);
-	if (atomic_load(&w.first_err))
-		return fail(atomic_load(&w.first_err), "cannot remove the nodes' namespaces");
+	if (atomic_load(&w.first_err)) {
+		if (!w.first_why.have)
+			return fail(atomic_load(&w.first_err),
+				    "cannot remove the nodes' namespaces");
+		fail_unstash(&w.first_why);
+		return fail_wrap(atomic_load(&w.first_err), "cannot remove the nodes' namespaces");
+	}
 	return 0;
 }
 

@@ -100,6 +100,7 @@ static void test_replace(void)
 	CHECK_EQ_INT(((const struct tcmsg *)mnl_nlmsg_get_payload(nlh))->tcm_handle, NETEM_HANDLE);
 out:
 	free(s.buf);
+	free(s.reqs); /* the queue's request labels (nl.c), as nl_close() would */
 }
 
 static void test_values(void)

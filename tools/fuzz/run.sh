@@ -33,7 +33,7 @@ FUZZ_JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 declare -A MODULES=(
 	[cidr]="fabric/ipam base/ipv4 base/errors"
 	[names]="fabric/names base/errors"
-	[state]="fabric/state fabric/state_record fabric/ipam fabric/names base/ipv4 base/errors base/record_file base/array base/failpoint"
+	[state]="fabric/state fabric/state_record fabric/state_keys fabric/attach fabric/fabric6 fabric/site fabric/ipam fabric/names base/ipv4 base/ipv6 base/errors base/record_file base/array base/failpoint"
 )
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
