@@ -146,14 +146,25 @@ mh_gateways() {
 # BGP EVPN sessions of host H Established (from FRR's JSON), and the type-5
 # routes it holds include every other site's first cell.
 mh_bgp_ok() {
-	local h=$1 js p want got
-	js=$(on_host "$h" vtysh -c 'show bgp l2vpn evpn summary json')
-	got=$(jq '[.. | objects | select(has("state")) | select(.state == "Established")] | length' <<<"$js")
+	local h=$1 js p want got i
+	# A session comes up asynchronously (connect retry 2 s): wait up to 30 s.
+	for ((i = 0; i < 60; i++)); do
+		js=$(on_host "$h" vtysh -c 'show bgp l2vpn evpn summary json')
+		got=$(jq '[.. | objects | select(has("state")) | select(.state == "Established")] | length' <<<"$js")
+		[[ $got == $((MH_HOSTS - 1)) ]] && break
+		sleep 0.5
+	done
 	assert_eq "$got" $((MH_HOSTS - 1)) "host $h: BGP sessions Established"
-	js=$(on_host "$h" vtysh -c 'show bgp l2vpn evpn route type prefix json')
 	for ((p = 1; p <= MH_HOSTS; p++)); do
 		[[ $p == "$h" ]] && continue
 		want=$MH_PREFIX.$((p * 16)).0
+		# Routes follow the sessions by a BGP update round: wait up to 30 s.
+		for ((i = 0; i < 60; i++)); do
+			js=$(on_host "$h" vtysh -c 'show bgp l2vpn evpn route type prefix json')
+			jq -e --arg ip "$want" '[.. | objects | select(.routeType? == 5) | .ip] | index($ip)' \
+				<<<"$js" >/dev/null && break
+			sleep 0.5
+		done
 		jq -e --arg ip "$want" '[.. | objects | select(.routeType? == 5) | .ip] | index($ip)' \
 			<<<"$js" >/dev/null || fail "host $h: no EVPN type-5 route to $want (site $p)"
 		mh_route_wait "$h" "$(site_cell $p)" present ||

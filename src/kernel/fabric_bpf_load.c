@@ -337,7 +337,14 @@ static struct fabric_skel *skel_load(const char *fabric, const struct fabric_bpf
 	bool btf = !access("/sys/kernel/btf/vmlinux", R_OK);
 	struct fabric_skel *skel = skel_try(fabric, p, maps, btf, err);
 
-	if (!skel && btf && *err != -EPERM && *err != -EACCES && *err != -ENOSYS) {
+	/*
+	 * Only a refusal of the program by this kernel (the verifier, a missing
+	 * BTF type or helper) makes a fabric without drop counting; any other
+	 * failure is the create's, and rolls it back.
+	 */
+	if (!skel && btf &&
+	    (*err == -EINVAL || *err == -EOPNOTSUPP || *err == -ENOTSUPP || *err == -ENOENT ||
+	     *err == -E2BIG || *err == -ESRCH)) {
 		fail_clear();
 		skel = skel_try(fabric, p, maps, false, err);
 	}
