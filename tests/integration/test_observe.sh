@@ -199,7 +199,7 @@ assert_eq "$got" "$(pair "$M" "$B" "$D")" "exporter's pair $B -> $D with --pairs
 # doctor names drops that point at a host limit: ARP for an address no
 # node has fails (NEIGH_FAILED), and doctor gives the neighbour-table fix.
 in_ns "$A" ping -n -q -c 2 -i 0.3 -W 1 $NET.50 >/dev/null 2>&1 || true
-for _ in $(seq 40); do
+for _ in $(seq 80); do # ARP gives up after ~3 s; stats may be slow (sanitized)
 	[[ $(drops "$A" NEIGH_FAILED) -ge 2 ]] && break
 	sleep 0.25
 done
