@@ -73,6 +73,12 @@ int check_read_counted(struct check_ctx *c);
 void check_tcx_links(struct check_ctx *c);
 /* A runtime's attachment (fabric/attach.h), instead of the namespace-owning checks. */
 void check_attachment(struct check_ctx *c, struct fabric_node *node);
+/*
+ * The host end's own pieces, for a node and a runtime's attachment alike:
+ * bridge port, up, counter entry (each mended with --repair). False when
+ * the counter entry was missing.
+ */
+bool check_host_end(struct check_ctx *c, struct fabric_node *node, const struct link_info *li);
 /* Every node, with the fixes that --repair makes. */
 void check_nodes(struct check_ctx *c);
 /* A fabric over hosts: VXLAN, FRR fragment (remade by --repair), sites that went silent. */

@@ -40,39 +40,6 @@ static int sandbox_open(const struct fabric_node *node)
 	return fd;
 }
 
-static void check_attachment_port(struct check_ctx *c, struct fabric_node *node,
-				  const struct link_info *li)
-{
-	int br = cells_bridge_lookup(&c->cells, ipam_cell_of(&c->st->ipam, node->slot));
-	struct check_problem *p;
-
-	fail_clear();
-	if (br > 0 && li->master != br) {
-		p = check_add(c, "not_enslaved", node->name, li->name,
-			      "not a port of its cell's bridge");
-		if (c->repair && p) {
-			link_set_master(&c->s, li->ifindex, br);
-			nl_run(&c->s, NULL, NULL);
-		}
-	}
-	if (!(li->flags & IFF_UP)) {
-		p = check_add(c, "link_down", node->name, li->name, "the host end is down");
-		if (c->repair && p) {
-			link_set_up(&c->s, li->ifindex);
-			nl_run(&c->s, NULL, NULL);
-		}
-	}
-	if (c->fb && !check_counted(c, li->ifindex)) {
-		p = check_add(c, "missing_counter", node->name, li->name, "no counter entry");
-		if (c->repair && p) {
-			struct fabric_bpf_node id = {node->slot, node->netns_ino};
-
-			bpf_counters_add(c->fb, li->ifindex, &id);
-		}
-	}
-	fail_clear();
-}
-
 void check_attachment(struct check_ctx *c, struct fabric_node *node)
 {
 	const struct link_info *li = check_link_by_index(c, node->ifindex);
@@ -106,5 +73,6 @@ void check_attachment(struct check_ctx *c, struct fabric_node *node)
 		return;
 	}
 	close(fd);
-	check_attachment_port(c, node, li);
+	check_host_end(c, node, li);
+	fail_clear();
 }

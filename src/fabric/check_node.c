@@ -198,8 +198,7 @@ static void remake(struct check_ctx *c, struct fabric_node *node, bool keep_netn
 	fail_clear();
 }
 
-/* The pieces of a complete node's host end: bridge port, up, counter entry, tc programs. */
-static void check_port(struct check_ctx *c, struct fabric_node *node, const struct link_info *li)
+bool check_host_end(struct check_ctx *c, struct fabric_node *node, const struct link_info *li)
 {
 	int br = cells_bridge_lookup(&c->cells, ipam_cell_of(&c->st->ipam, node->slot));
 	struct check_problem *p;
@@ -227,7 +226,19 @@ static void check_port(struct check_ctx *c, struct fabric_node *node, const stru
 
 			bpf_counters_add(c->fb, li->ifindex, &id);
 		}
-	} else if (c->fb && !bpf_counters_has_netns(c->fb, li->ifindex, node->netns_ino)) {
+		return false;
+	}
+	return true;
+}
+
+/* The pieces of a complete node's host end: bridge port, up, counter entry, tc programs. */
+static void check_port(struct check_ctx *c, struct fabric_node *node, const struct link_info *li)
+{
+	struct check_problem *p;
+
+	/* A counter entry made again by check_host_end() comes with its namespace's. */
+	if (check_host_end(c, node, li) && c->fb &&
+	    !bpf_counters_has_netns(c->fb, li->ifindex, node->netns_ino)) {
 		p = check_add(c, "missing_netns_entry", node->name, li->name,
 			      "its namespace is not in the drops' netns map");
 		if (c->repair && p)
