@@ -143,6 +143,18 @@ mh_gateways() {
 	[[ ! -s $TEST_TMP/gwfail$1 ]] || fail "host $1: gateway does not answer: $(head -3 "$TEST_TMP/gwfail$1")"
 }
 
+# mh_frr_dump H: what host H's FRR knows, on stderr (for a failure's log).
+mh_frr_dump() {
+	local c
+	for c in 'show evpn vni detail' 'show bgp l2vpn evpn summary' \
+		'show bgp l2vpn evpn route type prefix' 'show bgp vrf all summary'; do
+		echo "--- host $1: $c" >&2
+		on_host "$1" vtysh -c "$c" 2>&1 | head -40 >&2
+	done
+	echo "--- host $1: zebra.log, bgpd.log (tails)" >&2
+	on_host "$1" sh -c 'tail -n 15 /run/frr/zebra.log /run/frr/bgpd.log' 2>&1 >&2
+}
+
 # BGP EVPN sessions of host H Established (from FRR's JSON), and the type-5
 # routes it holds include every other site's first cell.
 mh_bgp_ok() {
@@ -158,15 +170,21 @@ mh_bgp_ok() {
 	for ((p = 1; p <= MH_HOSTS; p++)); do
 		[[ $p == "$h" ]] && continue
 		want=$MH_PREFIX.$((p * 16)).0
-		# Routes follow the sessions by a BGP update round: wait up to 30 s.
-		for ((i = 0; i < 60; i++)); do
+		# Routes follow the sessions by a BGP update round, once the sending
+		# host's zebra has the L3VNI up (it reads every new namespace
+		# first, slow on a loaded host): wait up to 60 s.
+		for ((i = 0; i < 120; i++)); do
 			js=$(on_host "$h" vtysh -c 'show bgp l2vpn evpn route type prefix json')
 			jq -e --arg ip "$want" '[.. | objects | select(.routeType? == 5) | .ip] | index($ip)' \
 				<<<"$js" >/dev/null && break
 			sleep 0.5
 		done
 		jq -e --arg ip "$want" '[.. | objects | select(.routeType? == 5) | .ip] | index($ip)' \
-			<<<"$js" >/dev/null || fail "host $h: no EVPN type-5 route to $want (site $p)"
+			<<<"$js" >/dev/null || {
+			mh_frr_dump "$h"
+			mh_frr_dump "$p"
+			fail "host $h: no EVPN type-5 route to $want (site $p)"
+		}
 		mh_route_wait "$h" "$(site_cell $p)" present ||
 			fail "host $h: no kernel route to site $p's cell"
 	done
