@@ -220,23 +220,41 @@ bridge_ports() {
 # and its host veth (shown ifindex) enslaved to one of the fabric's bridges;
 # the bridges' ports are exactly the shown nodes' host veths.
 assert_consistent() {
-	local f=$1 name addr plen mac veth idx state ports want br
+	local f=$1 name host kern="" bad
 	fab_ok -j show "$f"
-	while IFS=$'\t' read -r name addr plen mac veth idx state; do
-		[[ $state == up ]] || continue
+	# The host side in one link dump; each up node's eth0 in one address dump.
+	host=$(ip -j link show)
+	while read -r name; do
+		[[ -n $name ]] || continue
 		netns_exists "$name" || fail "show $f: $name is up but has no netns"
-		assert_eq "$(node_inet "$name")" "$addr/$plen" "show $f: address of $name vs kernel"
-		assert_eq "$(ip -n "$name" -j link show dev eth0 | jq -r '.[0].address')" "$mac" "show $f: MAC of $name vs kernel"
-		link_exists "$veth" || fail "show $f: host veth $veth of $name does not exist"
-		assert_eq "$(cat "/sys/class/net/$veth/ifindex")" "$idx" "show $f: ifindex of $veth"
-		assert_match "$(master_of "$veth")" "^$f-c[0-9]+$" "show $f: master of $veth"
-	done < <(jq -r '.nodes[] | [.name, .address, .prefix_len, .mac, .host_veth, .ifindex, .state] | @tsv' <<<"$FAB_OUT")
-	want=$(jq -r '.nodes[] | select(.state != "missing") | .host_veth' <<<"$FAB_OUT" | sort)
-	# The router's legs <f>-r<N> are ports too (fabrics of several cells).
-	ports=$(for br in /sys/class/net/"$f"-c*; do
-		if [[ -e $br ]]; then bridge_ports "${br##*/}"; fi
-	done | grep -Ev "^$f-r[0-9]+\$" | sort || true)
-	assert_eq "$ports" "$want" "show $f: bridge ports vs host veths shown"
+		kern+=$(ip -n "$name" -j addr show dev eth0 | jq -c --arg n "$name" '{($n): {
+			inet: ([.[0].addr_info[] | select(.family == "inet") | "\(.local)/\(.prefixlen)"] | join(" ")),
+			mac: .[0].address}}')
+	done < <(jq -r '.nodes[] | select(.state == "up") | .name' <<<"$FAB_OUT")
+	# Every difference as one line; the first fails the test.
+	bad=$(jq -rn --arg f "$f" --argjson show "$FAB_OUT" --argjson host "$host" \
+		--argjson kern "$(jq -s 'add // {}' <<<"$kern")" '
+		($host | map({key: .ifname, value: .}) | from_entries) as $links |
+		($show.nodes[] | select(.state == "up") |
+			. as $n | $kern[$n.name] as $k | $links[$n.host_veth] as $l |
+			if $k.inet != "\($n.address)/\($n.prefix_len)" then
+				"address of \($n.name) vs kernel: got \u0027\($k.inet)\u0027, want \u0027\($n.address)/\($n.prefix_len)\u0027"
+			elif $k.mac != $n.mac then
+				"MAC of \($n.name) vs kernel: got \u0027\($k.mac)\u0027, want \u0027\($n.mac)\u0027"
+			elif $l == null then "host veth \($n.host_veth) of \($n.name) does not exist"
+			elif $l.ifindex != $n.ifindex then
+				"ifindex of \($n.host_veth): got \($l.ifindex), want \($n.ifindex)"
+			elif (($l.master // "") | test("^\($f)-c[0-9]+$") | not) then
+				"master of \($n.host_veth): \u0027\($l.master // "")\u0027"
+			else empty end),
+		# The bridges ports are the shown nodes host veths (the legs <f>-r<N> aside).
+		([$host[] | select((.master // "") | test("^\($f)-c[0-9]+$")) | .ifname |
+			select(test("^\($f)-r[0-9]+$") | not)] | sort) as $ports |
+		([$show.nodes[] | select(.state != "missing") | .host_veth] | sort) as $want |
+		if $ports != $want then
+			"bridge ports vs host veths shown: got \($ports | join(" ")), want \($want | join(" "))"
+		else empty end')
+	[[ -z $bad ]] || fail "show $f: $(head -1 <<<"$bad")"
 }
 
 # wait_gone [-t SECS] NAME...: netns teardown is asynchronous; poll until no

@@ -2,8 +2,8 @@
 /*
  * What `fabricctl top` draws, with ncurses: a header (fabric totals, cells,
  * time, interval), then rows of nodes or of cells under a table of columns.
- * A new column (drops, busiest peer) is one entry in the column table of
- * top_view.c; sorting and drawing follow from it.
+ * A new column is one entry in the column table of top_view.c; sorting and
+ * drawing follow from it.
  */
 #ifndef FABRICCTL_CLI_TOP_VIEW_H
 #define FABRICCTL_CLI_TOP_VIEW_H
@@ -21,6 +21,8 @@ struct top_view {
 	const struct stats_snapshot *snap; /* the last reading (its time) */
 	double interval;		   /* seconds between readings */
 	bool have_rates;		   /* a second reading was taken */
+	bool have_drops;		   /* the drop counters are readable */
+	bool have_peers;		   /* the node pairs are readable */
 	bool cells;			   /* rows are cells (else nodes) */
 	bool in_cell;			   /* node rows of one cell only (drilled in) */
 	uint32_t cell;			   /* that cell */

@@ -39,6 +39,16 @@ const char *stats_drop_reason(const struct drop_reasons *r, unsigned int reason,
 
 /* Per-node drop totals into @rows (matched by host ifindex). */
 void stats_rows_fill_drops(struct stats_row *rows, size_t n, const struct fabric_drops_reading *d);
+/* Read @fb's drop counters into @rows; rows stay at 0 drops when there are none to read. */
+void stats_rows_read_drops(struct fabric_bpf *fb, struct stats_row *rows, size_t n);
+
+/*
+ * Each row's busiest peer from the node pairs the kernel keeps: the
+ * address it sent to and received from the most bytes, both directions
+ * summed, since the pair entered the LRU. Rows of nodes of @st only.
+ */
+void stats_rows_fill_peers(struct stats_row *rows, size_t n, const struct fabric_state *st,
+			   const struct fabric_matrix_reading *m);
 
 /* The drop reasons of the running kernel, read once per process (NULL: none readable). */
 const struct drop_reasons *stats_drop_reasons(void);

@@ -39,6 +39,9 @@ struct stats_row {
 	struct fabric_counters c;
 	double rx_pps, tx_pps, rx_bps, tx_bps;
 	uint64_t drops; /* packets the kernel dropped on its veth or inside it (all reasons) */
+	/* The address it exchanged the most bytes with (stats_rows_fill_peers; 0: none known) */
+	uint32_t peer_addr;
+	const struct fabric_node *peer; /* that address's node, or NULL (a gateway, outside) */
 };
 
 enum stats_sort {
@@ -50,6 +53,7 @@ enum stats_sort {
 	STATS_SORT_TX_BYTES,
 	STATS_SORT_PACKETS,
 	STATS_SORT_BYTES, /* rx + tx: "busiest", the default with --watch or --top */
+	STATS_SORT_DROPS, /* packets the kernel dropped (rows filled by stats_rows_fill_drops) */
 	STATS_SORT_MAX
 };
 

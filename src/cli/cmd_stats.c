@@ -77,9 +77,10 @@ static const char stats_help[] =
 	"\n"
 	"Options:\n"
 	"  -s, --sort FIELD   order of the rows: address (default), name, rx_packets,\n"
-	"                     tx_packets, rx_bytes, tx_bytes, packets (rx+tx) or bytes\n"
-	"                     (rx+tx). Counts sort from the largest. With --watch they\n"
-	"                     sort by rate, and the default is bytes (the busiest).\n"
+	"                     tx_packets, rx_bytes, tx_bytes, packets (rx+tx), bytes\n"
+	"                     (rx+tx) or drops. Counts sort from the largest. With\n"
+	"                     --watch they sort by rate (drops: by count), and the\n"
+	"                     default is bytes (the busiest).\n"
 	"  -t, --top N        show only the first N rows (sorted by bytes unless --sort\n"
 	"                     is given). The TOTAL row still covers every node shown\n"
 	"                     before the cut. With NODE arguments and no --sort, rows\n"
@@ -166,7 +167,7 @@ static int parse_sort(const char *text, enum stats_sort *out)
 		}
 	}
 	return fail_usage("invalid --sort field \"%s\": expected address, name, rx_packets, "
-			  "tx_packets, rx_bytes, tx_bytes, packets or bytes",
+			  "tx_packets, rx_bytes, tx_bytes, packets, bytes or drops",
 			  text);
 }
 
@@ -369,6 +370,8 @@ static int watch(struct fabric_bpf *fb, const struct stats_opts *o)
 			break;
 		}
 		stats_rows_fill(rows, n, &snaps[cur], &snaps[cur ^ 1]);
+		if (o->sort == STATS_SORT_DROPS)
+			stats_rows_read_drops(fb, rows, n);
 		shown = order_rows(rows, n, o, true);
 		print_frame(&st, rows, n, shown, &snaps[cur], o, tty, frames);
 		free(rows);
@@ -437,14 +440,7 @@ static int show_once(struct fabric_bpf *fb, const struct fabric_state *st,
 	if (err)
 		goto out;
 	stats_rows_fill(rows, n, &snap, NULL);
-	if (fb->drops_fd >= 0) {
-		struct fabric_drops_reading d;
-
-		if (!fabric_bpf_read_drops(fb, &d))
-			stats_rows_fill_drops(rows, n, &d);
-		fabric_drops_reading_free(&d);
-		fail_clear(); /* the drops column is "0" without them */
-	}
+	stats_rows_read_drops(fb, rows, n);
 	shown = order_rows(rows, n, o, false);
 	if (o->format == OUT_PROMETHEUS) {
 		struct fabric_matrix_reading m;

@@ -21,6 +21,7 @@
 #include "cli/commands.h"
 #include "cli/top_view.h"
 #include "kernel/fabric_bpf.h"
+#include "stats/observe.h"
 
 #define TOP_MIN_S 0.1
 #define TOP_MAX_S 3600
@@ -29,11 +30,14 @@ static const char top_help[] =
 	"Usage: fabricctl top FABRIC [-d SECONDS]\n"
 	"\n"
 	"A live full-screen view of FABRIC's traffic, like top(1): one row per node\n"
-	"(or per cell) with rx/tx packets/s and bit/s over the last interval and the\n"
-	"packets counted since the node was added, under a header with the fabric's\n"
-	"totals, its nodes and cells, the time and the refresh interval. Counters are\n"
-	"read from the fabric's pinned map, as `fabricctl stats` reads them; rx is\n"
-	"what the node received, tx what it transmitted.\n"
+	"(or per cell) with rx/tx packets/s and bit/s over the last interval, the\n"
+	"packets counted since the node was added, the packets the kernel dropped on\n"
+	"its link or inside it (DROPS, as `stats --drops` counts them) and its\n"
+	"busiest peer (PEER: the node or address it exchanged the most bytes with,\n"
+	"from the node pairs `stats --matrix` shows), under a header with the\n"
+	"fabric's totals, its nodes and cells, the time and the refresh interval.\n"
+	"Counters are read from the fabric's pinned maps, as `fabricctl stats` reads\n"
+	"them; rx is what the node received, tx what it transmitted.\n"
 	"\n"
 	"Options:\n"
 	"  -d, --delay SECONDS  refresh interval (default 1, 0.1 to 3600, fractions\n"
@@ -44,6 +48,7 @@ static const char top_help[] =
 	"  b p          sort by bytes (rx+tx, the default) / packets (rx+tx)\n"
 	"  r t R T      sort by rx bit/s, tx bit/s, rx packets/s, tx packets/s\n"
 	"  n a          sort by name / address (cells: by cell)\n"
+	"  d            sort by drops\n"
 	"  < >          previous / next sort\n"
 	"  c            switch between node rows and cell rows (one per bridge)\n"
 	"  Enter        in the cells view: show the nodes of the highlighted cell\n"
@@ -137,6 +142,24 @@ static void free_rows(struct top_run *t)
 	t->n_nodes = t->n_cells = t->n_in_cell = 0;
 }
 
+/*
+ * The drops and busiest peers of @rows. A fabric whose drop or matrix
+ * maps are not pinned (made before them, or being repaired) shows "-".
+ */
+static void read_observe(struct top_run *t, const struct fabric_state *st, struct stats_row *rows,
+			 size_t n)
+{
+	struct fabric_matrix_reading m;
+
+	stats_rows_read_drops(t->fb, rows, n);
+	t->v.have_drops = t->fb->drops_fd >= 0;
+	t->v.have_peers = !fabric_bpf_read_matrix(t->fb, &m);
+	if (t->v.have_peers)
+		stats_rows_fill_peers(rows, n, st, &m);
+	fabric_matrix_reading_free(&m);
+	fail_clear();
+}
+
 /* One reading: the counters, the record (reloaded), rows, cells, totals. */
 static int take_reading(struct top_run *t, bool first)
 {
@@ -160,6 +183,7 @@ static int take_reading(struct top_run *t, bool first)
 		return err;
 	}
 	stats_rows_fill(rows, n, &t->snaps[t->cur], first ? NULL : &t->snaps[t->cur ^ 1]);
+	read_observe(t, &st, rows, n);
 	free_rows(t);
 	state_free(&t->st);
 	t->st = st; /* the rows point into it */

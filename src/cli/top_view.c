@@ -22,8 +22,7 @@ enum { VIEW_NODES = 1, VIEW_CELLS = 2 };
 
 /*
  * One column: its title, width, the views it appears in, the sort it
- * shows (STATS_SORT_MAX: none) and how a row's value is written. The
- * observe branch's drops and busiest peer go here as two more entries.
+ * shows (STATS_SORT_MAX: none) and how a row's value is written.
  */
 struct top_column {
 	const char *title;
@@ -104,6 +103,27 @@ static void fmt_tx_packets(const struct top_view *v, const struct stats_row *r, 
 	snprintf(buf, size, "%llu", (unsigned long long)r->c.tx.packets);
 }
 
+static void fmt_drops(const struct top_view *v, const struct stats_row *r, char *buf, size_t size)
+{
+	if (!v->have_drops)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%llu", (unsigned long long)r->drops);
+}
+
+/* The busiest peer: a node by name, else its address (a gateway, the broadcast). */
+static void fmt_peer(const struct top_view *v, const struct stats_row *r, char *buf, size_t size)
+{
+	char a[INET_ADDRSTRLEN];
+
+	if (!v->have_peers || !r->peer_addr)
+		snprintf(buf, size, "-");
+	else if (r->peer)
+		snprintf(buf, size, "%s", r->peer->name);
+	else
+		snprintf(buf, size, "%s", ipv4_addr_format(r->peer_addr, a));
+}
+
 static const struct top_column columns[] = {
 	{"NAME", 0, true, VIEW_NODES | VIEW_CELLS, STATS_SORT_NAME, fmt_name},
 	{"ADDRESS", 15, true, VIEW_NODES, STATS_SORT_ADDRESS, fmt_address},
@@ -113,6 +133,9 @@ static const struct top_column columns[] = {
 	{"TX PPS", 9, false, VIEW_NODES | VIEW_CELLS, STATS_SORT_TX_PACKETS, fmt_tx_pps},
 	{"RX BIT/S", 13, false, VIEW_NODES | VIEW_CELLS, STATS_SORT_RX_BYTES, fmt_rx_bps},
 	{"TX BIT/S", 13, false, VIEW_NODES | VIEW_CELLS, STATS_SORT_TX_BYTES, fmt_tx_bps},
+	{"DROPS", 8, false, VIEW_NODES | VIEW_CELLS, STATS_SORT_DROPS, fmt_drops},
+	{"PEER", 16, true, VIEW_NODES, STATS_SORT_MAX, fmt_peer},
+	/* the totals since the node was added last: the first cut on a narrow screen */
 	{"RX PKTS", 12, false, VIEW_NODES | VIEW_CELLS, STATS_SORT_MAX, fmt_rx_packets},
 	{"TX PKTS", 12, false, VIEW_NODES | VIEW_CELLS, STATS_SORT_MAX, fmt_tx_packets},
 };
@@ -132,6 +155,7 @@ static const struct {
 	{'T', STATS_SORT_TX_PACKETS, "tx pps"},
 	{'n', STATS_SORT_NAME, "name"},
 	{'a', STATS_SORT_ADDRESS, "address"},
+	{'d', STATS_SORT_DROPS, "drops"},
 };
 #define N_SORT_KEYS (sizeof(sort_keys) / sizeof(sort_keys[0]))
 
@@ -143,6 +167,7 @@ static const char *const help_lines[] = {
 	"  r/t sort by rx / tx bit/s",
 	"  R/T sort by rx / tx packets/s",
 	"  n   sort by name        a   sort by address (cells: by cell)",
+	"  d   sort by drops",
 	"  < > previous / next sort",
 	"  c   nodes <-> cells: one row per cell (bridge FABRIC-c<N>)",
 	"  Enter  in the cells view: the nodes of the highlighted cell",
@@ -153,6 +178,8 @@ static const char *const help_lines[] = {
 	"",
 	"Rates are per second over the last interval, as counted by the fabric's",
 	"eBPF program on each node's host veth; rx is what the node received.",
+	"DROPS: packets the kernel dropped on the node's link or inside it.",
+	"PEER: the node (or address) it exchanged the most bytes with.",
 };
 
 enum stats_sort top_view_sort_key(int key)

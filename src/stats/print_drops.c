@@ -10,6 +10,7 @@
 
 #include "base/errors.h"
 #include "base/timeutil.h"
+#include "kernel/fabric_bpf.h"
 #include "stats/observe.h"
 
 const struct drop_reasons *stats_drop_reasons(void)
@@ -68,6 +69,20 @@ void stats_rows_fill_drops(struct stats_row *rows, size_t n, const struct fabric
 			rows[hit->i].drops += d->packets[k];
 	}
 	free(idx);
+}
+
+void stats_rows_read_drops(struct fabric_bpf *fb, struct stats_row *rows, size_t n)
+{
+	struct fabric_drops_reading d;
+
+	for (size_t i = 0; i < n; i++)
+		rows[i].drops = 0;
+	if (fb->drops_fd < 0)
+		return;
+	if (!fabric_bpf_read_drops(fb, &d))
+		stats_rows_fill_drops(rows, n, &d);
+	fabric_drops_reading_free(&d);
+	fail_clear(); /* without them every row's drops stay 0 */
 }
 
 /* One line of the drops table: the node (from the record), where, reason, count. */

@@ -13,6 +13,7 @@ const char *const stats_sort_names[STATS_SORT_MAX] = {
 	[STATS_SORT_RX_PACKETS] = "rx_packets", [STATS_SORT_TX_PACKETS] = "tx_packets",
 	[STATS_SORT_RX_BYTES] = "rx_bytes",	[STATS_SORT_TX_BYTES] = "tx_bytes",
 	[STATS_SORT_PACKETS] = "packets",	[STATS_SORT_BYTES] = "bytes",
+	[STATS_SORT_DROPS] = "drops",
 };
 
 const char *const stats_proto_names[FABRIC_PROTO_MAX] = {
@@ -220,6 +221,8 @@ static double row_value(const struct stats_row *r, enum stats_sort f, bool rates
 		return rates ? r->rx_pps + r->tx_pps : (double)(r->c.rx.packets + r->c.tx.packets);
 	case STATS_SORT_BYTES:
 		return rates ? r->rx_bps + r->tx_bps : (double)(r->c.rx.bytes + r->c.tx.bytes);
+	case STATS_SORT_DROPS:
+		return (double)r->drops; /* a count, with or without rates */
 	default:
 		return 0;
 	}

@@ -203,7 +203,7 @@ expect "fabricctl doctor --n" --nodes
 expect "fabricctl stats $F --sort r" rx_packets rx_bytes
 expect "fabricctl stats $F --sort=r" rx_packets rx_bytes
 expect "fabricctl stats $F -s t" tx_packets tx_bytes
-expect "fabricctl stats $F --sort " address name rx_packets tx_packets rx_bytes tx_bytes packets bytes
+expect "fabricctl stats $F --sort " address name rx_packets tx_packets rx_bytes tx_bytes packets bytes drops
 expect "fabricctl stats $F --p" --pretty --prometheus
 expect "fabricctl stats $F --top " # a number
 expect "fabricctl exporter --l" --listen
