@@ -223,7 +223,13 @@ assert_consistent() {
 	local f=$1 name host kern="" bad
 	fab_ok -j show "$f"
 	# The host side in one link dump; each up node's eth0 in one address dump.
-	host=$(ip -j link show)
+	# (a dump that links come and go during can be cut short: read it again)
+	for _ in 1 2 3 4 5; do
+		host=$(ip -j link show 2>/dev/null) && jq -e 'type == "array"' <<<"$host" >/dev/null 2>&1 &&
+			break
+		host=
+	done
+	[[ -n $host ]] || fail "ip -j link show gave no JSON five times"
 	while read -r name; do
 		[[ -n $name ]] || continue
 		netns_exists "$name" || fail "show $f: $name is up but has no netns"
@@ -231,9 +237,11 @@ assert_consistent() {
 			inet: ([.[0].addr_info[] | select(.family == "inet") | "\(.local)/\(.prefixlen)"] | join(" ")),
 			mac: .[0].address}}')
 	done < <(jq -r '.nodes[] | select(.state == "up") | .name' <<<"$FAB_OUT")
+	kern=$(jq -s 'add // {}' <<<"$kern") || fail "show $f: unreadable eth0 addresses: $kern"
+	jq -e . <<<"$FAB_OUT" >/dev/null 2>&1 || fail "show -j $f printed no JSON: $FAB_OUT"
 	# Every difference as one line; the first fails the test.
 	bad=$(jq -rn --arg f "$f" --argjson show "$FAB_OUT" --argjson host "$host" \
-		--argjson kern "$(jq -s 'add // {}' <<<"$kern")" '
+		--argjson kern "$kern" '
 		($host | map({key: .ifname, value: .}) | from_entries) as $links |
 		($show.nodes[] | select(.state == "up") |
 			. as $n | $kern[$n.name] as $k | $links[$n.host_veth] as $l |

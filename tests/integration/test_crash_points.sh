@@ -18,6 +18,9 @@
 # namespaces, counter entries and records all count the same nodes; every
 # node answers its gateway and the other cell; or, after destroy, nothing
 # named after the fabric is left. Prints the number of crash points walked.
+# Two workers walk at once, each on a fabric and subnet of its own: one
+# takes the odd K of every command, the other the even K (the trials are
+# mostly process starts, and the host has 2 CPUs).
 # FAB_CRASH_IPV6=1 runs every trial on a dual-stack fabric, each node also
 # answering its IPv6 gateway.
 set -euo pipefail
@@ -25,15 +28,24 @@ set -euo pipefail
 need_root
 command -v bpftool >/dev/null || skip "bpftool is not installed"
 
-F=$(fab_name)
-cleanup_fabric "$F"
+BASE=$(fab_name)
+cleanup_fabric "${BASE}p" "${BASE}q"
 # FAB_CRASH_IPV6=1: the same trials on a dual-stack fabric (create --ipv6).
 CREATE6=()
 [[ ${FAB_CRASH_IPV6:-0} == 1 ]] && CREATE6=(--ipv6)
-SUBNET=10.219.0.0/25 # cells of 64: cell 0 is .0-.63, cell 1 .64-.127
-GW0=10.219.0.1 GW1=10.219.0.65
-C_ADDR=10.219.0.70 # a node in cell 1
-walked=0
+# worker ID OFFSET K0: the fabric, subnet (a /25 at OFFSET, cells of 64),
+# gateways and first crash point (1 or 2: every second one from there) of
+# one worker.
+worker() {
+	K0=$3
+	F=$BASE$1
+	SUBNET=10.219.0.$2/25
+	GW0=10.219.0.$(($2 + 1)) GW1=10.219.0.$(($2 + 65))
+	C_ADDR=10.219.0.$(($2 + 70)) # a node in cell 1
+	walked=0
+	TEST_TMP=$TEST_TMP/$1 # fab's output files, one set per worker
+	mkdir -p "$TEST_TMP"
+}
 
 # The number of nodes each piece of the kernel says the fabric has, one line.
 pieces() {
@@ -100,7 +112,8 @@ fresh() { # a fabric with the nodes NODE...
 }
 
 # ---------------------------------------------------------------- create
-for ((K = 1; ; K++)); do
+walk_create() {
+for ((K = K0; ; K += 2)); do
 	"$FABRICCTL" destroy "$F" >/dev/null 2>&1 || true
 	wait_no_leftovers "$F" 10 || fail "create trial $K: the last fabric is not gone"
 	crashed create create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}" || break
@@ -110,7 +123,7 @@ for ((K = 1; ; K++)); do
 		[[ -z $(leftovers "$F" | grep -v "^state /run/fabricctl/$F\$") ]] ||
 			fail "create crash@$K (no record) left: $(leftovers "$F")"
 		fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}"
-	elif ((K % 2)); then
+	elif ((K % 4 == 1 || K % 4 == 2)); then # repair, then destroy, in both workers
 		fab_ok -j list
 		assert_eq "$(jq -r --arg f "$F" '.[] | select(.name == $f) | .status' <<<"$FAB_OUT")" creating \
 			"create crash@$K: list shows the unfinished create"
@@ -125,13 +138,14 @@ for ((K = 1; ; K++)); do
 		fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}" # nothing blocks it
 	fi
 done
-log "create: $((K - 1)) crash points"
+log "create: crash points $K0, $((K0 + 2)), ... up to $((K - 2)) ($SECONDS s)"
+}
 
 # -------------------------------------------------------------- add-node
 walk_add() { # NAME ARGS...: crash add-node ARGS at every step
 	local name=$1
 	shift
-	for ((K = 1; ; K++)); do
+	for ((K = K0; ; K += 2)); do
 		fresh "${F}x"
 		crashed add add-node "$F" "$@" || break
 		walked=$((walked + 1))
@@ -147,13 +161,12 @@ walk_add() { # NAME ARGS...: crash add-node ARGS at every step
 		[[ ${args[0]:-} == "$F"* ]] && fab_ok add-node "$F" "${args[@]}"
 		in_order "$name crash@$K, added again"
 	done
-	log "$name: $((K - 1)) crash points"
+	log "$name: crash points $K0, $((K0 + 2)), ... up to $((K - 2)) ($SECONDS s)"
 }
-walk_add "add-node a b" "${F}a" "${F}b"
-walk_add "add-node c (new cell)" "${F}c" --ip "$C_ADDR"
 
 # -------------------------------------------------------------- del-node
-for ((K = 1; ; K++)); do
+walk_del() {
+for ((K = K0; ; K += 2)); do
 	fresh "${F}a" "${F}b"
 	fab_ok add-node "$F" "${F}c" --ip "$C_ADDR"
 	crashed del del-node "$F" "${F}a" "${F}c" || break
@@ -165,7 +178,8 @@ for ((K = 1; ; K++)); do
 	jq -e --arg n "${F}b" '[.nodes[].name] | index($n) != null' <<<"$FAB_OUT" >/dev/null ||
 		fail "del-node crash@$K: ${F}b, not named, is gone"
 done
-log "del-node: $((K - 1)) crash points"
+log "del-node: crash points $K0, $((K0 + 2)), ... up to $((K - 2)) ($SECONDS s)"
+}
 
 # ------------------------------------------------------------ check --repair
 break_fabric() { # a namespace, a veth and cell 1's bridge gone
@@ -174,7 +188,8 @@ break_fabric() { # a namespace, a veth and cell 1's bridge gone
 	ip link del "$F-c1"
 	wait_gone "$F-$(("$(cut -d. -f4 <<<"$("$FABRICCTL" -j show "$F" | jq -r --arg n "${F}a" '.nodes[] | select(.name == $n) | .address')")"))" || true
 }
-for ((K = 1; ; K++)); do
+walk_repair() {
+for ((K = K0; ; K += 2)); do
 	fresh "${F}a" "${F}b"
 	fab_ok add-node "$F" "${F}c" --ip "$C_ADDR"
 	break_fabric
@@ -184,10 +199,12 @@ for ((K = 1; ; K++)); do
 	[[ $FAB_RC -eq 0 ]] || { _fab_show_run check "$F" --repair; fail "repair crash@$K: the second repair failed"; }
 	in_order "check --repair crash@$K"
 done
-log "check --repair: $((K - 1)) crash points"
+log "check --repair: crash points $K0, $((K0 + 2)), ... up to $((K - 2)) ($SECONDS s)"
+}
 
 # --------------------------------------------------------------- destroy
-for ((K = 1; ; K++)); do
+walk_destroy() {
+for ((K = K0; ; K += 2)); do
 	fresh "${F}a" "${F}b"
 	fab_ok add-node "$F" "${F}c" --ip "$C_ADDR"
 	crashed destroy destroy "$F" || break
@@ -195,7 +212,34 @@ for ((K = 1; ; K++)); do
 	fab_ok destroy "$F"
 	wait_no_leftovers "$F" 10 || fail "destroy crash@$K, destroy again left: $(leftovers "$F")"
 done
-log "destroy: $((K - 1)) crash points"
+log "destroy: crash points $K0, $((K0 + 2)), ... up to $((K - 2)) ($SECONDS s)"
+}
 
+# ---------------------------------------------------------------- the run
+# Each worker is a subshell: a failure ends it with status 1 and its message.
+walk_all() {
+	walk_create
+	walk_add "add-node a b" "${F}a" "${F}b"
+	walk_add "add-node c (new cell)" "${F}c" --ip "$C_ADDR"
+	walk_del
+	walk_repair
+	walk_destroy
+	echo "$walked" >"$TEST_TMP/walked"
+}
+(
+	worker p 0 1
+	walk_all
+) &
+first=$!
+(
+	worker q 128 2
+	walk_all
+) &
+second=$!
+rc=0
+wait "$first" || rc=1
+wait "$second" || rc=1
+[[ $rc -eq 0 ]] || fail "a walk failed (its message is above)"
+walked=$(($(<"$TEST_TMP/p/walked") + $(<"$TEST_TMP/q/walked")))
 log "crash points walked: $walked"
 [[ $walked -gt 40 ]] || fail "only $walked crash points: the failpoints are not where they should be"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Crash consistency, by trials: kill -9 at a random moment (0-1.5 s) of
-#  - add-node F --count 200 (8 trials), then `check F --repair`;
-#  - del-node F --all (8 trials), then `check F --repair`;
-#  - destroy G of 200 nodes (5 trials), then `destroy G` again.
+#  - add-node F --count 200 (5 trials), then `check F --repair`;
+#  - del-node F --all (5 trials), then `check F --repair`;
+#  - destroy G of 200 nodes (3 trials), then `destroy G` again.
 # After each add/del trial: `check F` exits 0 and says consistent; the
 # repair is idempotent (a second --repair finds nothing); every node in
 # `show -j` has its netns and host veth, the kernel's eth0 address is the one
@@ -21,9 +21,9 @@ command -v nsenter >/dev/null || skip "nsenter (util-linux) is not installed"
 
 F=$(fab_name)
 cleanup_fabric "$F"
-ADD_TRIALS=${CRASH_ADD_TRIALS:-8}
+ADD_TRIALS=${CRASH_ADD_TRIALS:-5}
 DEL_TRIALS=$ADD_TRIALS
-DESTROY_TRIALS=${CRASH_DESTROY_TRIALS:-5}
+DESTROY_TRIALS=${CRASH_DESTROY_TRIALS:-3}
 fab_ok create "$F" --subnet 10.218.0.0/24
 
 trials=0

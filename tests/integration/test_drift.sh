@@ -27,8 +27,9 @@
 # FABRICCTL_ATTACH=tcx runs the suite on tcx fabrics: the tc_* cases are
 # replaced by tcx_* ones (a link pin removed, a foreign object under its name).
 #
-# Every case runs in a subshell of its own: a failed case is recorded and the
-# suite goes on; the failed cases are listed at the end and fail the test.
+# Every case runs in a subshell of its own, two at a time (DRIFT_JOBS): a
+# failed case is recorded and the suite goes on; the failed cases are
+# listed at the end and fail the test.
 # Cases are called through run_case and each runs in its own subshell:
 # shellcheck disable=SC2317,SC2030,SC2031
 set -euo pipefail
@@ -84,7 +85,11 @@ case_cleanup() {
 	exit "$rc"
 }
 
-# run_case NAME FUNCTION: one case, in a subshell, on a fabric of its own.
+# run_case NAME FUNCTION: one case, in a subshell, on a fabric, subnet
+# and output files of its own; DRIFT_JOBS (default 2, the host's CPUs) run
+# at once.
+DRIFT_JOBS=${DRIFT_JOBS:-2}
+declare -A RUNNING=() # pid -> "N name"
 run_case() {
 	local name=$1
 	shift
@@ -94,16 +99,27 @@ run_case() {
 	cleanup_fabric "$F"
 	(
 		CASE=$name
+		TEST_TMP=$TEST_TMP/case$CASE_N
+		mkdir -p "$TEST_TMP"
 		trap case_cleanup EXIT
 		"$@"
 		exit "$CASE_SOFT"
 	) &
-	if wait $!; then
-		log "ok   $CASES $name"
+	RUNNING[$!]="$CASES $name"
+	while ((${#RUNNING[@]} >= DRIFT_JOBS)); do reap_case; done
+}
+
+# reap_case: wait for one running case and record how it ended.
+reap_case() {
+	local pid rc=0
+	wait -n -p pid "${!RUNNING[@]}" || rc=$?
+	if ((rc == 0)); then
+		log "ok   ${RUNNING[$pid]}"
 	else
-		FAILED+=("$name")
-		log "FAIL $CASES $name"
+		FAILED+=("${RUNNING[$pid]#* }")
+		log "FAIL ${RUNNING[$pid]}"
 	fi
+	unset "RUNNING[$pid]"
 }
 
 # ------------------------------------------------------------- the fabric
@@ -1269,6 +1285,7 @@ fi
 for c in "${CASE_LIST[@]}"; do
 	run_case "$c" "c_$c"
 done
+while ((${#RUNNING[@]})); do reap_case; done
 
 echo "drift cases: $CASES"
 log "drift cases: $CASES, failed: ${#FAILED[@]}"
