@@ -42,6 +42,15 @@ int cells_bridge(struct cell_set *c, uint32_t cell);
  */
 void cells_drop_unused(struct cell_set *c);
 
+/*
+ * After a delete: the bridge and router leg of each cell of @cells (@n,
+ * repeats allowed; cell 0 never) that holds no complete node of @st now,
+ * proven ours by name and birth mark, go in one unregister. 0 or -errno
+ * (recorded; what is left is a stray link that check --repair removes).
+ */
+int cells_drop_emptied(struct nl_sock *host, const struct fabric_state *st, const uint32_t *cells,
+		       size_t n);
+
 /* The bridge of @cell if it exists and is ours: ifindex, 0 when missing, or -errno. */
 int cells_bridge_lookup(struct cell_set *c, uint32_t cell);
 

@@ -334,6 +334,56 @@ int cells_bridge(struct cell_set *c, uint32_t cell)
 	return c->bridge_ifindex[cell];
 }
 
+/* Does @cell hold a complete node of @st? */
+static bool cell_used(const struct fabric_state *st, uint32_t cell)
+{
+	for (size_t i = 0; i < st->n_nodes; i++)
+		if (node_ready(&st->nodes[i]) && ipam_cell_of(&st->ipam, st->nodes[i].slot) == cell)
+			return true;
+	return false;
+}
+
+int cells_drop_emptied(struct nl_sock *host, const struct fabric_state *st, const uint32_t *cells,
+		       size_t n)
+{
+	bool *seen = calloc(ipam_n_cells(&st->ipam) + 1, sizeof(*seen));
+	int *doomed = calloc(2 * n + 1, sizeof(*doomed));
+	size_t m = 0;
+	int err = 0;
+
+	if (!seen || !doomed) {
+		err = fail(-ENOMEM, "cannot remove the cells left empty");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char name[IFNAMSIZ];
+		uint8_t mac[6];
+		int ifindex;
+
+		if (cells[i] == 0 || cells[i] >= ipam_n_cells(&st->ipam) || seen[cells[i]])
+			continue;
+		seen[cells[i]] = true;
+		if (cell_used(st, cells[i]))
+			continue;
+		router_leg_name(name, st->name, cells[i]);
+		cell_leg_mac(st, cells[i], mac);
+		if ((ifindex = fabric_link_find_made(host, st, name, mac)) > 0)
+			doomed[m++] = ifindex;
+		bridge_name(name, st->name, cells[i]);
+		cell_bridge_mac(st, cells[i], mac);
+		if ((ifindex = fabric_link_find_made(host, st, name, mac)) > 0)
+			doomed[m++] = ifindex;
+	}
+	if (m)
+		err = fabric_links_delete(host, doomed, m);
+	if (err)
+		err = fail(err, "cannot remove the bridge and router leg of a cell left empty");
+out:
+	free(doomed);
+	free(seen);
+	return err;
+}
+
 void cells_drop_unused(struct cell_set *c)
 {
 	const struct fabric_state *st = c->st;
@@ -345,14 +395,8 @@ void cells_drop_unused(struct cell_set *c)
 		char leg[IFNAMSIZ];
 		uint8_t mac[6];
 		size_t n = 0;
-		bool used = false;
 
-		if (!c->made_here[cell] || cell == 0)
-			continue;
-		for (size_t i = 0; i < st->n_nodes && !used; i++)
-			used = node_ready(&st->nodes[i]) &&
-			       ipam_cell_of(&st->ipam, st->nodes[i].slot) == cell;
-		if (used)
+		if (!c->made_here[cell] || cell == 0 || cell_used(st, cell))
 			continue;
 		router_leg_name(leg, st->name, cell);
 		cell_leg_mac(st, cell, mac);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/errors.h"
+#include "fabric/cell.h"
 #include "fabric/fabric.h"
 #include "fabric/link_delete.h"
 #include "fabric/namespaces.h"
@@ -154,6 +155,7 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 	struct fail_stash counters_err = {0};
 	struct fabric_bpf *fb = NULL;
 	int *ifindexes = NULL, counters_failed = 0;
+	uint32_t *cells = NULL;
 	bool *alive = NULL;
 	size_t n_links = 0;
 	struct nl_sock s;
@@ -163,7 +165,8 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 		return 0;
 	ifindexes = calloc(n, sizeof(*ifindexes));
 	alive = calloc(n, sizeof(*alive));
-	if (!ifindexes || !alive) {
+	cells = calloc(n, sizeof(*cells));
+	if (!ifindexes || !alive || !cells) {
 		err = fail(-ENOMEM, "cannot delete %zu nodes", n);
 		goto out;
 	}
@@ -207,6 +210,8 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 		err = delete_namespaces(st, nodes, n, alive, left, progress, data);
 	if (err)
 		goto out_nl;
+	for (size_t i = 0; i < n; i++)
+		cells[i] = ipam_cell_of(&st->ipam, nodes[i]->slot);
 	/* Out of the table in one pass (nothing moved it since the call). */
 	err = state_del_nodes(st, nodes, n);
 	if (err) {
@@ -214,6 +219,9 @@ int fabric_del_nodes(struct fabric_state *st, struct fabric_node **nodes, size_t
 		goto out_nl;
 	}
 	err = state_save(st);
+	/* A cell without nodes keeps no bridge or leg (check calls them strays). */
+	if (!err)
+		err = cells_drop_emptied(&s, st, cells, n);
 	if (!err && counters_failed) {
 		fail_unstash(&counters_err);
 		err = counters_failed;
@@ -223,5 +231,6 @@ out_nl:
 out:
 	free(ifindexes);
 	free(alive);
+	free(cells);
 	return err;
 }

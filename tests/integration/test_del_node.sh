@@ -3,7 +3,9 @@
 # del-node removes the node's netns and veth pair and nothing else (every
 # other link and netns on the host is unchanged, the other nodes still
 # talk); unknown node -> exit 1; several names at once; --all empties the
-# fabric but keeps it.
+# fabric but keeps it. In a fabric of cells, deleting the last node of a
+# cell removes that cell's bridge and router leg (and nothing of cell 0),
+# check stays clean, and the cell comes back with the next node there.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 need_root
@@ -56,4 +58,25 @@ fab_ok add-node "$F" "${F}f" "${F}b"
 ping_ok "${F}f" $NET.1
 ping_ok "${F}b" $NET.1
 assert_consistent "$F"
+
+# Cells: the last node of cell 1 takes the cell's bridge and leg with it.
+G=$(fab_name)
+cleanup_fabric "$G"
+fab_ok create "$G" --subnet 10.210.24.0/25 --cell-size 64
+fab_ok add-node "$G" "${G}a"
+fab_ok add-node "$G" "${G}c" --ip 10.210.24.70
+fab_ok add-node "$G" "${G}d" --ip 10.210.24.71
+link_exists "$G-c1" && link_exists "$G-r1" || fail "cell 1 has no bridge or leg"
+fab_ok del-node "$G" "${G}c"
+link_exists "$G-c1" || fail "del-node of one of cell 1's two nodes removed its bridge"
+fab_ok del-node "$G" "${G}d"
+! link_exists "$G-c1" || fail "the bridge of empty cell 1 is left"
+! link_exists "$G-r1" || fail "the router leg of empty cell 1 is left"
+link_exists "$G-c0" && link_exists "$G-r0" || fail "cell 0's bridge or leg went too"
+[[ -z $(ip -n ".fabricctl-$G" -j link show dev c1 2>/dev/null) ]] || fail "the router still has leg c1"
+fab_ok check "$G"
+ping_ok "${G}a" 10.210.24.1
+fab_ok add-node "$G" "${G}e" --ip 10.210.24.72
+ping_ok "${G}e" 10.210.24.2 # across the router, cell 1 made again
+assert_consistent "$G"
 exit 0

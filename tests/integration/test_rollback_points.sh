@@ -14,6 +14,7 @@
 # failure are finished by check --repair / destroy. Prints the steps walked
 # and the kinds of resource they covered. FABRICCTL_ATTACH=tcx runs it all
 # on tcx fabrics ("filters" then counts veths with an attached tcx link).
+# FAB_ROLLBACK_IPV6=1 runs it all on dual-stack fabrics (create --ipv6).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 need_root
@@ -25,6 +26,8 @@ SUBNET=10.219.1.0/25
 GW0=10.219.1.1
 C_ADDR=10.219.1.70
 walked=0
+CREATE6=()
+[[ ${FAB_ROLLBACK_IPV6:-0} == 1 ]] && CREATE6=(--ipv6)
 kinds=$TEST_TMP/kinds
 : >"$kinds"
 
@@ -64,7 +67,7 @@ failed() {
 
 # ---------------------------------------------------------------- create
 for ((K = 1; ; K++)); do
-	failed create "$F" --subnet "$SUBNET" --cell-size 64 || break
+	failed create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}" || break
 	walked=$((walked + 1))
 	wait_no_leftovers "$F" 5 || fail "create fail@$K left: $(leftovers "$F")"
 done
@@ -73,13 +76,30 @@ fab_ok destroy "$F"
 wait_no_leftovers "$F" 5 || fail "the last create's fabric is not gone"
 
 # -------------------------------------------------------------- add-node
-fab_ok create "$F" --subnet "$SUBNET" --cell-size 64
+fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}"
 fab_ok add-node "$F" "${F}k" # a node from before, which must keep working
+# The steps of CMD... (it runs, in list mode).
+steps_of() {
+	FABRICCTL_FAILPOINT=list "$FABRICCTL" "$@" 2>&1 >/dev/null | grep -c '^failpoint ' || true
+}
+names_in() { for a in "$@"; do if [[ $a == "$F"* ]]; then echo "$a"; fi; done; }
 walk_add() {
-	local name=$1 before
+	local name=$1 n_steps tolerated=0
 	shift
-	for ((K = 1; ; K++)); do
-		failed add-node "$F" "$@" || break
+	n_steps=$(steps_of add-node "$F" "$@")
+	# shellcheck disable=SC2046 # one name a word
+	fab_ok del-node "$F" $(names_in "$@")
+	for ((K = 1; K <= n_steps; K++)); do
+		if ! failed add-node "$F" "$@"; then
+			# A failed read (the probe whether sysfs shows the fabric's veths)
+			# that add-node works around: it must still have done it all.
+			tolerated=$((tolerated + 1))
+			fab_ok check "$F"
+			assert_consistent "$F"
+			# shellcheck disable=SC2046
+			fab_ok del-node "$F" $(names_in "$@")
+			continue
+		fi
 		walked=$((walked + 1))
 		fab check "$F"
 		[[ $FAB_RC -eq 0 ]] || { _fab_show_run check "$F"; fail "$name fail@$K: not rolled back: check is not clean"; }
@@ -98,8 +118,8 @@ walk_add() {
 		# shellcheck disable=SC2086 # one name a word
 		[[ -z $survivors ]] || fab_ok del-node "$F" $survivors
 	done
-	log "$name: $((K - 1)) failing steps rolled back"
-	fab_ok del-node "$F" $(for a in "$@"; do if [[ $a == "$F"* ]]; then echo "$a"; fi; done)
+	log "$name: $((n_steps - tolerated)) failing steps rolled back, $tolerated worked around (of $n_steps)"
+	((n_steps - tolerated > 10)) || fail "$name: only $((n_steps - tolerated)) of $n_steps steps fail it"
 }
 walk_add "add-node a b" "${F}a" "${F}b"
 walk_add "add-node c (new cell)" "${F}c" --ip "$C_ADDR"
@@ -107,9 +127,6 @@ walk_add "add-node c (new cell)" "${F}c" --ip "$C_ADDR"
 # --------------------------------------------- del-node, destroy: finished later
 # A failure here cannot undo a deletion: the rest is done, the failure is
 # reported, and check --repair or destroy finishes what is left.
-steps_of() { # CMD...: how many steps it has (it runs, in list mode)
-	FABRICCTL_FAILPOINT=list "$FABRICCTL" "$@" 2>&1 >/dev/null | grep -c '^failpoint ' || true
-}
 fab_ok add-node "$F" "${F}a" "${F}b"
 N=$(steps_of del-node "$F" "${F}a" "${F}b")
 for ((K = 1; K <= N; K++)); do
@@ -126,7 +143,7 @@ log "del-node: $N failing steps finished by check --repair"
 fab_ok add-node "$F" "${F}a" "${F}b"
 fab_ok add-node "$F" "${F}c" --ip "$C_ADDR" # two cells: the router goes too
 N=$(steps_of destroy "$F")
-fab_ok create "$F" --subnet "$SUBNET" --cell-size 64
+fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}"
 for ((K = 1; K <= N; K++)); do
 	fab_ok add-node "$F" "${F}a" "${F}b"
 	fab_ok add-node "$F" "${F}c" --ip "$C_ADDR"
@@ -135,7 +152,7 @@ for ((K = 1; K <= N; K++)); do
 		fab_ok destroy "$F"
 	fi
 	wait_no_leftovers "$F" 10 || fail "destroy fail@$K, then destroy, left: $(leftovers "$F")"
-	fab_ok create "$F" --subnet "$SUBNET" --cell-size 64
+	fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}"
 done
 log "destroy: $N failing steps finished by destroy"
 
