@@ -42,6 +42,8 @@ struct stats_row {
 	/* The address it exchanged the most bytes with (stats_rows_fill_peers; 0: none known) */
 	uint32_t peer_addr;
 	const struct fabric_node *peer; /* that address's node, or NULL (a gateway, outside) */
+	/* JSON "impair": the impairment in force ("" none), NULL when not read */
+	const char *impair;
 };
 
 enum stats_sort {

@@ -19,7 +19,9 @@
 #include "base/timeutil.h"
 #include "cli/cmd_common.h"
 #include "cli/commands.h"
+#include "fabric/impair.h"
 #include "kernel/fabric_bpf.h"
+#include "lab/plan.h"
 #include "stats/observe.h"
 #include "stats/print.h"
 
@@ -52,6 +54,8 @@ static const char stats_help[] =
 	"                     per-protocol breakdown and the time of the reading\n"
 	"                     (\"time\", RFC 3339 UTC, and \"timestamp_ms\",\n"
 	"                     milliseconds since the epoch). -p pretty-prints.\n"
+	"                     Each node's \"impair\" is the impairment in force on\n"
+	"                     its host veth (\"rate 20mbit\", as show -j says) or null.\n"
 	"  -m, --matrix       the traffic matrix, counted in the kernel on every node's\n"
 	"                     transmit hook: packets and bytes the nodes of each cell\n"
 	"                     (rows) sent to each cell (columns, by arithmetic on the\n"
@@ -425,9 +429,38 @@ static int show_drops(struct fabric_bpf *fb, const struct fabric_state *st,
 	return 0;
 }
 
+#define IMPAIR_TEXT_MAX 256 /* as show's */
+
+/*
+ * JSON's "impair" of each row: the impairment in force on its host veth,
+ * from one qdisc dump (as show -j reads it). *texts is malloc'd; a failed
+ * read leaves the rows without the key.
+ */
+static void read_impairs(const struct fabric_state *st, struct stats_row *rows, size_t n,
+			 char (**texts)[IMPAIR_TEXT_MAX])
+{
+	struct impair_view *imps = calloc(st->n_nodes + 1, sizeof(*imps));
+
+	*texts = calloc(n + 1, sizeof(**texts));
+	if (!imps || !*texts || fabric_impair_read_hosts(st, imps)) {
+		fail_clear();
+		free(imps);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct impair_view *v = &imps[rows[i].node - st->nodes];
+
+		if (v->host_set)
+			lab_impair_text(&v->host, (*texts)[i], IMPAIR_TEXT_MAX, false);
+		rows[i].impair = (*texts)[i];
+	}
+	free(imps);
+}
+
 static int show_once(struct fabric_bpf *fb, const struct fabric_state *st,
 		     const struct stats_opts *o)
 {
+	char(*impairs)[IMPAIR_TEXT_MAX] = NULL;
 	struct stats_snapshot snap = {0};
 	struct stats_row *rows;
 	struct printer p;
@@ -441,6 +474,8 @@ static int show_once(struct fabric_bpf *fb, const struct fabric_state *st,
 		goto out;
 	stats_rows_fill(rows, n, &snap, NULL);
 	stats_rows_read_drops(fb, rows, n);
+	if (o->format == OUT_JSON)
+		read_impairs(st, rows, n, &impairs);
 	shown = order_rows(rows, n, o, false);
 	if (o->format == OUT_PROMETHEUS) {
 		struct fabric_matrix_reading m;
@@ -460,6 +495,7 @@ static int show_once(struct fabric_bpf *fb, const struct fabric_state *st,
 		print_end(&p);
 	}
 	free(rows);
+	free(impairs);
 out:
 	stats_snapshot_free(&snap);
 	return err;

@@ -76,6 +76,10 @@ static void print_row(struct printer *p, const struct fabric_state *st, const ch
 	print_dir(p, "rx", &r->c.rx);
 	print_dir(p, "tx", &r->c.tx);
 	print_uint(p, "drops", NULL, r->drops);
+	if (r->impair && *r->impair)
+		print_string(p, "impair", NULL, r->impair);
+	else if (r->impair)
+		print_null(p, "impair", NULL);
 	print_columns(p, &r->c, r->counting, r->drops);
 	print_close_object(p);
 }

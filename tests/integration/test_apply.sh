@@ -84,6 +84,10 @@ fab_ok show "$F" -j
 assert_eq "$(jq -c '[.nodes[] | [.name, .impair]] | sort' <<<"$FAB_OUT")" \
 	"[[\"${F}a1\",\"rate 20mbit\"],[\"${F}a2\",\"rate 20mbit\"],[\"${F}a3\",\"rate 20mbit\"],[\"${F}b1\",\"rate 50mbit\"],[\"${F}b2\",\"rate 50mbit\"]]" \
 	"show -j: the impairment in force"
+fab_ok stats "$F" -j
+assert_eq "$(jq -c '[.nodes[] | [.name, .impair]] | sort' <<<"$FAB_OUT")" \
+	"[[\"${F}a1\",\"rate 20mbit\"],[\"${F}a2\",\"rate 20mbit\"],[\"${F}a3\",\"rate 20mbit\"],[\"${F}b1\",\"rate 50mbit\"],[\"${F}b2\",\"rate 50mbit\"]]" \
+	"stats -j: the impairment in force"
 assert_eq "$(stat -c '%a %U' "$SAVED")" "600 root" "saved lab mode"
 assert_eq "$(stat -c '%a %U %F' /var/lib/fabricctl)" "700 root directory" "saved lab directory"
 fab_ok check "$F"
@@ -124,6 +128,9 @@ lab 4 "{}" "{rate: 5mbit}"
 fab_ok apply "$LAB" -j
 assert_eq "$(jq -c '[.plan.impair[] | [.action, (.nodes | length)]]' <<<"$FAB_OUT")" '[["clear",4]]' "plan of a clear"
 assert_eq "$(rate_of "${F}a1")" "noqueue -" "eth0 of ${F}a1 after the clear"
+fab_ok stats "$F" -j "${F}a1" "${F}b1"
+assert_eq "$(jq -c '[.nodes[] | [.name, .impair]] | sort' <<<"$FAB_OUT")" \
+	"[[\"${F}a1\",null],[\"${F}b1\",\"rate 5mbit\"]]" "stats -j after the clear"
 
 # 6. Refusals: the subnet, a kept node's address. Located, nothing changed.
 before=$(snapshot 2>/dev/null)
