@@ -8,15 +8,17 @@
 
 #include <stddef.h>
 
+#include "base/text_buf.h"
+
 /*
  * Read the fabrics @names (@n of them; 0: every fabric there is now) and
  * print their counters, cell matrix and drops in the Prometheus text format
- * into *text (malloc'd,
- * *len bytes). A fabric that is gone, not finished or unreadable is left
+ * into @out (emptied first; its buffer is reused and grown: the caller frees
+ * out->p). A fabric that is gone, not finished or unreadable is left
  * out and counted in fabricctl_exporter_fabrics_unreadable; named fabrics
  * that do not exist are simply absent. 0 or -errno (out of memory).
  */
-int stats_scrape(char *const *names, size_t n, unsigned int flags, char **text, size_t *len);
+int stats_scrape(char *const *names, size_t n, unsigned int flags, struct text_buf *out);
 
 /*
  * @flags: node-pair series (fabricctl_pair_packets_total, up to

@@ -31,15 +31,63 @@ static void prom_site(FILE *out, const struct fabric_state *st)
 		fprintf(out, "\",site=\"%u", st->site->site);
 }
 
-static void prom_labels(FILE *out, const struct fabric_state *st, const struct stats_row *r,
-			const char *dir)
+/*
+ * A scrape of 10,000 nodes is 250,000 samples: each row's labels are
+ * written once per direction into a buffer, and every sample is then a few
+ * unlocked writes and a hand-made number (fprintf was most of the time).
+ */
+struct row_labels {
+	char text[2][FABRIC_NAME_MAX * 2 + NODE_NAME_MAX * 2 + 96]; /* rx, tx */
+	size_t len[2];
+};
+
+/* @s with \, " and newline escaped, as a label value; the end of what was written. */
+static char *label_value(char *dst, const char *s)
 {
-	fputs("{fabric=\"", out);
-	stats_prom_label(out, st->name);
-	prom_site(out, st);
-	fputs("\",node=\"", out);
-	stats_prom_label(out, r->node->name);
-	fprintf(out, "\",direction=\"%s\"", dir);
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"' || *s == '\n') {
+			*dst++ = '\\';
+			*dst++ = *s == '\n' ? 'n' : *s;
+		} else {
+			*dst++ = *s;
+		}
+	}
+	return dst;
+}
+
+static void row_labels_make(struct row_labels *l, const struct fabric_state *st,
+			    const struct stats_row *r)
+{
+	for (int d = 0; d < 2; d++) {
+		char *e = l->text[d];
+
+		e = stpcpy(e, "{fabric=\"");
+		e = label_value(e, st->name);
+		if (st->site)
+			e += sprintf(e, "\",site=\"%u", st->site->site);
+		e = stpcpy(e, "\",node=\"");
+		e = label_value(e, r->node->name);
+		e = stpcpy(e, d ? "\",direction=\"tx\"" : "\",direction=\"rx\"");
+		l->len[d] = (size_t)(e - l->text[d]);
+	}
+}
+
+/* NAME LABELS TAIL VALUE\n, TAIL closing the labels ("} " or ",protocol=\"x\"} "). */
+static void sample(FILE *out, const char *name, const struct row_labels *l, int dir,
+		   const char *tail, uint64_t v)
+{
+	char num[24];
+	int k = (int)sizeof(num);
+
+	num[--k] = '\n';
+	do {
+		num[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fputs_unlocked(name, out);
+	fwrite_unlocked(l->text[dir], 1, l->len[dir], out);
+	fputs_unlocked(tail, out);
+	fwrite_unlocked(num + k, 1, sizeof(num) - (size_t)k, out);
 }
 
 typedef uint64_t (*dir_getter)(const struct fabric_dir_counters *d);
@@ -72,13 +120,11 @@ static void print_dir_family(FILE *out, const char *name, const char *help, dir_
 	for (size_t k = 0; k < nf; k++) {
 		for (size_t i = 0; i < f[k].n; i++) {
 			const struct stats_row *r = &f[k].rows[i];
+			struct row_labels l;
 
-			fputs(name, out);
-			prom_labels(out, f[k].st, r, "rx");
-			fprintf(out, "} %" PRIu64 "\n", get(&r->c.rx));
-			fputs(name, out);
-			prom_labels(out, f[k].st, r, "tx");
-			fprintf(out, "} %" PRIu64 "\n", get(&r->c.tx));
+			row_labels_make(&l, f[k].st, r);
+			sample(out, name, &l, 0, "} ", get(&r->c.rx));
+			sample(out, name, &l, 1, "} ", get(&r->c.tx));
 		}
 	}
 }
@@ -120,19 +166,22 @@ static void print_protocol_family(FILE *out, const struct stats_prom_fabric *f, 
 	      "arp, ipv4, ipv6, other by ethertype; icmp, icmpv6, tcp, udp by IP protocol.\n",
 	      out);
 	fputs("# TYPE fabricctl_node_protocol_packets_total counter\n", out);
+	char tails[FABRIC_PROTO_MAX][32];
+
+	for (int p = 0; p < FABRIC_PROTO_MAX; p++)
+		snprintf(tails[p], sizeof(tails[p]), ",protocol=\"%s\"} ", stats_proto_names[p]);
 	for (size_t k = 0; k < nf; k++) {
 		for (size_t i = 0; i < f[k].n; i++) {
 			const struct stats_row *r = &f[k].rows[i];
+			struct row_labels l;
 
+			row_labels_make(&l, f[k].st, r);
 			for (int d = 0; d < 2; d++) {
 				const struct fabric_dir_counters *dc = d ? &r->c.tx : &r->c.rx;
 
-				for (int p = 0; p < FABRIC_PROTO_MAX; p++) {
-					fputs("fabricctl_node_protocol_packets_total", out);
-					prom_labels(out, f[k].st, r, d ? "tx" : "rx");
-					fprintf(out, ",protocol=\"%s\"} %" PRIu64 "\n",
-						stats_proto_names[p], (uint64_t)dc->proto[p]);
-				}
+				for (int p = 0; p < FABRIC_PROTO_MAX; p++)
+					sample(out, "fabricctl_node_protocol_packets_total", &l, d,
+					       tails[p], dc->proto[p]);
 			}
 		}
 	}

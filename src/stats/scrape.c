@@ -89,8 +89,9 @@ static void print_unreadable(FILE *out, size_t unreadable)
 	fprintf(out, "fabricctl_exporter_fabrics_unreadable %zu\n", unreadable);
 }
 
-int stats_scrape(char *const *names, size_t n, unsigned int flags, char **text, size_t *len)
+int stats_scrape(char *const *names, size_t n, unsigned int flags, struct text_buf *text)
 {
+	static size_t last_len; /* this scrape is likely about as long as the last one */
 	char(*list)[FABRIC_NAME_MAX + 1] = NULL;
 	struct stats_prom_fabric *shown = NULL;
 	struct stats_prom_observe *seen = NULL;
@@ -124,7 +125,7 @@ int stats_scrape(char *const *names, size_t n, unsigned int flags, char **text, 
 						       s[ok].has_d ? &s[ok].d : NULL};
 		ok++;
 	}
-	out = open_memstream(text, len);
+	out = text_buf_open(text, last_len + last_len / 8);
 	if (!out) {
 		err = fail(-errno, "cannot build the scrape");
 		goto out;
@@ -134,6 +135,8 @@ int stats_scrape(char *const *names, size_t n, unsigned int flags, char **text, 
 	print_unreadable(out, unreadable);
 	if (fclose(out))
 		err = fail(-ENOMEM, "cannot build the scrape");
+	else
+		last_len = text->len;
 out:
 	for (size_t i = 0; i < ok; i++) {
 		free(s[i].rows);
