@@ -45,8 +45,10 @@ void cells_drop_unused(struct cell_set *c);
 /*
  * After a delete: the bridge and router leg of each cell of @cells (@n,
  * repeats allowed; cell 0 never) that holds no complete node of @st now,
- * proven ours by name and birth mark, go in one unregister. 0 or -errno
- * (recorded; what is left is a stray link that check --repair removes).
+ * proven ours by name and birth mark, go in one unregister -- unless a
+ * link that is not ours is a port of the bridge (it stays enslaved, and
+ * check reports it). 0 or -errno (recorded; what is left is a stray link
+ * that check --repair removes).
  */
 int cells_drop_emptied(struct nl_sock *host, const struct fabric_state *st, const uint32_t *cells,
 		       size_t n);

@@ -343,11 +343,21 @@ static bool cell_used(const struct fabric_state *st, uint32_t cell)
 	return false;
 }
 
+/* Is a link other than @leg a port of @bridge (a foreign port)? */
+static bool foreign_port_on(const struct link_list *links, int bridge, int leg)
+{
+	for (size_t i = 0; i < links->n; i++)
+		if (links->links[i].master == bridge && links->links[i].ifindex != leg)
+			return true;
+	return false;
+}
+
 int cells_drop_emptied(struct nl_sock *host, const struct fabric_state *st, const uint32_t *cells,
 		       size_t n)
 {
 	bool *seen = calloc(ipam_n_cells(&st->ipam) + 1, sizeof(*seen));
 	int *doomed = calloc(2 * n + 1, sizeof(*doomed));
+	struct link_list links = {0};
 	size_t m = 0;
 	int err = 0;
 
@@ -355,10 +365,10 @@ int cells_drop_emptied(struct nl_sock *host, const struct fabric_state *st, cons
 		err = fail(-ENOMEM, "cannot remove the cells left empty");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !err; i++) {
 		char name[IFNAMSIZ];
 		uint8_t mac[6];
-		int ifindex;
+		int leg, bridge;
 
 		if (cells[i] == 0 || cells[i] >= ipam_n_cells(&st->ipam) || seen[cells[i]])
 			continue;
@@ -367,18 +377,26 @@ int cells_drop_emptied(struct nl_sock *host, const struct fabric_state *st, cons
 			continue;
 		router_leg_name(name, st->name, cells[i]);
 		cell_leg_mac(st, cells[i], mac);
-		if ((ifindex = fabric_link_find_made(host, st, name, mac)) > 0)
-			doomed[m++] = ifindex;
+		leg = fabric_link_find_made(host, st, name, mac);
 		bridge_name(name, st->name, cells[i]);
 		cell_bridge_mac(st, cells[i], mac);
-		if ((ifindex = fabric_link_find_made(host, st, name, mac)) > 0)
-			doomed[m++] = ifindex;
+		bridge = fabric_link_find_made(host, st, name, mac);
+		/* A bridge with someone else's port stays, leg and all: the port is not ours. */
+		if (bridge > 0 && !links.links && (err = link_dump_all(host, &links)))
+			break;
+		if (bridge > 0 && foreign_port_on(&links, bridge, leg))
+			continue;
+		if (leg > 0)
+			doomed[m++] = leg;
+		if (bridge > 0)
+			doomed[m++] = bridge;
 	}
-	if (m)
+	if (!err && m)
 		err = fabric_links_delete(host, doomed, m);
 	if (err)
 		err = fail(err, "cannot remove the bridge and router leg of a cell left empty");
 out:
+	link_list_free(&links);
 	free(doomed);
 	free(seen);
 	return err;
