@@ -265,6 +265,19 @@ assert_consistent() {
 	[[ -z $bad ]] || fail "show $f: $(head -1 <<<"$bad")"
 }
 
+# run_two FUNCTION FUNCTION: both at once, each in a subshell of its own (a
+# failure ends that one with its message); then fail if either failed.
+run_two() {
+	local first second rc=0
+	("$1") &
+	first=$!
+	("$2") &
+	second=$!
+	wait "$first" || rc=1
+	wait "$second" || rc=1
+	[[ $rc -eq 0 ]] || fail "a worker failed (its message is above)"
+}
+
 # wait_gone [-t SECS] NAME...: netns teardown is asynchronous; poll until no
 # link (host namespace) and no netns of any NAME is left. 1 on timeout.
 wait_gone() {

@@ -226,20 +226,15 @@ walk_all() {
 	walk_destroy
 	echo "$walked" >"$TEST_TMP/walked"
 }
-(
+worker_p() {
 	worker p 0 1
 	walk_all
-) &
-first=$!
-(
+}
+worker_q() {
 	worker q 128 2
 	walk_all
-) &
-second=$!
-rc=0
-wait "$first" || rc=1
-wait "$second" || rc=1
-[[ $rc -eq 0 ]] || fail "a walk failed (its message is above)"
+}
+run_two worker_p worker_q
 walked=$(($(<"$TEST_TMP/p/walked") + $(<"$TEST_TMP/q/walked")))
 log "crash points walked: $walked"
 [[ $walked -gt 40 ]] || fail "only $walked crash points: the failpoints are not where they should be"

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Rollback of every kind of resource, step by step: FABRICCTL_FAILPOINT=fail@K
-# makes the K-th step that changes the system fail (EIO). For create and for
-# add-node (two nodes into cell 0, one that makes cell 1) K walks 1, 2, ...
-# until the command succeeds. Each failure must exit 1 with one error line
+# makes the K-th step that changes the system fail (EIO). For create K walks
+# 1, 2, ... until the command succeeds; for add-node (two nodes into cell 0,
+# one that makes cell 1) K walks every step the command lists, and a step
+# whose failure add-node works around (a read) must leave it all done. Two
+# workers run at once, each on its own fabric. Each failure must exit 1
+# with one error line
 # naming the step, and leave NOTHING of what the command was making -- no
 # repair: after a failed create nothing named after the fabric is left; after
 # a failed add-node `check` (without --repair) is clean, each node is atomic
@@ -20,16 +23,23 @@ set -euo pipefail
 need_root
 command -v bpftool >/dev/null || skip "bpftool is not installed"
 
-F=$(fab_name)
-cleanup_fabric "$F"
-SUBNET=10.219.1.0/25
-GW0=10.219.1.1
-C_ADDR=10.219.1.70
-walked=0
+BASE=$(fab_name)
+cleanup_fabric "${BASE}p" "${BASE}q"
 CREATE6=()
 [[ ${FAB_ROLLBACK_IPV6:-0} == 1 ]] && CREATE6=(--ipv6)
-kinds=$TEST_TMP/kinds
-: >"$kinds"
+# worker ID OFFSET: the fabric, subnet (a /25 at OFFSET, cells of 64),
+# gateway, output files and step kinds of one of the two workers.
+worker() {
+	F=$BASE$1
+	SUBNET=10.219.1.$2/25
+	GW0=10.219.1.$(($2 + 1))
+	C_ADDR=10.219.1.$(($2 + 70)) # a node in cell 1
+	walked=0
+	TEST_TMP=$TEST_TMP/$1
+	mkdir -p "$TEST_TMP"
+	kinds=$TEST_TMP/kinds
+	: >"$kinds"
+}
 
 pieces() {
 	local veths netns counters record filters=0 v i
@@ -66,18 +76,24 @@ failed() {
 }
 
 # ---------------------------------------------------------------- create
-for ((K = 1; ; K++)); do
-	failed create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}" || break
-	walked=$((walked + 1))
-	wait_no_leftovers "$F" 5 || fail "create fail@$K left: $(leftovers "$F")"
-done
-log "create: $((K - 1)) failing steps rolled back"
-fab_ok destroy "$F"
-wait_no_leftovers "$F" 5 || fail "the last create's fabric is not gone"
+walk_create() {
+	for ((K = 1; ; K++)); do
+		failed create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}" || break
+		walked=$((walked + 1))
+		wait_no_leftovers "$F" 5 || fail "create fail@$K left: $(leftovers "$F")"
+	done
+	log "create: $((K - 1)) failing steps rolled back"
+	fab_ok destroy "$F"
+	wait_no_leftovers "$F" 5 || fail "the last create's fabric is not gone"
+}
 
 # -------------------------------------------------------------- add-node
-fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}"
-fab_ok add-node "$F" "${F}k" # a node from before, which must keep working
+# The fabric of a worker's later walks, with a node from before that must
+# keep working.
+fabric_with_k() {
+	fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}"
+	fab_ok add-node "$F" "${F}k"
+}
 # The steps of CMD... (it runs, in list mode).
 steps_of() {
 	FABRICCTL_FAILPOINT=list "$FABRICCTL" "$@" 2>&1 >/dev/null | grep -c '^failpoint ' || true
@@ -121,41 +137,67 @@ walk_add() {
 	log "$name: $((n_steps - tolerated)) failing steps rolled back, $tolerated worked around (of $n_steps)"
 	((n_steps - tolerated > 10)) || fail "$name: only $((n_steps - tolerated)) of $n_steps steps fail it"
 }
-walk_add "add-node a b" "${F}a" "${F}b"
-walk_add "add-node c (new cell)" "${F}c" --ip "$C_ADDR"
 
 # --------------------------------------------- del-node, destroy: finished later
 # A failure here cannot undo a deletion: the rest is done, the failure is
 # reported, and check --repair or destroy finishes what is left.
-fab_ok add-node "$F" "${F}a" "${F}b"
-N=$(steps_of del-node "$F" "${F}a" "${F}b")
-for ((K = 1; K <= N; K++)); do
+walk_del() {
+	local N
 	fab_ok add-node "$F" "${F}a" "${F}b"
-	if failed del-node "$F" "${F}a" "${F}b"; then
-		walked=$((walked + 1))
-		fab_ok check "$F" --repair
-	fi
-	fab_ok check "$F"
-	"$FABRICCTL" -q del-node "$F" "${F}a" "${F}b" >/dev/null 2>&1 || true
-	assert_eq "$(pieces)" "veths=1 netns=1 counters=1 filters=1 record=1" "del-node fail@$K, then repaired"
-done
-log "del-node: $N failing steps finished by check --repair"
-fab_ok add-node "$F" "${F}a" "${F}b"
-fab_ok add-node "$F" "${F}c" --ip "$C_ADDR" # two cells: the router goes too
-N=$(steps_of destroy "$F")
-fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}"
-for ((K = 1; K <= N; K++)); do
+	N=$(steps_of del-node "$F" "${F}a" "${F}b")
+	for ((K = 1; K <= N; K++)); do
+		fab_ok add-node "$F" "${F}a" "${F}b"
+		if failed del-node "$F" "${F}a" "${F}b"; then
+			walked=$((walked + 1))
+			fab_ok check "$F" --repair
+		fi
+		fab_ok check "$F"
+		"$FABRICCTL" -q del-node "$F" "${F}a" "${F}b" >/dev/null 2>&1 || true
+		assert_eq "$(pieces)" "veths=1 netns=1 counters=1 filters=1 record=1" "del-node fail@$K, then repaired"
+	done
+	log "del-node: $N failing steps finished by check --repair"
+}
+walk_destroy() {
+	local N
 	fab_ok add-node "$F" "${F}a" "${F}b"
-	fab_ok add-node "$F" "${F}c" --ip "$C_ADDR"
-	if failed destroy "$F"; then
-		walked=$((walked + 1))
-		fab_ok destroy "$F"
-	fi
-	wait_no_leftovers "$F" 10 || fail "destroy fail@$K, then destroy, left: $(leftovers "$F")"
+	fab_ok add-node "$F" "${F}c" --ip "$C_ADDR" # two cells: the router goes too
+	N=$(steps_of destroy "$F")
 	fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}"
-done
-log "destroy: $N failing steps finished by destroy"
+	for ((K = 1; K <= N; K++)); do
+		fab_ok add-node "$F" "${F}a" "${F}b"
+		fab_ok add-node "$F" "${F}c" --ip "$C_ADDR"
+		if failed destroy "$F"; then
+			walked=$((walked + 1))
+			fab_ok destroy "$F"
+		fi
+		wait_no_leftovers "$F" 10 || fail "destroy fail@$K, then destroy, left: $(leftovers "$F")"
+		fab_ok create "$F" --subnet "$SUBNET" --cell-size 64 "${CREATE6[@]}"
+	done
+	log "destroy: $N failing steps finished by destroy"
+}
 
+# ---------------------------------------------------------------- the run
+# Two workers at once (the host has 2 CPUs), each on its own fabric; a
+# failure ends its subshell with status 1 and its message.
+worker_p() {
+	worker p 0
+	fabric_with_k
+	walk_add "add-node a b" "${F}a" "${F}b"
+	echo "$walked" >"$TEST_TMP/walked"
+}
+worker_q() {
+	worker q 128
+	walk_create
+	fabric_with_k
+	walk_add "add-node c (new cell)" "${F}c" --ip "$C_ADDR"
+	walk_del
+	walk_destroy
+	echo "$walked" >"$TEST_TMP/walked"
+}
+run_two worker_p worker_q
+walked=$(($(<"$TEST_TMP/p/walked") + $(<"$TEST_TMP/q/walked")))
+kinds=$TEST_TMP/kinds
+cat "$TEST_TMP/p/kinds" "$TEST_TMP/q/kinds" >"$kinds"
 log "failing steps walked: $walked; kinds: $(sort -u "$kinds" | tr '\n' ',' | sed 's/,$//')"
 for kind in "create namespace" "mount namespace" "netlink batch" "write record" "add a counter entry" \
 	"attach the counting program" "write a sysctl" "load the counting program"; do

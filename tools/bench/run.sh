@@ -300,7 +300,7 @@ preflight() {
 		if [ "$(count_netns "$m")" -gt 0 ] || [ "$(count_links "$m")" -gt 0 ]; then
 			die "namespaces /run/netns/${ns_glob[$m]} or links ${link_glob[$m]} exist already; not ours, stopping"
 		fi
-		if ip -4 route show table all | grep -q "^\(local \|broadcast \)\?${b//./\\.}\.[0-9]"; then
+		if ip -4 route show table all | grep "^\(local \|broadcast \)\?${b//./\\.}\.[0-9]" >/dev/null; then
 			die "subnet $b.0.0/16 is in use on this host; stopping"
 		fi
 	done
@@ -360,7 +360,9 @@ run_method() {
 	else
 		fc_create=(--subnet "$b.0.0/16")
 	fi
-	if "$fabricctl" create --help 2>&1 | grep -q -- --tune; then
+	# (help read whole first: grep -q quitting early would SIGPIPE the
+	# writer, and under pipefail the test would fail now and then)
+	if [[ $("$fabricctl" create --help 2>&1) == *--tune* ]]; then
 		fc_create+=(--tune)
 	fi
 	settle
@@ -401,9 +403,12 @@ run_method() {
 		ok=0
 	fi
 	runs=$((runs + 1))
-	l_setup[$key]+=" $((s_us / 1000))"
-	l_teardown[$key]+=" $((t_us / 1000))"
-	l_gone[$key]+=" ${gone_ms}"
+	# A failed run's times are not a measurement: only good runs compete for best.
+	if [ $ok -eq 1 ]; then
+		l_setup[$key]+=" $((s_us / 1000))"
+		l_teardown[$key]+=" $((t_us / 1000))"
+		l_gone[$key]+=" ${gone_ms}"
+	fi
 	[ "${r_rss[$key]:-0}" -ge "$rss" ] || r_rss[$key]=$rss
 	[ -n "${r_idle[$key]:-}" ] && [ "${r_idle[$key]}" -le "$last_idle" ] || r_idle[$key]=$last_idle
 	[ "${r_status[$key]:-1}" = 0 ] || r_status[$key]=$ok
@@ -461,6 +466,10 @@ report() {
 		for m in "${methods[@]}"; do
 			k=$m/$n
 			[ -n "${r_status[$k]:-}" ] || continue
+			if [ -z "${r_setup[$k]:-}" ]; then # no run of it succeeded
+				printf '%-12s %6d  every run FAILED\n' "$(label "$m")" "$n"
+				continue
+			fi
 			printf '%-12s %6d %9s %8s %11s %8s %8sM %5s %9s %10s' "$(label "$m")" "$n" \
 				"$(ms_s "${r_setup[$k]}")" \
 				"$(ms_s $((r_setup[$k] * 1000 / n)))" \
