@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # The libFuzzer harnesses (tools/fuzz: CIDR and address parsing, fabric and
-# node name validation, the state-record parser) each run 15 s under
+# node name validation, the state-record parser) each run 10 s under
 # ASan+UBSan and find nothing. Skipped when clang's fuzzer runtime is
 # missing. Needs no root and touches nothing on the host but
 # $BUILD_DIR/fuzz (the build directory of $FABRICCTL).
@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export FUZZ_BUILD
 FUZZ_BUILD="$(dirname "$FABRICCTL")/fuzz"
 rc=0
-"$ROOT/tools/fuzz/run.sh" "${FUZZ_TEST_SECONDS:-15}" || rc=$?
+"$ROOT/tools/fuzz/run.sh" "${FUZZ_TEST_SECONDS:-10}" || rc=$?
 case $rc in
 0) exit 0 ;;
 77) skip "clang's libFuzzer runtime is missing (libclang-rt-dev)" ;;
