@@ -184,6 +184,7 @@ install: all
 	$(Q)install -D -m 0755 $(BUILD)/fabricctl-cni $(DESTDIR)$(CNIOPTDIR)/fabricctl-cni
 	$(Q)install -D -m 0644 docs/fabricctl-cni.8 $(DESTDIR)$(MANDIR)/man8/fabricctl-cni.8
 	$(Q)install -D -m 0644 contrib/bash-completion/fabricctl $(DESTDIR)$(BASHCOMPDIR)/fabricctl
+	$(Q)install -D -m 0644 contrib/frr/fabricctl.conf $(DESTDIR)$(PREFIX)/share/fabricctl/frr/fabricctl.conf
 	$(Q)sed 's|/usr/local/sbin/fabricctl|$(PREFIX)/sbin/fabricctl|' \
 		contrib/systemd/fabricctl-exporter.service >$(BUILD)/fabricctl-exporter.service
 	$(Q)install -D -m 0644 $(BUILD)/fabricctl-exporter.service \
@@ -198,6 +199,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/fabricctl-cni.8
 	$(Q)rm -f $(DESTDIR)$(PREFIX)/sbin/fabricctl $(DESTDIR)$(MANDIR)/man8/fabricctl.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/fabricctl $(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl-exporter.service \
+		$(DESTDIR)$(PREFIX)/share/fabricctl/frr/fabricctl.conf \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/fabricctl@.service
 
 format:

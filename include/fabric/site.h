@@ -103,6 +103,7 @@ int site_remote_routes(const struct fabric_state *st, struct site_route **out, s
 /* What check finds about a site fabric. */
 struct site_health {
 	bool vxlan_ok;		   /* the VXLAN is in the router, ours, up, with its bridge */
+	bool view_ok;		   /* FRR_NETNS_DIR shows zebra the router namespace */
 	bool frr_ok;		   /* FRR runs and holds our fragment */
 	unsigned int peers_silent; /* configured peers with no route in the router */
 	uint32_t silent[SITE_PEERS_MAX];
@@ -127,5 +128,15 @@ int site_key_asn_parse(struct fabric_state *st, const char *v);
 bool site_key_asn_format(const struct fabric_state *st, char *buf, size_t size);
 int site_key_hold_parse(struct fabric_state *st, const char *v);
 bool site_key_hold_format(const struct fabric_state *st, char *buf, size_t size);
+
+/*
+ * The router namespace in FRR's view (FRR_NETNS_DIR, host/frr.h): made by
+ * site_attach(), taken away by destroy before the router (it pins it),
+ * only when proven the fabric's router (notes otherwise). site_netns_ok():
+ * there, and the router namespace of today.
+ */
+int site_netns_add(const char *fabric);
+int site_netns_remove(const char *fabric, struct notes *left);
+bool site_netns_ok(const char *fabric);
 
 #endif

@@ -29,4 +29,17 @@ int site_frr_present(const struct fabric_state *st, bool *present);
 /* EVPN peers of the host's BGP and how many are Established. */
 int site_frr_sessions(unsigned int *peers, unsigned int *established);
 
+/*
+ * zebra's view of the router's interfaces (`show interface vrf V brief`,
+ * *@brief malloc'd), and whether it lists @ifname (with @addr, unless
+ * NULL). FRR 8.4 reads a namespace's address events on another thread
+ * than its link events: an address that comes before zebra knows its
+ * interface is dropped, and the cell is never announced. So a new leg's
+ * gateway address is added once zebra lists the leg
+ * (site_frr_wait_interface, 5 s at most), and check compares.
+ */
+int site_frr_interfaces(const struct fabric_state *st, char **brief);
+bool site_frr_knows(const char *brief, const char *ifname, const char *addr);
+void site_frr_wait_interface(const struct fabric_state *st, const char *ifname);
+
 #endif

@@ -16,11 +16,23 @@
 #define FRR_SBIN "/usr/lib/frr"
 #define FRR_VTYSH "/usr/bin/vtysh"
 #define FRR_RUN "/run/frr"
+/*
+ * The namespaces zebra should see. zebra -n makes every file of its
+ * /run/netns a VRF and reads it (inotify), every node's namespace too:
+ * at thousands of nodes that costs tens of ms per node. fabricctl binds
+ * each fabric's router namespace here as well; an FRR started with this
+ * directory bound over its /run/netns (contrib/frr/fabricctl.conf, a
+ * systemd drop-in) sees only the routers. A shared mount point, so that
+ * binds made after FRR started reach its mount namespace.
+ */
+#define FRR_NETNS_DIR "/run/fabricctl/.frr-netns"
 
 struct frr_facts {
-	bool installed;	  /* zebra, bgpd and vtysh are there */
-	bool zebra, bgpd; /* running */
-	bool netns_vrf;	  /* zebra runs with -n (--vrfwnetns) */
+	bool installed;		  /* zebra, bgpd and vtysh are there */
+	bool zebra, bgpd;	  /* running */
+	bool netns_vrf;		  /* zebra runs with -n (--vrfwnetns) */
+	bool scoped;		  /* zebra's /run/netns is FRR_NETNS_DIR */
+	unsigned int zebra_netns; /* files in zebra's /run/netns (its VRFs-to-be) */
 };
 
 void frr_probe(struct frr_facts *f);

@@ -16,6 +16,20 @@
 
 /* Make /run/netns a shared mount point (once per process). */
 int netns_prepare_dir(void);
+/* Make @dir (created if missing) a shared mount point, as for /run/netns. */
+int netns_dir_prepare(const char *dir);
+
+/*
+ * A second name for /run/netns/@name: the file @path (which must not
+ * exist: -EEXIST) bind-mounted from it. It keeps the namespace alive until
+ * netns_unbind_at(@path). Used to show one namespace to a daemon whose
+ * /run/netns is another directory (FRR's zebra, see host/frr.h).
+ */
+int netns_bind_at(const char *name, const char *path);
+int netns_unbind_at(const char *path);
+/* netns_inode() and netns_lo_alias() for a namespace file at any @path. */
+int netns_inode_at(const char *path, uint64_t *ino);
+int netns_lo_alias_at(const char *path, char *alias, size_t size);
 
 /**
  * netns_create() - make the named namespace @name and, while inside it,

@@ -12,6 +12,7 @@
 #include "fabric/link_delete.h"
 #include "fabric/names.h"
 #include "fabric/ownership.h"
+#include "fabric/site_frr.h"
 #include "kernel/addr.h"
 #include "kernel/link.h"
 #include "kernel/netns.h"
@@ -202,6 +203,12 @@ int cells_make_leg(struct cell_set *c, uint32_t cell, int br_ifindex)
 	nl_label(router, "tag \"%s\" in the router", inside);
 	link_set_up(router, info.peer_ifindex);
 	nl_label(router, "bring up \"%s\" in the router", inside);
+	if (st->site) { /* FRR announces the cell: zebra must know the leg first */
+		err = nl_run(router, NULL, NULL);
+		if (err)
+			return fail_wrap(err, "cell %u's gateway", cell);
+		site_frr_wait_interface(st, inside);
+	}
 	if (!st->ipv6_only)
 		addr_add(router, info.peer_ifindex, gw, ipam_cell_prefix_len(&st->ipam));
 	if (st->ipv6)

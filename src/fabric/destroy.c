@@ -226,7 +226,7 @@ int fabric_destroy(const char *name, struct destroy_result *r, fabric_progress_c
 	struct fail_stash pins_why = {0};
 	struct fabric_state st;
 	struct nl_sock s;
-	int err, pins_err = 0;
+	int err, pins_err = 0, view_err;
 
 	*existed = false;
 	*n_nodes = 0;
@@ -264,6 +264,13 @@ int fabric_destroy(const char *name, struct destroy_result *r, fabric_progress_c
 		pins_err = 0;
 	}
 	fail_stash(&pins_why);
+	/* FRR's name for the router pins it: it goes before, with a record or without. */
+	view_err = site_netns_remove(name, &r->left);
+	if (view_err && !pins_err) {
+		fail_stash(&pins_why); /* the record stays: destroy again finishes */
+		pins_err = view_err;
+	}
+	fail_clear();
 	/*
 	 * Namespaces first, links after: unmounted namespaces die in the
 	 * kernel's batches and take their veths (and the router's legs) with

@@ -17,6 +17,7 @@
 #include "fabric/site_frr.h"
 #include "host/frr.h"
 #include "host/limits.h"
+#include "kernel/addr.h"
 #include "kernel/link.h"
 #include "kernel/netns.h"
 #include "kernel/route.h"
@@ -94,6 +95,30 @@ int site_remote_routes(const struct fabric_state *st, struct site_route **out, s
 	return 0;
 }
 
+/* The router's @leg holds @gw: say so again to every listener (zebra). */
+static void announce_again(const struct fabric_state *st, const char *leg, uint32_t gw,
+			   unsigned int plen)
+{
+	struct link_info li;
+	struct nl_sock rs;
+	char name[64];
+	int fd;
+
+	router_netns_name(name, sizeof(name), st->name);
+	fd = netns_open(name);
+	if (fd < 0)
+		return;
+	if (!netns_socket(fd, &rs)) {
+		if (link_get_one(&rs, leg, &li) == 0 && alias_is_ours(li.alias, st->name)) {
+			addr_announce(&rs, li.ifindex, gw, plen);
+			nl_run(&rs, NULL, NULL);
+		}
+		nl_close(&rs);
+	}
+	close(fd);
+	fail_clear(); /* the second look tells */
+}
+
 static bool vxlan_ok(const struct fabric_state *st)
 {
 	struct link_info vx, br;
@@ -129,6 +154,7 @@ int site_check(const struct fabric_state *st, struct site_health *h)
 
 	memset(h, 0, sizeof(*h));
 	h->vxlan_ok = vxlan_ok(st);
+	h->view_ok = site_netns_ok(st->name);
 	frr_probe(&ff);
 	if (!frr_missing(&ff) && site_frr_present(st, &present) == 0)
 		h->frr_ok = present;
@@ -147,6 +173,46 @@ int site_check(const struct fabric_state *st, struct site_health *h)
 	return 0;
 }
 
+/*
+ * Every cell of this site with nodes is known to zebra with its gateway
+ * address (else FRR never announces it: see site_frr.h). Repair tells
+ * zebra of the address again.
+ */
+static void check_announced_cells(struct check_ctx *c)
+{
+	const struct fabric_state *st = c->st;
+	const struct ipam *ipam = &st->ipam;
+	bool *seen = calloc(ipam_n_cells(ipam), sizeof(*seen));
+	char *brief = NULL;
+
+	if (!seen || st->ipv6_only || site_frr_interfaces(st, &brief)) {
+		fail_clear(); /* no FRR: site_frr says so */
+		free(seen);
+		return;
+	}
+	for (size_t i = 0; i < st->n_nodes; i++) {
+		uint32_t cell = ipam_cell_of(ipam, st->nodes[i].slot);
+		uint32_t gw = ipam_addr_of(ipam, ipam_cell_gateway_slot(ipam, cell));
+		char leg[IFNAMSIZ], a[INET_ADDRSTRLEN];
+
+		if (seen[cell])
+			continue;
+		seen[cell] = true;
+		router_if_name(leg, cell);
+		ipv4_addr_format(gw, a);
+		if (site_frr_knows(brief, leg, a))
+			continue;
+		check_add(c, "site_frr_cell", NULL, leg,
+			  "FRR's zebra does not list %s with the gateway %s: cell %u is not "
+			  "announced to the other sites",
+			  leg, a, cell);
+		if (c->repair)
+			announce_again(st, leg, gw, ipam_cell_prefix_len(ipam));
+	}
+	free(brief);
+	free(seen);
+}
+
 void check_site(struct check_ctx *c)
 {
 	char a[INET_ADDRSTRLEN];
@@ -155,7 +221,12 @@ void check_site(struct check_ctx *c)
 	if (!c->st->site)
 		return;
 	site_check(c->st, &h);
-	if (!h.vxlan_ok || !h.frr_ok) {
+	if (!h.vxlan_ok || !h.frr_ok || !h.view_ok) {
+		if (!h.view_ok)
+			check_add(c, "site_frr_netns", NULL, FRR_NETNS_DIR,
+				  "FRR's view of the router (%s/.fabricctl-%s) is missing or is "
+				  "not the router namespace",
+				  FRR_NETNS_DIR, c->st->name);
 		if (!h.vxlan_ok)
 			check_add(
 				c, "site_vxlan", NULL, SITE_VXLAN_IF,
@@ -171,6 +242,7 @@ void check_site(struct check_ctx *c)
 			site_attach(c->st);
 		fail_clear();
 	}
+	check_announced_cells(c);
 	for (unsigned int i = 0; i < h.peers_silent; i++) {
 		ipv4_addr_format(h.silent[i], a);
 		check_add(c, "site_missing", NULL, a,

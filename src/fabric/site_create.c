@@ -240,6 +240,8 @@ int site_attach(const struct fabric_state *st)
 	if (!err) {
 		err = make_data_plane(st, &hs, fd, &rs);
 		close(fd);
+		if (!err) /* zebra finds the router (its VRF) there */
+			err = site_netns_add(st->name);
 		/* the L3VNI up, bgpd told of it, then the import (see site_frr.h) */
 		if (!err)
 			err = site_frr_apply(st, SITE_FRR_VNI);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/errors.h"
 #include "fabric/names.h"
@@ -232,4 +233,52 @@ int site_frr_sessions(unsigned int *peers, unsigned int *established)
 	frr_count_established(out, peers, established);
 	free(out);
 	return 0;
+}
+
+int site_frr_interfaces(const struct fabric_state *st, char **brief)
+{
+	char vrf[64], cmd[128];
+	const char *args[] = {"-c", cmd, NULL};
+
+	vrf_name(vrf, sizeof(vrf), st->name);
+	snprintf(cmd, sizeof(cmd), "show interface vrf %s brief", vrf);
+	return frr_vtysh(args, brief);
+}
+
+bool site_frr_knows(const char *brief, const char *ifname, const char *addr)
+{
+	size_t len = strlen(ifname);
+
+	for (const char *line = brief; line && *line; line = strchr(line, '\n'), line += !!line) {
+		const char *end = strchr(line, '\n');
+
+		if (strncmp(line, ifname, len) || line[len] != ' ')
+			continue;
+		if (!addr)
+			return true;
+		for (const char *p = strstr(line, addr); p && (!end || p < end);
+		     p = strstr(p + 1, addr))
+			if (p[strlen(addr)] == '/')
+				return true;
+		return false;
+	}
+	return false;
+}
+
+void site_frr_wait_interface(const struct fabric_state *st, const char *ifname)
+{
+	for (int i = 0; i < 50; i++) {
+		char *brief = NULL;
+		bool known;
+
+		if (site_frr_interfaces(st, &brief)) {
+			fail_clear();
+			return; /* no FRR to ask: nothing to wait for */
+		}
+		known = site_frr_knows(brief, ifname, NULL);
+		free(brief);
+		if (known)
+			return;
+		usleep(100000);
+	}
 }

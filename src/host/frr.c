@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The host's FRR: facts, and vtysh run with an argument vector. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +55,26 @@ static bool cmdline_has_netns(pid_t pid)
 	return false;
 }
 
+/* Is zebra's /run/netns (seen through /proc/PID/root) FRR_NETNS_DIR? */
+static void probe_view(pid_t pid, struct frr_facts *f)
+{
+	char path[64];
+	struct stat theirs, ours;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/root/run/netns", (int)pid);
+	f->scoped = !stat(path, &theirs) && !stat(FRR_NETNS_DIR, &ours) &&
+		    theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		f->zebra_netns +=
+			de->d_name[0] != '.' || (de->d_name[1] && strcmp(de->d_name, ".."));
+	closedir(d);
+}
+
 void frr_probe(struct frr_facts *f)
 {
 	pid_t z;
@@ -64,6 +86,8 @@ void frr_probe(struct frr_facts *f)
 	f->zebra = z > 0;
 	f->bgpd = pid_of("bgpd") > 0;
 	f->netns_vrf = z > 0 && cmdline_has_netns(z);
+	if (z > 0)
+		probe_view(z, f);
 }
 
 const char *frr_missing(const struct frr_facts *f)

@@ -50,6 +50,24 @@ void limits_judge_multihost(const struct frr_facts *ff, bool needed, unsigned in
 			 "apt-get install frr; zebra_options=\"-A 127.0.0.1 -s 90000000 -n\" and "
 			 "bgpd=yes in /etc/frr/daemons; service frr restart");
 	}
+	if (ff->netns_vrf) {
+		l = item(r, "frr_netns", ff->zebra_netns, 0, ff->scoped ? LIMIT_OK : LIMIT_WARN);
+		if (l && ff->scoped)
+			snprintf(l->what, sizeof(l->what),
+				 "zebra's /run/netns is " FRR_NETNS_DIR
+				 ": it sees only the fabrics' routers (%u)",
+				 ff->zebra_netns);
+		if (l && !ff->scoped) {
+			snprintf(l->what, sizeof(l->what),
+				 "zebra sees every namespace of /run/netns (%u): each node's "
+				 "becomes a VRF it reads, tens of ms per node at thousands",
+				 ff->zebra_netns);
+			snprintf(l->fix, sizeof(l->fix),
+				 "install share/fabricctl/frr/fabricctl.conf (contrib/frr/) as "
+				 "/etc/systemd/system/frr.service.d/fabricctl.conf, then "
+				 "systemctl daemon-reload; systemctl restart frr");
+		}
+	}
 	if (!needed)
 		return;
 	l = item(r, "bgp_sessions", established, peers,

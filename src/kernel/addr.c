@@ -27,6 +27,23 @@ uint32_t addr_add(struct nl_sock *s, int ifindex, uint32_t addr, unsigned int pr
 			   prefix_len, ifindex);
 }
 
+uint32_t addr_announce(struct nl_sock *s, int ifindex, uint32_t addr, unsigned int prefix_len)
+{
+	struct nlmsghdr *nlh = nl_msg(s, RTM_NEWADDR, NLM_F_REPLACE, sizeof(struct ifaddrmsg));
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	uint32_t be = htonl(addr);
+	char text[INET_ADDRSTRLEN];
+
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (uint8_t)prefix_len;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (uint32_t)ifindex;
+	mnl_attr_put_u32(nlh, IFA_LOCAL, be);
+	mnl_attr_put_u32(nlh, IFA_ADDRESS, be);
+	return nl_msg_done(s, nlh, "announce address %s/%u of link %d again",
+			   ipv4_addr_format(addr, text), prefix_len, ifindex);
+}
+
 uint32_t addr_dump(struct nl_sock *s)
 {
 	struct nlmsghdr *nlh = nl_msg(s, RTM_GETADDR, NLM_F_DUMP, sizeof(struct ifaddrmsg));

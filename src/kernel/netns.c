@@ -38,23 +38,56 @@ static int host_netns_open(void)
 	return 0;
 }
 
-int netns_prepare_dir(void)
+int netns_dir_prepare(const char *dir)
 {
 	bool made_mount = false;
-	int err = host_netns_open();
 
-	if (err)
-		return err;
-	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
-		return fail(-errno, "cannot create \"%s\"", NETNS_RUN_DIR);
-	/* Shared, so mounts propagate into `ip netns exec` mount namespaces. */
-	while (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL)) {
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return fail(-errno, "cannot create \"%s\"", dir);
+	/* Shared, so mounts propagate into other mount namespaces (ip netns exec, FRR's). */
+	while (mount("", dir, "none", MS_SHARED | MS_REC, NULL)) {
 		if (errno != EINVAL || made_mount)
-			return fail(-errno, "mount --make-shared \"%s\" failed", NETNS_RUN_DIR);
-		if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL))
-			return fail(-errno, "mount --bind \"%s\" failed", NETNS_RUN_DIR);
+			return fail(-errno, "mount --make-shared \"%s\" failed", dir);
+		if (mount(dir, dir, "none", MS_BIND | MS_REC, NULL))
+			return fail(-errno, "mount --bind \"%s\" failed", dir);
 		made_mount = true;
 	}
+	return 0;
+}
+
+int netns_prepare_dir(void)
+{
+	int err = host_netns_open();
+
+	return err ? err : netns_dir_prepare(NETNS_RUN_DIR);
+}
+
+int netns_bind_at(const char *name, const char *path)
+{
+	char from[sizeof(NETNS_RUN_DIR) + 256];
+	int fd, err;
+
+	netns_path(from, sizeof(from), name);
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return errno == EEXIST ? -EEXIST : fail(-errno, "cannot create \"%s\"", path);
+	close(fd);
+	err = failpoint("bind namespace"); /* a crash here leaves a placeholder file */
+	if (!err && mount(from, path, "none", MS_BIND, NULL) < 0)
+		err = fail(-errno, "cannot bind \"%s\" to \"%s\"", from, path);
+	if (err)
+		unlink(path);
+	return err;
+}
+
+int netns_unbind_at(const char *path)
+{
+	if (failpoint("unbind namespace"))
+		return fail(-EIO, "cannot remove \"%s\"", path);
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+		return fail(-errno, "cannot unmount \"%s\"", path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return fail(-errno, "cannot remove \"%s\"", path);
 	return 0;
 }
 
@@ -293,15 +326,23 @@ int netns_fd_inode(int fd, uint64_t *ino)
 	return 0;
 }
 
-int netns_inode(const char *name, uint64_t *ino)
+int netns_inode_at(const char *path, uint64_t *ino)
 {
-	int fd = netns_open(name), err;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 
 	if (fd < 0)
-		return fd;
+		return -errno;
 	err = netns_fd_inode(fd, ino);
 	close(fd);
 	return err;
+}
+
+int netns_inode(const char *name, uint64_t *ino)
+{
+	char path[sizeof(NETNS_RUN_DIR) + 256];
+
+	netns_path(path, sizeof(path), name);
+	return netns_inode_at(path, ino);
 }
 
 struct lo_alias {
@@ -319,7 +360,7 @@ static int lo_alias_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-int netns_lo_alias(const char *name, char *alias, size_t size)
+int netns_lo_alias_at(const char *path, char *alias, size_t size)
 {
 	struct lo_alias a = {alias, size};
 	struct nl_sock nl;
@@ -327,9 +368,9 @@ int netns_lo_alias(const char *name, char *alias, size_t size)
 	int fd, err;
 
 	alias[0] = '\0';
-	fd = netns_open(name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fd;
+		return -errno;
 	err = netns_fd_inode(fd, &ino);
 	if (!err)
 		err = netns_socket(fd, &nl);
@@ -340,4 +381,12 @@ int netns_lo_alias(const char *name, char *alias, size_t size)
 	err = nl_run(&nl, lo_alias_cb, &a);
 	nl_close(&nl);
 	return err;
+}
+
+int netns_lo_alias(const char *name, char *alias, size_t size)
+{
+	char path[sizeof(NETNS_RUN_DIR) + 256];
+
+	netns_path(path, sizeof(path), name);
+	return netns_lo_alias_at(path, alias, size);
 }

@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # One fabric over two simulated hosts (issue 16): each host runs its own FRR
 # (zebra -n, bgpd) and `fabricctl create --site H --underlay 10.254.0.H
-# --bgp-peer ...`; 200 nodes each. Read from the kernel and from FRR: the
+# --bgp-peer ...`; 200 nodes each. Host 1's FRR sees only
+# /run/fabricctl/.frr-netns as its /run/netns (contrib/frr/fabricctl.conf),
+# host 2's sees all of /run/netns: both work; zebra's VRFs and doctor show
+# the difference; check --repair remakes FRR's view of the router, and a
+# crash at its bind or unbind leaves nothing that destroy does not take. Read from the kernel and from FRR: the
 # VXLAN (VNI, port 4789, learning off, ARP/ND suppression) in the router
 # namespace with its UDP socket in the host namespace, node MTU = underlay
 # MTU - 50, BGP EVPN sessions and type-5 routes (vtysh json), every node
@@ -23,6 +27,7 @@ F=$(fab_name)
 MH_HOSTS=2
 MH_NODES=${MH_NODES:-200}
 MH_NET=10.212.0.0/16
+MH_FRR_SEES_ALL=2
 . "$(dirname "$0")/../multihost.sh"
 R=.fabricctl-$F
 
@@ -77,7 +82,65 @@ assert_eq "$(jq -r '.limits[] | select(.name == "bgp_sessions") | .status' <<<"$
 	"host 1: doctor's bgp_sessions"
 fab_on_ok 1 check "$F"
 
-# FRR stopped on host 2: host 1 withdraws its routes, check names the site.
+# FRR's view of the namespaces: host 1's zebra has the router only, host 2's
+# every node as well (read from zebra itself), and doctor tells them apart.
+vrfs() { on_host "$1" vtysh -c 'show vrf' | grep -c '^vrf '; }
+assert_eq "$(vrfs 1)" 1 "host 1: zebra's VRFs (the router only)"
+for ((i = 0; i < 20; i++)); do # zebra reads new namespaces a moment later
+	[[ $(vrfs 2) -gt $((MH_NODES / 2)) ]] && break
+	sleep 0.5
+done
+[[ $(vrfs 2) -gt $((MH_NODES / 2)) ]] || fail "host 2: zebra has $(vrfs 2) VRFs, not the nodes'"
+assert_eq "$(on_host 1 ls -A /run/fabricctl/.frr-netns)" "$R" "host 1: FRR's view"
+for h in 1 2; do
+	assert_eq "$(on_host $h stat -f -c %T "/run/fabricctl/.frr-netns/$R")" nsfs "host $h: view mounted"
+	assert_eq "$(on_host $h stat -L -c %i "/run/fabricctl/.frr-netns/$R")" \
+		"$(on_host $h stat -L -c %i "/run/netns/$R")" "host $h: the view is the router"
+done
+fab_on_ok 1 -j doctor
+assert_eq "$(jq -r '.limits[] | select(.name == "frr_netns") | .status' <<<"$FAB_OUT")" ok \
+	"host 1: doctor's frr_netns"
+fab_on_ok 2 -j doctor
+assert_eq "$(jq -r '.limits[] | select(.name == "frr_netns") | .status' <<<"$FAB_OUT")" warn \
+	"host 2: doctor's frr_netns"
+# The view lost (unmounted): check names it, repair binds it again.
+on_host 1 umount -l "/run/fabricctl/.frr-netns/$R" # zebra holds it open: lazily
+fab_on 1 -j check "$F"
+assert_ne "$FAB_RC" 0 "check without FRR's view"
+assert_contains "$(jq -r '[.problems[].kind] | join(",")' <<<"$FAB_OUT")" site_frr_netns "check's problem"
+fab_on_ok 1 check --repair "$F"
+assert_eq "$(on_host 1 stat -f -c %T "/run/fabricctl/.frr-netns/$R")" nsfs "host 1: view after repair"
+fab_on_ok 1 check "$F"
+
+# A crash at the view's bind (create): check --repair finishes the fabric;
+# a crash at its unbind (destroy): destroy again leaves neither the view
+# nor the router it would pin. Steps are numbered from `list` runs.
+G=${F}x
+fab1() { on_host 1 env FABRICCTL_FAILPOINT="$1" "$FABRICCTL" "${@:2}"; }
+mk2() { fab1 "$1" create "$G" --subnet 10.219.0.0/16 --site 1 --underlay 10.254.0.1 --bgp-peer 10.254.0.2; }
+step() { grep "^failpoint [0-9]* $1\$" "$2" | head -1 | cut -d' ' -f2; }
+mk2 list 2>"$TEST_TMP/create-steps" >/dev/null || fail "create $G"
+fab1 list destroy "$G" 2>"$TEST_TMP/destroy-steps" >/dev/null || fail "destroy $G"
+kb=$(step "bind namespace" "$TEST_TMP/create-steps")
+ku=$(step "unbind namespace" "$TEST_TMP/destroy-steps")
+[[ -n $kb && -n $ku ]] || fail "no bind/unbind step in create --site/destroy"
+mk2 "crash@$kb" >/dev/null 2>&1 && fail "create: crash@$kb did not crash"
+fab_on 1 -j check "$G"
+assert_contains "$(jq -r '[.problems[].kind] | join(",")' <<<"$FAB_OUT")" site_frr_netns \
+	"check after a crash at the bind"
+# (host 2 has no fabric $G: its site stays missing, nothing else)
+fab_on 1 -j check --repair "$G"
+assert_eq "$(jq -r '[.problems[] | select(.repaired | not) | .kind] | join(",")' <<<"$FAB_OUT")" \
+	site_missing "what repair left of the crash at the bind"
+fab_on 1 -j check "$G"
+assert_eq "$(jq -r '[.problems[].kind] | join(",")' <<<"$FAB_OUT")" site_missing "check after repair"
+assert_eq "$(on_host 1 stat -f -c %T "/run/fabricctl/.frr-netns/.fabricctl-$G")" nsfs "$G's view after repair"
+fab1 "crash@$ku" destroy "$G" >/dev/null 2>&1 && fail "destroy: crash@$ku did not crash"
+assert_eq "$(on_host 1 stat -f -c %T "/run/fabricctl/.frr-netns/.fabricctl-$G")" nsfs "$G's view after the crash"
+fab_on_ok 1 destroy "$G"
+assert_eq "$(on_host 1 ls -A /run/fabricctl/.frr-netns)" "$R" "host 1: FRR's view after $G went"
+assert_eq "$(on_host 1 ls -A /run/netns | awk -v g="$G" 'index($0, g) { n++ } END { print n + 0 }')" 0 "host 1: $G's namespaces"
+: host 1 withdraws its routes, check names the site.
 mh_frr_stop 2
 mh_route_wait 1 "$(site_cell 2)" absent || fail "host 1 kept site 2's route after FRR stopped"
 # FRR's table can trail the kernel's by a moment: ask check again for up to 10 s.
@@ -102,6 +165,7 @@ fab_on_ok 1 destroy "$F"
 [[ -z $(on_host 1 vtysh -c 'show running-config' | grep -E "fabricctl|vni ") ]] ||
 	fail "host 1: FRR still holds the fabric's configuration"
 assert_eq "$(on_host 1 ls /run/netns | wc -l)" 0 "host 1's namespaces after destroy"
+assert_eq "$(on_host 1 ls -A /run/fabricctl/.frr-netns | wc -l)" 0 "host 1: FRR's view after destroy"
 mh_route_wait 2 "$(site_cell 1)" absent || fail "host 2 kept host 1's route after its destroy"
 mh_gateways 2
 fab_on_ok 2 destroy "$F"

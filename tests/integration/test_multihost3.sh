@@ -12,11 +12,6 @@ set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../simhost.sh"
 need_root
-# Out of `make check` until it is reliable: on the merged tree (2026-12-07)
-# one run in three saw a node of host 3 miss its gateway after convergence.
-# test_multihost (two hosts) covers the same paths in make check.
-[[ ${FABRICCTL_FLAKY_TESTS:-0} == 1 ]] ||
-	skip "3 hosts: not yet reliable; FABRICCTL_FLAKY_TESTS=1 runs it"
 [[ -x /usr/lib/frr/zebra && -x /usr/lib/frr/bgpd ]] || skip "FRR is not installed (apt-get install frr)"
 [[ -e /sys/module/vxlan ]] || modprobe vxlan 2>/dev/null || skip "no VXLAN driver"
 

@@ -7,6 +7,7 @@
 
 #include "base/errors.h"
 #include "fabric/site.h"
+#include "fabric/site_frr.h"
 #include "fabric/state.h"
 #include "unit.h"
 
@@ -84,8 +85,32 @@ static void test_ipam_kept_to_block(void)
 	state_free(&st);
 }
 
+/* zebra's `show interface vrf V brief`, as FRR 8.4 prints it (a VRF name
+ * of 16+ characters runs into the addresses) */
+static void test_zebra_knows(void)
+{
+	const char *brief = "Interface       Status  VRF             Addresses\n"
+			    "---------       ------  ---             ---------\n"
+			    "c0              up      .fabricctl-t9423610.213.0.1/23\n"
+			    "c16             up      .fabricctl-t94236\n"
+			    "c160            up      .fabricctl-t94236 10.213.160.1/23\n"
+			    "fab-vx          up      .fabricctl-t94236\n";
+
+	CHECK(site_frr_knows(brief, "c0", NULL));
+	CHECK(site_frr_knows(brief, "c0", "10.213.0.1"));
+	CHECK(!site_frr_knows(brief, "c0", "10.213.0.11"));
+	CHECK(site_frr_knows(brief, "c16", NULL));
+	CHECK(!site_frr_knows(brief, "c16", "10.213.16.1"));  /* known, address not */
+	CHECK(!site_frr_knows(brief, "c16", "10.213.160.1")); /* c160's, not c16's */
+	CHECK(site_frr_knows(brief, "c160", "10.213.160.1"));
+	CHECK(!site_frr_knows(brief, "c1", NULL));
+	CHECK(!site_frr_knows(brief, "c24", NULL));
+	CHECK(!site_frr_knows("", "c0", NULL));
+}
+
 int main(void)
 {
+	test_zebra_knows();
 	test_blocks();
 	test_validate();
 	test_ipam_kept_to_block();
