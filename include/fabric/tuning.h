@@ -13,7 +13,8 @@ bool tune_enabled(const char *fabric);
 int tune_enable(const char *fabric);
 
 /**
- * tune_apply() - raise every tunable limit of @r that is too low, after
+ * tune_apply() - raise every tunable limit of @r that is too low (to what
+ * it needs and an eighth more), after
  * recording its previous value in the fabric's record (kept from the first
  * call: the value before fabricctl touched it). Returns 0 or -errno.
  */

@@ -135,6 +135,16 @@ int tune_enable(const char *fabric)
 	return err;
 }
 
+/*
+ * What a limit is raised to: what is needed and an eighth more, so that a
+ * fabric growing node by node (a runtime's ADDs through fabricctl-cni)
+ * writes the sysctls and the record once per eighth, not on every node.
+ */
+static uint64_t tune_target(uint64_t needed)
+{
+	return needed + needed / 8;
+}
+
 int tune_apply(const char *fabric, const struct limit_report *r)
 {
 	struct tune_record rec;
@@ -177,8 +187,9 @@ int tune_apply(const char *fabric, const struct limit_report *r)
 			snprintf(t->name, sizeof(t->name), "%s", l->name);
 			t->previous = (uint64_t)now; /* the first value we saw is kept */
 		}
-		t->applied = l->needed;
-		raise[n_raise++] = *l;
+		t->applied = tune_target(l->needed);
+		raise[n_raise] = *l;
+		raise[n_raise++].needed = t->applied;
 	}
 	if (!n_raise)
 		goto out;
