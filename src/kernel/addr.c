@@ -7,39 +7,38 @@
 #include "base/ipv4.h"
 #include "kernel/addr.h"
 
-uint32_t addr_add(struct nl_sock *s, int ifindex, uint32_t addr, unsigned int prefix_len)
+/* An RTM_NEWADDR for @addr/@prefix_len on @ifindex with @flags, still open. */
+static struct nlmsghdr *newaddr_msg(struct nl_sock *s, uint16_t flags, int ifindex, uint32_t addr,
+				    unsigned int prefix_len)
 {
-	struct nlmsghdr *nlh =
-		nl_msg(s, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifaddrmsg));
+	struct nlmsghdr *nlh = nl_msg(s, RTM_NEWADDR, flags, sizeof(struct ifaddrmsg));
 	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	uint32_t be = htonl(addr);
-	uint32_t brd = htonl(addr | ~ipv4_mask(prefix_len));
-	char text[INET_ADDRSTRLEN];
 
 	ifa->ifa_family = AF_INET;
 	ifa->ifa_prefixlen = (uint8_t)prefix_len;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa->ifa_index = (uint32_t)ifindex;
-	mnl_attr_put_u32(nlh, IFA_LOCAL, be);
-	mnl_attr_put_u32(nlh, IFA_ADDRESS, be);
-	mnl_attr_put_u32(nlh, IFA_BROADCAST, brd);
+	mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(addr));
+	mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(addr));
+	return nlh;
+}
+
+uint32_t addr_add(struct nl_sock *s, int ifindex, uint32_t addr, unsigned int prefix_len)
+{
+	struct nlmsghdr *nlh =
+		newaddr_msg(s, NLM_F_CREATE | NLM_F_EXCL, ifindex, addr, prefix_len);
+	char text[INET_ADDRSTRLEN];
+
+	mnl_attr_put_u32(nlh, IFA_BROADCAST, htonl(addr | ~ipv4_mask(prefix_len)));
 	return nl_msg_done(s, nlh, "add address %s/%u to link %d", ipv4_addr_format(addr, text),
 			   prefix_len, ifindex);
 }
 
 uint32_t addr_announce(struct nl_sock *s, int ifindex, uint32_t addr, unsigned int prefix_len)
 {
-	struct nlmsghdr *nlh = nl_msg(s, RTM_NEWADDR, NLM_F_REPLACE, sizeof(struct ifaddrmsg));
-	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	uint32_t be = htonl(addr);
+	struct nlmsghdr *nlh = newaddr_msg(s, NLM_F_REPLACE, ifindex, addr, prefix_len);
 	char text[INET_ADDRSTRLEN];
 
-	ifa->ifa_family = AF_INET;
-	ifa->ifa_prefixlen = (uint8_t)prefix_len;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	ifa->ifa_index = (uint32_t)ifindex;
-	mnl_attr_put_u32(nlh, IFA_LOCAL, be);
-	mnl_attr_put_u32(nlh, IFA_ADDRESS, be);
 	return nl_msg_done(s, nlh, "announce address %s/%u of link %d again",
 			   ipv4_addr_format(addr, text), prefix_len, ifindex);
 }
