@@ -25,8 +25,7 @@ static struct nlmsghdr *newaddr_msg(struct nl_sock *s, uint16_t flags, int ifind
 
 uint32_t addr_add(struct nl_sock *s, int ifindex, uint32_t addr, unsigned int prefix_len)
 {
-	struct nlmsghdr *nlh =
-		newaddr_msg(s, NLM_F_CREATE | NLM_F_EXCL, ifindex, addr, prefix_len);
+	struct nlmsghdr *nlh = newaddr_msg(s, NLM_F_CREATE | NLM_F_EXCL, ifindex, addr, prefix_len);
 	char text[INET_ADDRSTRLEN];
 
 	mnl_attr_put_u32(nlh, IFA_BROADCAST, htonl(addr | ~ipv4_mask(prefix_len)));

@@ -12,7 +12,8 @@
 # MTU - 50, BGP EVPN sessions and type-5 routes (vtysh json), every node
 # answers its gateway, random cross-host pairs answer ping, the underlay
 # carries UDP 4789 and no fabric address in clear, ip_forward 0 on every
-# host, stats equal the veth counters, the exporter's site label. FRR
+# host, stats equal the veth counters, the exporter's site label and one
+# Prometheus scraping both hosts' exporters (every node, by site). FRR
 # stopped on host 2: host 1 withdraws its routes and `check` names the
 # missing site; FRR started again: back. Destroy on host 1 leaves host 2's
 # share working and removes host 1's FRR fragment.
@@ -76,6 +77,49 @@ assert_eq "$(jq -r '[.other_sites[] | select(.site == 2 and .vtep == "10.254.0.2
 # the exporter's families carry the site label
 fab_on_ok 2 stats "$F" --prometheus
 assert_contains "$FAB_OUT" "fabric=\"$F\",site=\"2\",node=" "host 2: site label"
+# One Prometheus (in the underlay, 10.254.0.250) scraping both hosts'
+# exporters sees the whole fabric: every node of each site, by its label.
+if command -v prometheus >/dev/null; then
+	exporters=()
+	for h in 1 2; do
+		on_host $h "$FABRICCTL" exporter --listen 10.254.0.$h:9464 --allow-remote "$F" \
+			>"$TEST_TMP/exporter$h.log" 2>&1 &
+		exporters+=($!)
+	done
+	ip -n "$UL" link set lo up
+	ip -n "$UL" addr add 10.254.0.250/24 dev ulbr
+	cat >"$TEST_TMP/prometheus.yml" <<EOC
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: fabricctl
+    static_configs:
+      - targets: ['10.254.0.1:9464', '10.254.0.2:9464']
+EOC
+	ip netns exec "$UL" prometheus --config.file="$TEST_TMP/prometheus.yml" \
+		--storage.tsdb.path="$TEST_TMP/tsdb" --web.listen-address=127.0.0.1:9090 \
+		>"$TEST_TMP/prometheus.log" 2>&1 &
+	PROM=$!
+	on_exit "kill $PROM 2>/dev/null; wait $PROM || true"
+	for ((i = 0; i < 100; i++)); do
+		ip netns exec "$UL" curl -s -o /dev/null http://127.0.0.1:9090/-/ready && break
+		sleep 0.2
+	done
+	q='count by (site) (fabricctl_node_info{fabric="'$F'"})'
+	for ((i = 0; i < 60; i++)); do
+		sites=$(ip netns exec "$UL" curl -s --get --data-urlencode "query=$q" \
+			http://127.0.0.1:9090/api/v1/query |
+			jq -r '[.data.result[]? | "\(.metric.site)=\(.value[1])"] | sort | join(",")')
+		[[ $sites == "1=$MH_NODES,2=$MH_NODES" ]] && break
+		sleep 0.5
+	done
+	assert_eq "$sites" "1=$MH_NODES,2=$MH_NODES" "Prometheus: nodes per site, from both hosts"
+	kill $PROM "${exporters[@]}"
+	wait $PROM "${exporters[@]}" || true
+else
+	log "no prometheus: the scrape of both hosts is not run"
+fi
 # doctor: FRR ready, every session Established
 fab_on_ok 1 -j doctor
 assert_eq "$(jq -r '.limits[] | select(.name == "bgp_sessions") | .status' <<<"$FAB_OUT")" ok \
