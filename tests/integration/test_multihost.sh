@@ -24,6 +24,16 @@ need_root
 [[ -x /usr/lib/frr/zebra && -x /usr/lib/frr/bgpd ]] || skip "FRR is not installed (apt-get install frr)"
 [[ -e /sys/module/vxlan ]] || modprobe vxlan 2>/dev/null || skip "no VXLAN driver"
 
+# The drop-in that gives FRR's service its view (contrib/frr/fabricctl.conf)
+# parses cleanly for systemd: no line ignored, the shell line untouched.
+if command -v systemd-analyze >/dev/null && [[ -e /lib/systemd/system/frr.service ]]; then
+	mkdir -p "$TEST_TMP/units/frr.service.d"
+	cp /lib/systemd/system/frr.service "$TEST_TMP/units/"
+	cp "$(dirname "$0")/../../contrib/frr/fabricctl.conf" "$TEST_TMP/units/frr.service.d/"
+	out=$(SYSTEMD_UNIT_PATH="$TEST_TMP/units:" systemd-analyze verify "$TEST_TMP/units/frr.service" 2>&1)
+	assert_eq "$out" "" "systemd-analyze verify frr.service with the drop-in"
+fi
+
 F=$(fab_name)
 MH_HOSTS=2
 MH_NODES=${MH_NODES:-200}
