@@ -249,9 +249,8 @@ bool site_frr_knows(const char *brief, const char *ifname, const char *addr)
 {
 	size_t len = strlen(ifname);
 
-	for (const char *line = brief; line && *line; line = strchr(line, '\n'), line += !!line) {
-		const char *end = strchr(line, '\n');
-
+	for (const char *line = brief, *end; line && *line; line = end ? end + 1 : NULL) {
+		end = strchr(line, '\n');
 		if (strncmp(line, ifname, len) || line[len] != ' ')
 			continue;
 		if (!addr)

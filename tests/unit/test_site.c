@@ -106,6 +106,9 @@ static void test_zebra_knows(void)
 	CHECK(!site_frr_knows(brief, "c1", NULL));
 	CHECK(!site_frr_knows(brief, "c24", NULL));
 	CHECK(!site_frr_knows("", "c0", NULL));
+	/* the last line without its newline */
+	CHECK(site_frr_knows("c8              up      x 10.1.16.1/23", "c8", "10.1.16.1"));
+	CHECK(!site_frr_knows("c8              up      x", "c9", NULL));
 }
 
 int main(void)
