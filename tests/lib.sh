@@ -353,6 +353,23 @@ cleanup_fabric() {
 	_FAB_FABRICS+=("$@")
 }
 
+# prom_config FILE TARGET...: a Prometheus configuration that scrapes the
+# exporters at TARGET (ADDRESS:PORT) every second, job "fabricctl".
+prom_config() {
+	local file=$1 targets
+	shift
+	targets=$(printf "'%s', " "$@")
+	cat >"$file" <<EOC
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: fabricctl
+    static_configs:
+      - targets: [${targets%, }]
+EOC
+}
+
 # on_exit CMD: run CMD (eval'd) at exit, before the fabrics are destroyed.
 on_exit() {
 	_FAB_CLEANUPS+=("$1")

@@ -125,15 +125,7 @@ assert_eq "$code" 405
 
 # --- a real Prometheus scraping it every second
 PP=$(free_port)
-cat >"$TEST_TMP/prometheus.yml" <<EOC
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: fabricctl
-    static_configs:
-      - targets: ['127.0.0.1:$EP']
-EOC
+prom_config "$TEST_TMP/prometheus.yml" "127.0.0.1:$EP"
 prometheus --config.file="$TEST_TMP/prometheus.yml" --storage.tsdb.path="$TEST_TMP/tsdb" \
 	--web.listen-address="127.0.0.1:$PP" >"$TEST_TMP/prometheus.log" 2>&1 &
 PROM=$!

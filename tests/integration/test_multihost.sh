@@ -98,15 +98,7 @@ if command -v prometheus >/dev/null; then
 	done
 	ip -n "$UL" link set lo up
 	ip -n "$UL" addr add 10.254.0.250/24 dev ulbr
-	cat >"$TEST_TMP/prometheus.yml" <<EOC
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: fabricctl
-    static_configs:
-      - targets: ['10.254.0.1:9464', '10.254.0.2:9464']
-EOC
+	prom_config "$TEST_TMP/prometheus.yml" 10.254.0.1:9464 10.254.0.2:9464
 	ip netns exec "$UL" prometheus --config.file="$TEST_TMP/prometheus.yml" \
 		--storage.tsdb.path="$TEST_TMP/tsdb" --web.listen-address=127.0.0.1:9090 \
 		>"$TEST_TMP/prometheus.log" 2>&1 &
