@@ -57,6 +57,8 @@ enum netns_owner node_netns_owner(const struct fabric_state *st, const struct fa
 				  bool veth_alive);
 /* Whose is the router namespace .fabricctl-<fabric>? (by its lo's mark) */
 enum netns_owner router_netns_owner(const char *fabric);
+/* Whose is the namespace file at @path (anywhere), by its lo's mark @want? */
+enum netns_owner netns_file_owner(const char *path, const char *want);
 
 /* One of @st's links: by its tag, or by the mark it was born with (bridge, leg or veth). */
 bool link_is_fabric_link(const struct link_info *li, const struct fabric_state *st);

@@ -28,14 +28,15 @@
 #define FRR_NETNS_DIR "/run/fabricctl/.frr-netns"
 
 struct frr_facts {
-	bool installed;		  /* zebra, bgpd and vtysh are there */
-	bool zebra, bgpd;	  /* running */
-	bool netns_vrf;		  /* zebra runs with -n (--vrfwnetns) */
-	bool scoped;		  /* zebra's /run/netns is FRR_NETNS_DIR */
-	unsigned int zebra_netns; /* files in zebra's /run/netns (its VRFs-to-be) */
+	bool installed;	  /* zebra, bgpd and vtysh are there */
+	bool zebra, bgpd; /* running */
+	bool netns_vrf;	  /* zebra runs with -n (--vrfwnetns) */
+	bool scoped;	  /* zebra's /run/netns is FRR_NETNS_DIR */
 };
 
 void frr_probe(struct frr_facts *f);
+/* Files in zebra's /run/netns (its VRFs-to-be): a directory read, for doctor. */
+unsigned int frr_zebra_netns_count(void);
 /*
  * A sentence saying what is missing for a fabric over hosts, or NULL when
  * FRR is ready.

@@ -59,25 +59,38 @@ bool link_is_fabric_link(const struct link_info *li, const struct fabric_state *
 	return link_born_ours(li, st, li->name, mac);
 }
 
-/* By the mark on lo: ours when it is exactly @want. */
-static enum netns_owner owner_by_mark(const char *name, const char *want)
+/* By the mark on lo of the namespace file @path: ours when it is exactly @want. */
+static enum netns_owner owner_by_mark_at(const char *path, const char *shown, const char *want)
 {
 	char alias[LINK_ALIAS_MAX];
 	uint64_t ino;
-	int err = netns_inode(name, &ino);
+	int err = netns_inode_at(path, &ino);
 
 	if (err == -ENOENT)
 		return NETNS_ABSENT;
 	if (err == -ENOTTY)
 		return NETNS_PLACEHOLDER;
 	if (!err)
-		err = netns_lo_alias(name, alias, sizeof(alias));
+		err = netns_lo_alias_at(path, alias, sizeof(alias));
 	if (err) {
 		/* Cannot look inside: not proven ours, nor anyone else's. */
-		fail(err, "cannot tell whose namespace \"%s\" is", name);
+		fail(err, "cannot tell whose namespace \"%s\" is", shown);
 		return NETNS_UNKNOWN;
 	}
 	return strcmp(alias, want) ? NETNS_FOREIGN : NETNS_OURS;
+}
+
+static enum netns_owner owner_by_mark(const char *name, const char *want)
+{
+	char path[sizeof(NETNS_RUN_DIR) + 256];
+
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	return owner_by_mark_at(path, name, want);
+}
+
+enum netns_owner netns_file_owner(const char *path, const char *want)
+{
+	return owner_by_mark_at(path, path, want);
 }
 
 enum netns_owner node_netns_owner(const struct fabric_state *st, const struct fabric_node *node,

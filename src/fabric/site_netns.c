@@ -8,8 +8,6 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "base/errors.h"
 #include "base/notes.h"
@@ -17,7 +15,6 @@
 #include "fabric/ownership.h"
 #include "fabric/site.h"
 #include "host/frr.h"
-#include "kernel/link.h"
 #include "kernel/netns.h"
 
 static void frr_view_path(char *buf, size_t size, const char *fabric)
@@ -31,22 +28,10 @@ static void frr_view_path(char *buf, size_t size, const char *fabric)
 /* Whose is the file at @path: the fabric's router, absent, or not provably ours. */
 static enum netns_owner view_owner(const char *fabric, const char *path)
 {
-	char alias[LINK_ALIAS_MAX], tag[ALIAS_TAG_MAX];
-	uint64_t ino;
-	int err = netns_inode_at(path, &ino);
+	char tag[ALIAS_TAG_MAX];
 
-	if (err == -ENOENT)
-		return NETNS_ABSENT;
-	if (err == -ENOTTY)
-		return NETNS_PLACEHOLDER; /* a file but no namespace: a bind that never happened */
-	if (!err)
-		err = netns_lo_alias_at(path, alias, sizeof(alias));
-	if (err) {
-		fail(err, "cannot tell whose namespace \"%s\" is", path);
-		return NETNS_UNKNOWN;
-	}
 	router_alias(tag, sizeof(tag), fabric);
-	return strcmp(alias, tag) ? NETNS_FOREIGN : NETNS_OURS;
+	return netns_file_owner(path, tag);
 }
 
 bool site_netns_ok(const char *fabric)

@@ -55,24 +55,42 @@ static bool cmdline_has_netns(pid_t pid)
 	return false;
 }
 
-/* Is zebra's /run/netns (seen through /proc/PID/root) FRR_NETNS_DIR? */
-static void probe_view(pid_t pid, struct frr_facts *f)
+/* zebra's /run/netns, seen through /proc/PID/root (its mount namespace). */
+static void zebra_netns_path(pid_t pid, char *buf, size_t size)
 {
-	char path[64];
+	snprintf(buf, size, "/proc/%d/root/run/netns", (int)pid);
+}
+
+/* Is zebra's /run/netns FRR_NETNS_DIR? Two stats: cheap enough for every probe. */
+static bool zebra_scoped(pid_t pid)
+{
 	struct stat theirs, ours;
+	char path[64];
+
+	zebra_netns_path(pid, path, sizeof(path));
+	return !stat(path, &theirs) && !stat(FRR_NETNS_DIR, &ours) &&
+	       theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+}
+
+unsigned int frr_zebra_netns_count(void)
+{
+	unsigned int n = 0;
 	struct dirent *de;
+	char path[64];
+	pid_t z = pid_of("zebra");
 	DIR *d;
 
-	snprintf(path, sizeof(path), "/proc/%d/root/run/netns", (int)pid);
-	f->scoped = !stat(path, &theirs) && !stat(FRR_NETNS_DIR, &ours) &&
-		    theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+	if (z <= 0)
+		return 0;
+	zebra_netns_path(z, path, sizeof(path));
 	d = opendir(path);
 	if (!d)
-		return;
+		return 0;
 	while ((de = readdir(d)))
-		f->zebra_netns +=
-			de->d_name[0] != '.' || (de->d_name[1] && strcmp(de->d_name, ".."));
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
 	closedir(d);
+	return n;
 }
 
 void frr_probe(struct frr_facts *f)
@@ -86,8 +104,7 @@ void frr_probe(struct frr_facts *f)
 	f->zebra = z > 0;
 	f->bgpd = pid_of("bgpd") > 0;
 	f->netns_vrf = z > 0 && cmdline_has_netns(z);
-	if (z > 0)
-		probe_view(z, f);
+	f->scoped = z > 0 && zebra_scoped(z);
 }
 
 const char *frr_missing(const struct frr_facts *f)

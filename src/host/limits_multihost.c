@@ -51,17 +51,19 @@ void limits_judge_multihost(const struct frr_facts *ff, bool needed, unsigned in
 			 "bgpd=yes in /etc/frr/daemons; service frr restart");
 	}
 	if (ff->netns_vrf) {
-		l = item(r, "frr_netns", ff->zebra_netns, 0, ff->scoped ? LIMIT_OK : LIMIT_WARN);
+		unsigned int seen = frr_zebra_netns_count();
+
+		l = item(r, "frr_netns", seen, 0, ff->scoped ? LIMIT_OK : LIMIT_WARN);
 		if (l && ff->scoped)
 			snprintf(l->what, sizeof(l->what),
 				 "zebra's /run/netns is " FRR_NETNS_DIR
 				 ": it sees only the fabrics' routers (%u)",
-				 ff->zebra_netns);
+				 seen);
 		if (l && !ff->scoped) {
 			snprintf(l->what, sizeof(l->what),
 				 "zebra sees every namespace of /run/netns (%u): each node's "
 				 "becomes a VRF it reads, tens of ms per node at thousands",
-				 ff->zebra_netns);
+				 seen);
 			snprintf(l->fix, sizeof(l->fix),
 				 "install share/fabricctl/frr/fabricctl.conf (contrib/frr/) as "
 				 "/etc/systemd/system/frr.service.d/fabricctl.conf, then "
