@@ -168,7 +168,7 @@ assert_eq "$(jq -r '.nodes[0].drops' <<<"$FAB_OUT")" \
 	"$(fab_ok stats "$F" "$D" --drops -j; jq -r '.total' <<<"$FAB_OUT")" "drops column of $D"
 
 # The exporter serves the same numbers, promtool accepts them, pairs only with --pairs.
-PORT=$((20000 + ${F#t} % 20000))
+PORT=$((20000 + 10#${F#t} % 20000)) # the name's number may start with 0: base 10
 scrape() { # [OPTIONS]: the exporter's /metrics for this fabric
 	local pid body
 	"$FABRICCTL" exporter --listen 127.0.0.1:$PORT "$@" "$F" >"$TEST_TMP/exporter.log" 2>&1 &
